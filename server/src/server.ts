@@ -1,0 +1,248 @@
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { statusNotification, type StatusParams } from '../../shared/src/customMessages';
+import { normalizeSettings, settingsSection, type Settings } from '../../shared/src/settings';
+import { runSafe } from './runSafe';
+import { WorkspaceIndex } from './service/facts/workspaceIndex';
+import { createLanguageService } from './service/languageService';
+import type { DocumentKind } from './service/model/types';
+import { normalizeUri } from './uris';
+import { ValidationScheduler } from './validationScheduler';
+import { createFileClassifier, type FileClassifier } from './workspace/fileClassifier';
+import { WorkspaceFolders } from './workspaceFolders';
+import { WorkspaceIndexer } from './workspaceIndexer';
+
+export interface ServerOptions {
+  /** Milliseconds between the last edit and validation. */
+  debounceMs?: number;
+}
+
+/** Wires the language service to an LSP connection. Knows nothing of how the connection is made. */
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  const folders = new WorkspaceFolders();
+  const openUris = new Map<string, string>(); // normalized → client's URI
+  const index = new WorkspaceIndex((uri) => folders.folderOf(normalizeUri(uri)), normalizeUri);
+  let settings: Settings = normalizeSettings(undefined);
+  let classifier: FileClassifier = createFileClassifier(settings);
+  let service = createLanguageService({ settings });
+  let pullConfiguration = false;
+  let watchFilesDynamically = false;
+  let indexing = true;
+  const log = {
+    error: (message: string) => connection.console.error(message),
+    info: (message: string) => connection.console.info(message),
+  };
+
+  const kindOf = (uri: string): DocumentKind | undefined => {
+    const normalized = normalizeUri(uri);
+    return classifier.kindOf(folders.relativePath(normalized));
+  };
+  const indexer = new WorkspaceIndexer(index, (uri) => openUris.has(normalizeUri(uri)), kindOf);
+  const problemCounts = new Map<string, { errors: number; warnings: number }>();
+
+  const scheduler = new ValidationScheduler(options.debounceMs ?? 200, (uri) => validate(uri));
+
+  function validate(uri: string): void {
+    const document = documents.get(uri);
+    const kind = document && kindOf(uri);
+    if (!document || !kind) return;
+    try {
+      const diagnostics = service.validate(document, kind, index);
+      problemCounts.set(uri, {
+        errors: diagnostics.filter((d) => d.severity === 1).length,
+        warnings: diagnostics.filter((d) => d.severity === 2).length,
+      });
+      void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+    } catch (error) {
+      log.error(`Validating ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+    sendStatus();
+  }
+
+  function revalidateFolder(folder: string): void {
+    for (const document of documents.all()) {
+      if (folders.folderOf(normalizeUri(document.uri)) === folder) scheduler.schedule(document.uri);
+    }
+  }
+
+  function sendStatus(): void {
+    let errors = 0;
+    let warnings = 0;
+    for (const counts of problemCounts.values()) {
+      errors += counts.errors;
+      warnings += counts.warnings;
+    }
+    const status: StatusParams = { indexing, ...index.counts(), errors, warnings };
+    void connection.sendNotification(statusNotification, status);
+  }
+
+  async function loadSettings(init?: unknown): Promise<void> {
+    let raw: unknown = init;
+    if (pullConfiguration) {
+      try {
+        raw = await connection.workspace.getConfiguration(settingsSection);
+      } catch (error) {
+        log.error(`Reading settings failed; using defaults: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    settings = normalizeSettings(raw ?? init);
+    classifier = createFileClassifier(settings);
+    service.configure(settings);
+  }
+
+  async function reindex(): Promise<void> {
+    indexing = true;
+    index.setComplete(false);
+    sendStatus();
+    const started = Date.now();
+    let files = 0;
+    for (const folder of folders.all()) {
+      try {
+        files += await indexer.indexFolder(folder, classifier, settings);
+      } catch (error) {
+        log.error(`Indexing ${folder} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    for (const document of documents.all()) {
+      const kind = kindOf(document.uri);
+      if (kind) indexer.record(document.uri, document.getText(), kind, settings);
+    }
+    index.setComplete(true);
+    indexing = false;
+    log.info(`Indexed ${files} files in ${folders.all().length} workspace folder(s) in ${Date.now() - started} ms.`);
+    for (const document of documents.all()) scheduler.schedule(document.uri, 0);
+    sendStatus();
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const capabilities = params.capabilities;
+    pullConfiguration = capabilities.workspace?.configuration === true;
+    watchFilesDynamically = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    const snippets = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+    const init = (params.initializationOptions ?? {}) as { settings?: unknown };
+    settings = normalizeSettings(init.settings);
+    classifier = createFileClassifier(settings);
+    service = createLanguageService({ settings, snippets });
+    const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    folders.set(folderUris.map(normalizeUri));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { triggerCharacters: ['(', ':', '.', '/', ' '], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'secretrefs-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (pullConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: settingsSection }).catch(() => undefined);
+      await loadSettings(undefined);
+    }
+    if (watchFilesDynamically) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
+        .catch(() => undefined);
+    }
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      for (const removed of event.removed) folders.remove(normalizeUri(removed.uri));
+      for (const added of event.added) folders.add(normalizeUri(added.uri));
+      void reindex();
+    });
+    await reindex();
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    const raw = (change.settings as Record<string, unknown> | null)?.[settingsSection];
+    await loadSettings(raw);
+    await reindex();
+  });
+
+  connection.onDidChangeWatchedFiles(async (params) => {
+    const touched = new Set<string>();
+    for (const change of params.changes) {
+      const uri = normalizeUri(change.uri);
+      if (change.type === FileChangeType.Deleted) index.remove(uri);
+      else await indexer.indexFile(uri, undefined, settings);
+      touched.add(folders.folderOf(uri));
+    }
+    for (const folder of touched) revalidateFolder(folder);
+    sendStatus();
+  });
+
+  documents.onDidOpen((event) => {
+    openUris.set(normalizeUri(event.document.uri), event.document.uri);
+  });
+
+  documents.onDidChangeContent((event) => {
+    const uri = event.document.uri;
+    const kind = kindOf(uri);
+    if (!kind) return;
+    indexer.record(uri, event.document.getText(), kind, settings);
+    scheduler.schedule(uri);
+    if (kind === 'vault-config') revalidateFolder(folders.folderOf(normalizeUri(uri)));
+  });
+
+  documents.onDidClose((event) => {
+    const uri = event.document.uri;
+    const normalized = normalizeUri(uri);
+    openUris.delete(normalized);
+    scheduler.cancel(uri);
+    service.forget(uri);
+    problemCounts.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    void indexer.indexFile(normalized, undefined, settings).then(() => revalidateFolder(folders.folderOf(normalized)));
+  });
+
+  connection.onCompletion((params, token) =>
+    runSafe(log, 'Completion', token, null, () => {
+      const document = documents.get(params.textDocument.uri);
+      const kind = document && kindOf(document.uri);
+      return document && kind ? service.complete(document, kind, params.position, index) : null;
+    }),
+  );
+
+  connection.onHover((params, token) =>
+    runSafe(log, 'Hover', token, null, () => {
+      const document = documents.get(params.textDocument.uri);
+      const kind = document && kindOf(document.uri);
+      return document && kind ? service.hover(document, kind, params.position, index) : null;
+    }),
+  );
+
+  connection.onDefinition((params, token) =>
+    runSafe(log, 'Definition', token, null, () => {
+      const document = documents.get(params.textDocument.uri);
+      const kind = document && kindOf(document.uri);
+      return document && kind ? service.definition(document, kind, params.position, index) : null;
+    }),
+  );
+
+  connection.onCodeAction((params, token) =>
+    runSafe(log, 'Code actions', token, null, () => {
+      const document = documents.get(params.textDocument.uri);
+      const kind = document && kindOf(document.uri);
+      return document && kind ? service.codeActions(document, kind, params.range, params.context.diagnostics, index) : null;
+    }),
+  );
+
+  connection.onShutdown(() => scheduler.dispose());
+
+  documents.listen(connection);
+  connection.listen();
+}

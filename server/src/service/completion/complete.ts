@@ -1,0 +1,143 @@
+import { InsertTextFormat, CompletionItemKind, type CompletionItem, type CompletionList, type Range } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { WorkspaceFacts } from '../facts/facts';
+import { attachmentFields, connectionFields, engineFields, vaultConfigFields } from '../model/fieldSpecs';
+import type { Attachment, DocumentAnalysis } from '../model/types';
+import { lookupVault, targetOfAttachment } from '../references/resolve';
+import { fieldNameItems, fieldValueItems } from './fieldCompletion';
+import { lineContext, type LineContext } from './lineContext';
+import { dataPrefixItem, referenceItems } from './referenceCompletion';
+import { vaultItems } from './vaultItems';
+
+export interface CompletionOptions {
+  snippets: boolean;
+}
+
+/** Completion at `offset` of a vault configuration or connection. */
+export function complete(document: TextDocument, analysis: DocumentAnalysis, offset: number, facts: WorkspaceFacts, options: CompletionOptions): CompletionList {
+  const text = document.getText();
+  const ctx = lineContext(text, offset);
+  const rangeFrom = (start: number): Range => ({ start: document.positionAt(start), end: document.positionAt(offset) });
+  const items = analysis.kind === 'vault-config' ? vaultConfigItems(ctx, analysis, offset, rangeFrom) : connectionItems(ctx, analysis, offset, facts, options, rangeFrom);
+  return { isIncomplete: false, items };
+}
+
+function prefixRange(ctx: LineContext, offset: number, rangeFrom: (start: number) => Range): Range {
+  const prefix = ctx.position.kind === 'other' ? '' : ctx.position.prefix.replace(/^["']/, '');
+  return rangeFrom(offset - prefix.length);
+}
+
+function vaultConfigItems(ctx: LineContext, analysis: DocumentAnalysis, offset: number, rangeFrom: (start: number) => Range): CompletionItem[] {
+  const range = prefixRange(ctx, offset, rangeFrom);
+  const inEngine = ctx.path.length === 2 && ctx.path[0] === 'engines';
+  const specs = inEngine ? engineFields : ctx.path.length === 0 ? vaultConfigFields : undefined;
+  if (!specs) return [];
+  if (ctx.position.kind === 'value') return fieldValueItems(specs[ctx.position.key], range);
+  if (ctx.position.kind !== 'key') return [];
+  const present = new Set<string>(inEngine ? [] : presentVaultFields(analysis));
+  return fieldNameItems(specs, inEngine ? undefined : analysis.vault?.provider, present, range);
+}
+
+function presentVaultFields(analysis: DocumentAnalysis): string[] {
+  const v = analysis.vault;
+  if (!v) return [];
+  const present: string[] = [];
+  if (v.name) present.push('name');
+  if (v.provider) present.push('provider');
+  return present;
+}
+
+function connectionItems(
+  ctx: LineContext,
+  analysis: DocumentAnalysis,
+  offset: number,
+  facts: WorkspaceFacts,
+  options: CompletionOptions,
+  rangeFrom: (start: number) => Range,
+): CompletionItem[] {
+  const vaults = facts.vaults(analysis.uri);
+  const open = ctx.linePrefix.lastIndexOf('vault.secret(');
+  if (open !== -1 && !ctx.linePrefix.slice(open).includes(')')) {
+    const argumentStart = ctx.lineStart + open + 'vault.secret('.length;
+    return referenceItems({ uri: analysis.uri, argument: ctx.linePrefix.slice(open + 'vault.secret('.length), argumentStart, connection: analysis.connection, vaults, facts, rangeFrom });
+  }
+  const range = prefixRange(ctx, offset, rangeFrom);
+  const inAttachment = ctx.path[0] === 'vault_secrets' && ctx.path[1] === '-' && ctx.path.length === 2;
+  if (inAttachment) {
+    const attachment = analysis.connection?.attachments.find((a) => offset >= a.span.start && offset <= a.span.end + 1);
+    if (ctx.position.kind === 'key') {
+      const provider = attachment?.vault ? lookupVault(vaults, attachment.vault.value)?.provider : undefined;
+      return fieldNameItems(attachmentFields, provider, presentAttachmentFields(attachment), range);
+    }
+    if (ctx.position.kind === 'value') return attachmentValueItems(ctx.position.key, ctx.position.prefix, attachment, facts, analysis.uri, range);
+    return [];
+  }
+  if (ctx.path.length === 0 && ctx.position.kind === 'key') {
+    const present = new Set<string>();
+    if (analysis.connection?.name) present.add('name');
+    if (analysis.connection?.attachmentsKeySpan) present.add('vault_secrets');
+    return fieldNameItems(connectionFields, undefined, present, range);
+  }
+  const inValues = ctx.path[0] === 'value' || (ctx.path.length === 0 && ctx.position.kind === 'value' && ctx.position.key === 'value');
+  if (inValues && ctx.position.kind === 'value') return snippetItems(analysis, facts, options, range);
+  return [];
+}
+
+function presentAttachmentFields(attachment: Attachment | undefined): Set<string> {
+  const present = new Set<string>();
+  if (!attachment) return present;
+  for (const field of ['vault', 'alias', 'engine', 'path', 'secret', 'version'] as const) if (attachment[field]) present.add(field);
+  if (attachment.versionStage) present.add('version_stage');
+  return present;
+}
+
+function attachmentValueItems(key: string, prefix: string, attachment: Attachment | undefined, facts: WorkspaceFacts, uri: string, range: Range): CompletionItem[] {
+  const vaults = facts.vaults(uri);
+  if (key === 'vault') return vaultItems(vaults, range);
+  const vault = attachment?.vault ? lookupVault(vaults, attachment.vault.value) : undefined;
+  if (key === 'engine') {
+    return (vault?.engines ?? []).map((e) => ({
+      label: e.path,
+      kind: CompletionItemKind.Folder,
+      detail: e.kvVersion ? `KV v${e.kvVersion} engine (declared)` : 'engine (declared)',
+      textEdit: { range, newText: e.path },
+    }));
+  }
+  if (key === 'path' && attachment) {
+    const target = targetOfAttachment(attachment, vaults);
+    if (target?.engineFact?.kvVersion === 2 && 'data/'.startsWith(prefix)) return [dataPrefixItem(range)];
+    return [];
+  }
+  if (key === 'version_stage') {
+    return ['AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING'].map((label, i) => ({ label, kind: CompletionItemKind.EnumMember, sortText: String(i), textEdit: { range, newText: label } }));
+  }
+  return [];
+}
+
+/** In connection values: a `vault.secret(...)` snippet, and a ready reference per key known for the attached secret. */
+function snippetItems(analysis: DocumentAnalysis, facts: WorkspaceFacts, options: CompletionOptions, range: Range): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  const attachments = analysis.connection?.attachments ?? [];
+  const vaults = facts.vaults(analysis.uri);
+  for (const attachment of attachments) {
+    const target = targetOfAttachment(attachment, vaults);
+    if (!target || (attachments.length > 1 && !attachment.alias)) continue;
+    const prefix = attachments.length > 1 ? `${attachment.alias!.value}.` : '';
+    for (const key of facts.keysUsed(analysis.uri, target.id)) {
+      const text = `vault.secret(${prefix}${key})`;
+      items.push({ label: text, kind: CompletionItemKind.Reference, detail: `key of ${target.secretPath?.value ?? target.secretName?.value ?? 'the attached secret'}`, textEdit: { range, newText: text }, sortText: `1${text}` });
+    }
+  }
+  items.push({
+    label: 'vault.secret(...)',
+    kind: CompletionItemKind.Snippet,
+    detail: 'Reference a key of an attached secret',
+    documentation: 'vault.secret(KEY) reads KEY of the attached secret; vault.secret(ALIAS.KEY) picks one of several; vault.secret(VAULT:PATH.KEY) names the secret inline.',
+    sortText: '0',
+    filterText: 'vault.secret',
+    ...(options.snippets
+      ? { textEdit: { range, newText: 'vault.secret(${1:key})' }, insertTextFormat: InsertTextFormat.Snippet }
+      : { textEdit: { range, newText: 'vault.secret()' } }),
+  });
+  return items;
+}

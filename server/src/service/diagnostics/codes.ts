@@ -1,0 +1,38 @@
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+
+/**
+ * Every diagnostic code the product reports. Users filter and suppress by these names,
+ * so a code is never renamed: add a new one instead.
+ */
+export const diagnosticCodes = {
+  'yaml-syntax': { severity: DiagnosticSeverity.Error, summary: 'The file is not valid YAML.' },
+  'unreadable-file': { severity: DiagnosticSeverity.Error, summary: 'The file is binary or not UTF-8 text.' },
+  'file-too-large': { severity: DiagnosticSeverity.Warning, summary: 'The file is larger than secretRefs.files.maxSizeKb and was not checked.' },
+  'invalid-config': { severity: DiagnosticSeverity.Error, summary: 'A vault configuration or connection breaks its schema.' },
+  'credential-in-config': { severity: DiagnosticSeverity.Error, summary: 'A credential field sits in a vault configuration.' },
+  'malformed-reference': { severity: DiagnosticSeverity.Error, summary: 'A vault.secret(...) reference cannot be parsed.' },
+  'unknown-vault': { severity: DiagnosticSeverity.Error, summary: 'No vault configuration with that name exists in the workspace folder.' },
+  'duplicate-vault': { severity: DiagnosticSeverity.Error, summary: 'Two vault configurations in one workspace folder share a name.' },
+  'vault-disabled': { severity: DiagnosticSeverity.Warning, summary: 'The vault configuration is disabled (enabled: false).' },
+  'no-attached-secret': { severity: DiagnosticSeverity.Error, summary: 'vault.secret(KEY) is used in a connection with no attached secret.' },
+  'ambiguous-reference': { severity: DiagnosticSeverity.Error, summary: 'vault.secret(KEY) in a connection with several attached secrets does not name one by its alias.' },
+  'unknown-alias': { severity: DiagnosticSeverity.Error, summary: 'A reference names an alias that no attached secret has.' },
+  'unknown-engine': { severity: DiagnosticSeverity.Error, summary: 'The engine is not among the engines the vault declares.' },
+  'kv2-missing-data-prefix': { severity: DiagnosticSeverity.Error, summary: 'A KV v2 secret path lacks the data/ prefix.' },
+  'kv1-unexpected-data-prefix': { severity: DiagnosticSeverity.Warning, summary: 'A KV v1 secret path starts with data/.' },
+  'kv2-non-data-path': { severity: DiagnosticSeverity.Error, summary: 'A KV v2 path under metadata/, delete/, destroy/, undelete/ or subkeys/ is not a readable secret.' },
+  'engine-in-path': { severity: DiagnosticSeverity.Warning, summary: 'The secret path repeats the engine path.' },
+  'invalid-version': { severity: DiagnosticSeverity.Error, summary: 'A version pin is not valid for the engine or provider.' },
+  'unused-secret': { severity: DiagnosticSeverity.Hint, summary: 'An attached secret that no reference uses.' },
+} as const;
+
+export type DiagnosticCode = keyof typeof diagnosticCodes;
+
+export const allDiagnosticCodes = Object.keys(diagnosticCodes) as DiagnosticCode[];
+
+export function isDiagnosticCode(value: string): value is DiagnosticCode {
+  return Object.prototype.hasOwnProperty.call(diagnosticCodes, value);
+}
+
+/** The `source` field of every diagnostic the product reports. */
+export const diagnosticSource = 'secretrefs';

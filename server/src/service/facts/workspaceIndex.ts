@@ -1,0 +1,125 @@
+import type { Position } from 'vscode-languageserver-types';
+import type { DocumentAnalysis } from '../model/types';
+import { resolveReference } from '../references/resolve';
+import type { VaultFact, VaultSet, WorkspaceFacts } from './facts';
+
+const emptyVaults: VaultSet = { complete: true, byName: new Map() };
+
+/**
+ * The vault configurations and connections of a workspace, grouped by workspace folder.
+ * Pure data: the server and the CLI feed it analyses of the files they read.
+ */
+export class WorkspaceIndex implements WorkspaceFacts {
+  private readonly vaultsByUri = new Map<string, { folder: string; fact: VaultFact }>();
+  private readonly keysByUri = new Map<string, { folder: string; keys: Map<string, Set<string>> }>();
+  private readonly setCache = new Map<string, VaultSet>();
+  private complete = false;
+
+  /**
+   * @param folderOf the workspace folder of a document ('' when outside every folder)
+   * @param normalize one spelling per document, so the editor's URI and one made from a disk path
+   *   name the same entry; facts keep the URI they were recorded with
+   */
+  constructor(
+    private readonly folderOf: (uri: string) => string,
+    private readonly normalize: (uri: string) => string = (uri) => uri,
+  ) {}
+
+  /** Records a vault configuration (or forgets it when the analysis holds none). */
+  setVaultConfig(analysis: DocumentAnalysis, text: string): void {
+    this.remove(analysis.uri);
+    const model = analysis.vault;
+    if (!model?.name || model.name.value === '') return;
+    const folder = this.folderOf(analysis.uri);
+    const fact: VaultFact = {
+      name: model.name.value,
+      provider: model.provider,
+      enabled: model.enabled,
+      description: model.description,
+      owner: model.owner,
+      address: model.provider === 'azure' ? model.vaultUrl : model.url,
+      region: model.region,
+      project: model.project,
+      namespace: model.namespace,
+      engines: model.engines?.map((e) => ({ path: e.path, type: e.type, kvVersion: e.version, source: 'declared' as const })),
+      uri: analysis.uri,
+      nameRange: { start: positionAt(text, model.name.span.start), end: positionAt(text, model.name.span.end) },
+    };
+    this.vaultsByUri.set(this.normalize(analysis.uri), { folder, fact });
+    this.setCache.delete(folder);
+  }
+
+  /** Records which keys a connection reads from which secrets. */
+  setConnection(analysis: DocumentAnalysis): void {
+    this.remove(analysis.uri);
+    const connection = analysis.connection;
+    if (!connection) return;
+    const keys = new Map<string, Set<string>>();
+    for (const reference of connection.references) {
+      const resolved = resolveReference(reference, connection, emptyVaults);
+      if (!resolved.target || !resolved.key || resolved.key.value === '*') continue;
+      const set = keys.get(resolved.target.id) ?? new Set<string>();
+      set.add(resolved.key.value);
+      keys.set(resolved.target.id, set);
+    }
+    this.keysByUri.set(this.normalize(analysis.uri), { folder: this.folderOf(analysis.uri), keys });
+  }
+
+  remove(uri: string): void {
+    uri = this.normalize(uri);
+    const vault = this.vaultsByUri.get(uri);
+    if (vault) {
+      this.vaultsByUri.delete(uri);
+      this.setCache.delete(vault.folder);
+    }
+    this.keysByUri.delete(uri);
+  }
+
+  /** Marks whether every file of the workspace has been read; until then no name is "unknown". */
+  setComplete(complete: boolean): void {
+    this.complete = complete;
+    this.setCache.clear();
+  }
+
+  vaults(uri: string): VaultSet {
+    const folder = this.folderOf(uri);
+    const cached = this.setCache.get(folder);
+    if (cached) return cached;
+    const byName = new Map<string, VaultFact[]>();
+    for (const entry of this.vaultsByUri.values()) {
+      if (entry.folder !== folder) continue;
+      const list = byName.get(entry.fact.name) ?? [];
+      list.push(entry.fact);
+      byName.set(entry.fact.name, list);
+    }
+    for (const list of byName.values()) list.sort((a, b) => a.uri.localeCompare(b.uri));
+    const set: VaultSet = { complete: this.complete, byName };
+    this.setCache.set(folder, set);
+    return set;
+  }
+
+  keysUsed(uri: string, secretId: string): readonly string[] {
+    const folder = this.folderOf(uri);
+    const keys = new Set<string>();
+    for (const entry of this.keysByUri.values()) {
+      if (entry.folder !== folder) continue;
+      for (const key of entry.keys.get(secretId) ?? []) keys.add(key);
+    }
+    return [...keys].sort();
+  }
+
+  counts(): { vaultConfigs: number; connections: number } {
+    return { vaultConfigs: this.vaultsByUri.size, connections: this.keysByUri.size };
+  }
+}
+
+/** Line and character of an offset, counting UTF-16 units like LSP. */
+export function positionAt(text: string, offset: number): Position {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}

@@ -1,0 +1,75 @@
+import { MarkupKind, type Hover } from 'vscode-languageserver-types';
+import type { VaultFact } from '../facts/facts';
+import { apiPath, type SecretTarget } from '../references/resolve';
+import type { Located2 } from './locate';
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'").slice(0, 200)}\``;
+}
+
+function vaultLines(name: string, vault: VaultFact | undefined, known: boolean): string[] {
+  if (!vault) return [`- **Vault:** ${code(name)} — ${known ? 'defined more than once in this folder' : 'no configuration of that name found'}`];
+  const where = vault.address ?? (vault.region ? `region ${vault.region}` : vault.project ? `project ${vault.project}` : undefined);
+  const lines = [`- **Vault:** ${code(vault.name)} (${vault.provider ?? 'unknown provider'}${where ? `, ${where}` : ''})${vault.enabled ? '' : ' — **disabled**'}`];
+  if (vault.namespace) lines.push(`- **Namespace:** ${code(vault.namespace)}`);
+  if (vault.description) lines.push(`- **Description:** ${vault.description.slice(0, 200)}`);
+  if (vault.owner) lines.push(`- **Owner:** ${vault.owner.slice(0, 100)}`);
+  return lines;
+}
+
+function secretLines(target: SecretTarget): string[] {
+  const lines: string[] = [];
+  if (target.provider === 'hashicorp' || target.engine) {
+    if (target.engine) {
+      const fact = target.engineFact;
+      const version = fact?.kvVersion
+        ? `KV v${fact.kvVersion} (declared in the vault configuration)`
+        : target.vault?.engines
+          ? 'not among the declared engines'
+          : 'KV version unknown: the vault configuration declares no engines';
+      lines.push(`- **Engine:** ${code(target.engine.value)} — ${version}`);
+    } else {
+      lines.push('- **Engine:** unknown: the vault configuration declares no engine that prefixes this path');
+    }
+    if (target.secretPath) lines.push(`- **Secret path:** ${code(target.secretPath.value)}`);
+    const api = apiPath(target);
+    if (api) lines.push(`- **API path:** ${code(api)}`);
+  } else if (target.secretName) {
+    lines.push(`- **Secret:** ${code(target.secretName.value)}`);
+  }
+  return lines;
+}
+
+/** Markdown that explains a reference or attachment. It names where a secret lives, never its value. */
+export function hoverFor(located: Located2, vaultKnown: (name: string) => boolean): Hover | null {
+  let lines: string[];
+  switch (located.kind) {
+    case 'reference': {
+      const { resolved } = located;
+      lines = ['**Secret reference**', ''];
+      if (!resolved.target) {
+        lines.push(resolved.problem ? resolved.problem.message : 'Not resolved to a secret.');
+        break;
+      }
+      const target = resolved.target;
+      lines.push(...vaultLines(target.vaultName.value, target.vault, vaultKnown(target.vaultName.value)));
+      lines.push(...secretLines(target));
+      if (resolved.attachment?.alias) lines.push(`- **Alias:** ${code(resolved.attachment.alias.value)}`);
+      if (resolved.attachment?.version) lines.push(`- **Version pin:** ${code(String(resolved.attachment.version.value))}`);
+      if (resolved.key) lines.push(`- **Key:** ${resolved.key.value === '*' ? 'the whole secret (`*`)' : code(resolved.key.value)}`);
+      lines.push('', '_Live metadata and permissions need a connection to the secret manager; values are never shown here._');
+      break;
+    }
+    case 'vault-name':
+      lines = ['**Vault configuration**', '', ...vaultLines(located.name.value, located.target?.vault, vaultKnown(located.name.value))];
+      if (located.target?.vault?.engines) {
+        lines.push(`- **Declared engines:** ${located.target.vault.engines.map((e) => `${code(e.path)}${e.kvVersion ? ` (KV v${e.kvVersion})` : ''}`).join(', ') || 'none'}`);
+      }
+      break;
+    case 'attachment':
+      if (!located.target) return null;
+      lines = ['**Attached secret**', '', ...vaultLines(located.target.vaultName.value, located.target.vault, vaultKnown(located.target.vaultName.value)), ...secretLines(located.target)];
+      break;
+  }
+  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') } };
+}

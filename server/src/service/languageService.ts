@@ -1,0 +1,87 @@
+import type { CodeAction, CompletionList, Diagnostic, Hover, Location, Position, Range } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { defaultSettings, type Settings } from '../../../shared/src/settings';
+import { analyzeDocument } from './analyzeDocument';
+import { complete } from './completion/complete';
+import type { WorkspaceFacts } from './facts/facts';
+import { codeActions } from './features/codeActions';
+import { definitionFor } from './features/definition';
+import { hoverFor } from './features/hover';
+import { locate } from './features/locate';
+import { collectProblems, toDiagnostics } from './features/validate';
+import type { DocumentAnalysis, DocumentKind } from './model/types';
+
+export interface LanguageServiceOptions {
+  settings?: Settings;
+  /** Whether the client accepts snippet completions. */
+  snippets?: boolean;
+}
+
+/**
+ * The language service: documents and facts in, LSP types out. It knows no connection, no file
+ * system and no secret manager.
+ */
+export interface LanguageService {
+  configure(settings: Settings): void;
+  analyze(document: TextDocument, kind: DocumentKind): DocumentAnalysis;
+  validate(document: TextDocument, kind: DocumentKind, facts: WorkspaceFacts): Diagnostic[];
+  complete(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): CompletionList;
+  hover(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): Hover | null;
+  definition(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): Location[];
+  codeActions(document: TextDocument, kind: DocumentKind, range: Range, diagnostics: readonly Diagnostic[], facts: WorkspaceFacts): CodeAction[];
+  /** Drops what is cached for a document that closed or was deleted. */
+  forget(uri: string): void;
+}
+
+export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
+  let settings = options.settings ?? defaultSettings;
+  const snippets = options.snippets ?? true;
+  const cache = new Map<string, { version: number; kind: DocumentKind; maxSizeKb: number; analysis: DocumentAnalysis }>();
+
+  function analyze(document: TextDocument, kind: DocumentKind): DocumentAnalysis {
+    const cached = cache.get(document.uri);
+    const maxSizeKb = settings.files.maxSizeKb;
+    if (cached && cached.version === document.version && cached.kind === kind && cached.maxSizeKb === maxSizeKb) return cached.analysis;
+    const analysis = analyzeDocument(document.uri, document.getText(), kind, { maxSizeKb });
+    cache.set(document.uri, { version: document.version, kind, maxSizeKb, analysis });
+    return analysis;
+  }
+
+  return {
+    configure(next) {
+      settings = next;
+    },
+    analyze,
+    validate(document, kind, facts) {
+      const analysis = analyze(document, kind);
+      return toDiagnostics(document, analysis, collectProblems(analysis, facts), settings.diagnostics.disabled);
+    },
+    complete(document, kind, position, facts) {
+      return complete(document, analyze(document, kind), document.offsetAt(position), facts, { snippets });
+    },
+    hover(document, kind, position, facts) {
+      const analysis = analyze(document, kind);
+      const vaults = facts.vaults(document.uri);
+      const found = locate(analysis, document.offsetAt(position), vaults);
+      if (!found) return null;
+      const hover = hoverFor(found, (name) => (vaults.byName.get(name)?.length ?? 0) > 0);
+      if (hover && found.kind === 'reference') {
+        const span = found.resolved.reference.span;
+        hover.range = { start: document.positionAt(span.start), end: document.positionAt(span.end) };
+      }
+      return hover;
+    },
+    definition(document, kind, position, facts) {
+      const analysis = analyze(document, kind);
+      const found = locate(analysis, document.offsetAt(position), facts.vaults(document.uri));
+      return found ? definitionFor(document, found) : [];
+    },
+    codeActions(document, kind, range, diagnostics, facts) {
+      const analysis = analyze(document, kind);
+      return codeActions(document, range, collectProblems(analysis, facts), diagnostics);
+    },
+    forget(uri) {
+      cache.delete(uri);
+    },
+  };
+}

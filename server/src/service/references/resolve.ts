@@ -1,0 +1,154 @@
+import { normalizeEnginePath } from '../model/vaultConfigModel';
+import type { EngineFact, VaultFact, VaultSet } from '../facts/facts';
+import type { Attachment, ConnectionModel, Located, Problem, Provider, Reference } from '../model/types';
+import { nearestNames } from '../text/nearest';
+
+/** The secret a reference or attachment points at, with what the facts say about it. */
+export interface SecretTarget {
+  vaultName: Located<string>;
+  /** The one configuration of that name; undefined when none or several exist. */
+  vault: VaultFact | undefined;
+  provider: Provider | undefined;
+  /** hashicorp: engine path and the path inside it (undefined when unknown). */
+  engine: Located<string> | undefined;
+  engineFact: EngineFact | undefined;
+  secretPath: Located<string> | undefined;
+  /** aws, azure, gcp, local: the secret's name. */
+  secretName: Located<string> | undefined;
+  /** Stable identity of the secret within a folder: `vault|engine/path` or `vault|name`. */
+  id: string;
+}
+
+export function lookupVault(vaults: VaultSet, name: string): VaultFact | undefined {
+  const found = vaults.byName.get(name);
+  return found && found.length === 1 ? found[0] : undefined;
+}
+
+export function targetOfAttachment(attachment: Attachment, vaults: VaultSet): SecretTarget | undefined {
+  const vaultName = attachment.vault;
+  if (!vaultName) return undefined;
+  const vault = lookupVault(vaults, vaultName.value);
+  const engine = attachment.engine ? { ...attachment.engine, value: normalizeEnginePath(attachment.engine.value) } : undefined;
+  const engineFact = engine ? vault?.engines?.find((e) => e.path === engine.value) : undefined;
+  const inside = attachment.path?.value.replace(/^\/+/, '');
+  return {
+    vaultName,
+    vault,
+    provider: vault?.provider,
+    engine,
+    engineFact,
+    secretPath: attachment.path,
+    secretName: attachment.secret,
+    id: engine && inside !== undefined ? `${vaultName.value}|${engine.value}/${inside}` : `${vaultName.value}|${attachment.secret?.value ?? ''}`,
+  };
+}
+
+/**
+ * The target of an inline reference. For hashicorp the engine is the longest declared engine
+ * that prefixes the path; with no declared engines the split is unknown.
+ */
+export function targetOfInline(inline: NonNullable<Reference['inline']>, vaults: VaultSet): SecretTarget {
+  const vault = lookupVault(vaults, inline.vault.value);
+  const path = inline.path;
+  const full = path.value.replace(/^\/+/, '');
+  const base = { vaultName: inline.vault, vault, provider: vault?.provider, id: `${inline.vault.value}|${full}` };
+  if (vault?.provider !== 'hashicorp') {
+    return { ...base, engine: undefined, engineFact: undefined, secretPath: undefined, secretName: vault ? path : undefined };
+  }
+  const engineFact = longestEngine(full, vault.engines ?? []);
+  if (!engineFact) return { ...base, engine: undefined, engineFact: undefined, secretPath: undefined, secretName: undefined };
+  const offset = path.span.start + (path.value.length - full.length);
+  const split = offset + engineFact.path.length + 1;
+  return {
+    ...base,
+    engine: { value: engineFact.path, span: { start: offset, end: offset + engineFact.path.length } },
+    engineFact,
+    secretPath: { value: full.slice(engineFact.path.length + 1), span: { start: split, end: path.span.end } },
+    secretName: undefined,
+  };
+}
+
+function longestEngine(fullPath: string, engines: readonly EngineFact[]): EngineFact | undefined {
+  let best: EngineFact | undefined;
+  for (const engine of engines) {
+    if (fullPath.startsWith(`${engine.path}/`) && (!best || engine.path.length > best.path.length)) best = engine;
+  }
+  return best;
+}
+
+export interface ResolvedReference {
+  reference: Reference;
+  attachment: Attachment | undefined;
+  target: SecretTarget | undefined;
+  /** The key inside the secret (`*` for the whole secret). */
+  key: Located<string> | undefined;
+  problem: Problem | undefined;
+}
+
+/** Decides which attached secret (or inline target) a reference reads, and which key. */
+export function resolveReference(reference: Reference, connection: ConnectionModel, vaults: VaultSet): ResolvedReference {
+  const none = { reference, attachment: undefined, target: undefined, key: undefined };
+  if (reference.inline) {
+    return { ...none, target: targetOfInline(reference.inline, vaults), key: reference.inline.key, problem: undefined };
+  }
+  const argument = reference.argument;
+  const attachments = connection.attachments;
+  if (attachments.length === 0) {
+    return {
+      ...none,
+      problem: {
+        code: 'no-attached-secret',
+        span: reference.span,
+        message:
+          'This connection attaches no secret: add an entry under `vault_secrets`, or name the secret inline as `vault.secret(VAULT:PATH.KEY)`.',
+      },
+    };
+  }
+  const dot = argument.value.indexOf('.');
+  if (dot > 0) {
+    const alias = argument.value.slice(0, dot);
+    const attachment = attachments.find((a) => a.alias?.value === alias);
+    if (attachment) {
+      const keyStart = argument.span.start + dot + 1;
+      return {
+        ...none,
+        attachment,
+        target: targetOfAttachment(attachment, vaults),
+        key: { value: argument.value.slice(dot + 1), span: { start: keyStart, end: argument.span.end } },
+        problem: undefined,
+      };
+    }
+  }
+  if (attachments.length === 1) {
+    const attachment = attachments[0]!;
+    return { ...none, attachment, target: targetOfAttachment(attachment, vaults), key: argument, problem: undefined };
+  }
+  const aliases = attachments.flatMap((a) => (a.alias ? [a.alias.value] : []));
+  if (dot > 0 && aliases.length > 0) {
+    const alias = argument.value.slice(0, dot);
+    const near = nearestNames(alias, aliases, 1);
+    return {
+      ...none,
+      problem: {
+        code: 'unknown-alias',
+        span: { start: argument.span.start, end: argument.span.start + dot },
+        message: `No attached secret has the alias \`${alias.slice(0, 60)}\`.${near.length ? ` Did you mean \`${near[0]}\`?` : ''} Aliases here: ${aliases.join(', ')}.`,
+        ...(near.length ? { data: { fix: 'replace', start: argument.span.start, end: argument.span.start + dot, text: near[0]!, title: `Change to \`${near[0]}\`` } } : {}),
+      },
+    };
+  }
+  return {
+    ...none,
+    problem: {
+      code: 'ambiguous-reference',
+      span: reference.span,
+      message: `${attachments.length} secrets are attached: give each an \`alias\` and write \`vault.secret(ALIAS.KEY)\`${aliases.length ? ` (aliases here: ${aliases.join(', ')})` : ''}.`,
+    },
+  };
+}
+
+/** The Vault HTTP API path a hashicorp target reads, e.g. `/v1/secret/data/oracle`. */
+export function apiPath(target: SecretTarget): string | undefined {
+  if (!target.engine || !target.secretPath) return undefined;
+  return `/v1/${target.engine.value}/${target.secretPath.value.replace(/^\/+/, '')}`;
+}

@@ -1,0 +1,101 @@
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+
+/** A problem found while reading a file, located by character offsets. */
+export interface TextProblem {
+  start: number;
+  end: number;
+  message: string;
+}
+
+export interface ParsedYaml {
+  /** Undefined when the text could not be parsed at all (see `fatal`). */
+  doc: Document.Parsed | undefined;
+  syntaxErrors: TextProblem[];
+  /** Set when parsing gave up (nesting too deep): no further checks run. */
+  fatal: TextProblem | undefined;
+}
+
+/**
+ * Parses YAML text. The parser's own duplicate-key check is quadratic in the size of a map,
+ * so it is off and `duplicateKeys` below does the same work in linear time.
+ */
+export function parseYaml(text: string): ParsedYaml {
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
+  } catch (error) {
+    const message =
+      error instanceof RangeError
+        ? 'YAML is nested too deeply to check; flatten the structure.'
+        : `YAML could not be parsed: ${error instanceof Error ? error.message : String(error)}`;
+    return { doc: undefined, syntaxErrors: [], fatal: { start: 0, end: Math.min(text.length, 1), message } };
+  }
+  const syntaxErrors = doc.errors.map((e) => ({
+    start: e.pos[0],
+    end: Math.max(e.pos[1], e.pos[0] + 1),
+    message: firstLine(e.message),
+  }));
+  if (syntaxErrors.length === 0) syntaxErrors.push(...duplicateKeys(doc));
+  return { doc, syntaxErrors, fatal: undefined };
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/** Duplicate keys in any map, found with an explicit stack so deep documents cannot overflow. */
+function duplicateKeys(doc: Document.Parsed): TextProblem[] {
+  const problems: TextProblem[] = [];
+  forEachNode(doc.contents, (node) => {
+    if (!isMap(node)) return;
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      if (seen.has(key)) {
+        const [start, end] = pair.key.range ?? [0, 1];
+        problems.push({ start, end, message: `Duplicate key "${truncate(key)}": a key may appear once in a mapping.` });
+      }
+      seen.add(key);
+    }
+  });
+  return problems;
+}
+
+/** Visits every node below `root` (maps, sequences, pairs' keys and values, scalars) without recursion. */
+export function forEachNode(root: unknown, visit: (node: Node) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node) || isSeq(node)) {
+      visit(node);
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const item = node.items[i];
+        if (isPair(item)) {
+          stack.push(item.value, item.key);
+        } else {
+          stack.push(item);
+        }
+      }
+    } else if (isScalar(node)) {
+      visit(node);
+    }
+  }
+}
+
+export function truncate(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+export function pairsOf(node: unknown): Pair<Scalar, Node | null>[] {
+  if (!isMap(node)) return [];
+  return (node as YAMLMap<Scalar, Node | null>).items.filter((p) => isScalar(p.key));
+}
+
+/** The offsets a node covers, without trailing comments and blank lines. */
+export function nodeSpan(node: Node | null | undefined, fallback: readonly [number, number]): [number, number] {
+  const range = node?.range;
+  if (!range) return [fallback[0], fallback[1]];
+  return [range[0], Math.max(range[1], range[0])];
+}

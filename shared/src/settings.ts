@@ -1,0 +1,67 @@
+/**
+ * Settings shared by the VS Code client and the language server.
+ * Every key lives under the `secretRefs.` prefix; package.json's `contributes.configuration`
+ * declares the same keys with the same defaults (a test keeps the two in step).
+ */
+export interface Settings {
+  files: {
+    /** Glob patterns (relative to a workspace folder) of vault configuration files. */
+    vaultConfigs: string[];
+    /** Glob patterns of connection files. */
+    connections: string[];
+    /** Glob patterns never indexed or checked. */
+    exclude: string[];
+    /** Files larger than this many kilobytes are reported and not parsed. */
+    maxSizeKb: number;
+  };
+  diagnostics: {
+    /** Diagnostic codes that are never reported. */
+    disabled: string[];
+  };
+}
+
+export const defaultSettings: Settings = {
+  files: {
+    vaultConfigs: ['**/*.vault.yaml', '**/*.vault.yml'],
+    connections: ['**/*.connection.yaml', '**/*.connection.yml'],
+    exclude: ['**/node_modules/**', '**/.git/**'],
+    maxSizeKb: 2048,
+  },
+  diagnostics: {
+    disabled: [],
+  },
+};
+
+/** Section name used with `workspace/configuration` and `initializationOptions.settings`. */
+export const settingsSection = 'secretRefs';
+
+function stringArray(value: unknown, fallback: string[]): string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? [...value] : [...fallback];
+}
+
+function positiveNumber(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** Turns whatever a client sent (possibly nothing, possibly malformed) into complete settings. */
+export function normalizeSettings(raw: unknown): Settings {
+  const root = record(raw);
+  const files = record(root.files);
+  const diagnostics = record(root.diagnostics);
+  const d = defaultSettings;
+  return {
+    files: {
+      vaultConfigs: stringArray(files.vaultConfigs, d.files.vaultConfigs),
+      connections: stringArray(files.connections, d.files.connections),
+      exclude: stringArray(files.exclude, d.files.exclude),
+      maxSizeKb: positiveNumber(files.maxSizeKb, d.files.maxSizeKb),
+    },
+    diagnostics: {
+      disabled: stringArray(diagnostics.disabled, d.diagnostics.disabled),
+    },
+  };
+}
