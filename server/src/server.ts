@@ -10,7 +10,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { statusNotification, type StatusParams } from '../../shared/src/customMessages';
+import { statusNotification, type InitializationOptions, type StatusParams } from '../../shared/src/customMessages';
 import { normalizeSettings, settingsSection, type Settings } from '../../shared/src/settings';
 import { runSafe } from './runSafe';
 import { WorkspaceIndex } from './service/facts/workspaceIndex';
@@ -38,6 +38,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let service = createLanguageService({ settings });
   let pullConfiguration = false;
   let watchFilesDynamically = false;
+  let folderEvents = false;
   let indexing = true;
   const log = {
     error: (message: string) => connection.console.error(message),
@@ -129,8 +130,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const capabilities = params.capabilities;
     pullConfiguration = capabilities.workspace?.configuration === true;
     watchFilesDynamically = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    folderEvents = capabilities.workspace?.workspaceFolders === true;
     const snippets = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
-    const init = (params.initializationOptions ?? {}) as { settings?: unknown };
+    const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
+    if (init.watchesFiles === true) watchFilesDynamically = false;
     settings = normalizeSettings(init.settings);
     classifier = createFileClassifier(settings);
     service = createLanguageService({ settings, snippets });
@@ -159,11 +162,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
         .catch(() => undefined);
     }
-    connection.workspace.onDidChangeWorkspaceFolders((event) => {
-      for (const removed of event.removed) folders.remove(normalizeUri(removed.uri));
-      for (const added of event.added) folders.add(normalizeUri(added.uri));
-      void reindex();
-    });
+    if (folderEvents) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        for (const removed of event.removed) folders.remove(normalizeUri(removed.uri));
+        for (const added of event.added) folders.add(normalizeUri(added.uri));
+        void reindex();
+      });
+    }
     await reindex();
   });
 

@@ -30,4 +30,9 @@ export interface InitializationOptions {
    * secret manager is contacted. The client restarts the server when trust is granted.
    */
   trusted: boolean;
+  /**
+   * True when the client itself watches `**\/*.{yaml,yml}` and forwards file events; the server
+   * then registers no watcher of its own (other editors get one through dynamic registration).
+   */
+  watchesFiles?: boolean;
 }

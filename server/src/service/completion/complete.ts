@@ -64,7 +64,9 @@ function connectionItems(
   const range = prefixRange(ctx, offset, rangeFrom);
   const inAttachment = ctx.path[0] === 'vault_secrets' && ctx.path[1] === '-' && ctx.path.length === 2;
   if (inAttachment) {
-    const attachment = analysis.connection?.attachments.find((a) => offset >= a.span.start && offset <= a.span.end + 1);
+    // The item the cursor is in: the last one that starts before it (a blank line at the end of
+    // an item is outside the item's own range).
+    const attachment = analysis.connection?.attachments.filter((a) => a.span.start <= offset).at(-1);
     if (ctx.position.kind === 'key') {
       const provider = attachment?.vault ? lookupVault(vaults, attachment.vault.value)?.provider : undefined;
       return fieldNameItems(attachmentFields, provider, presentAttachmentFields(attachment), range);

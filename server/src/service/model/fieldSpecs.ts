@@ -37,7 +37,7 @@ export const vaultConfigFields: Record<string, FieldSpec> = {
 export const credentialFields: readonly string[] = ['token', 'secret_id', 'password', 'secret_access_key', 'client_secret', 'private_key'];
 
 export const engineFields: Record<string, FieldSpec> = {
-  type: { type: 'enum', values: ['kv'], required: true, doc: 'Engine type. Only kv (key/value) is checked.' },
+  type: { type: 'enum', values: ['kv'], doc: 'Engine type; only kv (key/value) is checked. Default kv.' },
   version: { type: 'enum', values: ['1', '2'], required: true, doc: 'KV version: 2 needs data/ between engine and secret path.' },
 };
 

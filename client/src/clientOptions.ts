@@ -1,0 +1,64 @@
+/**
+ * How the server is launched and what the language client is told. Pure functions over passed-in
+ * values, so tests can inspect exactly what VS Code would get.
+ */
+import type * as vscode from 'vscode';
+import type {
+  ErrorHandler,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import type { InitializationOptions } from '../../shared/src/customMessages';
+import { clientId, serverDebugPort } from './constants';
+import { readSettings, type ConfigurationSource, type YamlFileFilter } from './settings';
+
+/** The bundled server over Node IPC; under the debugger it also opens an inspector port. */
+export function buildServerOptions(serverModule: string, transportKind: typeof TransportKind): ServerOptions {
+  return {
+    run: { module: serverModule, transport: transportKind.ipc },
+    debug: {
+      module: serverModule,
+      transport: transportKind.ipc,
+      options: { execArgv: ['--nolazy', `--inspect=${serverDebugPort}`] },
+    },
+  };
+}
+
+/** Read afresh on every (re)start, so a restart picks up new settings and workspace trust. */
+export function buildInitializationOptions(source: ConfigurationSource & { readonly isTrusted: boolean }): InitializationOptions {
+  return { settings: readSettings(source), trusted: source.isTrusted, watchesFiles: true };
+}
+
+export interface ClientOptionsInput {
+  documentSelector: YamlFileFilter[];
+  outputChannel: vscode.LogOutputChannel;
+  /** Watches YAML files on disk so the server indexes vault configurations that are not open. */
+  fileWatcher: vscode.FileSystemWatcher;
+  errorHandler: ErrorHandler;
+  initializationFailedHandler: (error: unknown) => boolean;
+  initializationOptions: () => InitializationOptions;
+  /** `RevealOutputChannelOn.Never`: the extension shows its own messages with a Show Output button. */
+  revealOutputChannelOn: RevealOutputChannelOn;
+}
+
+/**
+ * Settings reach the server by pull (`workspace/configuration`, section `secretRefs`, answered by
+ * vscode-languageclient); change notifications follow the server's own dynamic registration of
+ * `workspace/didChangeConfiguration`, so the deprecated `synchronize.configurationSection` is not
+ * set (it would double every notification).
+ */
+export function buildClientOptions(input: ClientOptionsInput): LanguageClientOptions {
+  return {
+    documentSelector: input.documentSelector,
+    diagnosticCollectionName: clientId,
+    outputChannel: input.outputChannel,
+    traceOutputChannel: input.outputChannel,
+    revealOutputChannelOn: input.revealOutputChannelOn,
+    initializationOptions: input.initializationOptions,
+    initializationFailedHandler: input.initializationFailedHandler,
+    errorHandler: input.errorHandler,
+    synchronize: { fileEvents: input.fileWatcher },
+  };
+}

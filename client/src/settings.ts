@@ -1,0 +1,79 @@
+/**
+ * Reading `secretRefs.*` from the editor and turning the file patterns into a document selector.
+ * No `vscode` values are imported: the configuration source is passed in.
+ */
+import type * as vscode from 'vscode';
+import { normalizeSettings, settingsSection, type Settings } from '../../shared/src/settings';
+
+/** The part of `vscode.workspace` needed to read settings. */
+export interface ConfigurationSource {
+  readonly workspaceFolders: readonly vscode.WorkspaceFolder[] | undefined;
+  getConfiguration(section?: string, scope?: vscode.ConfigurationScope | null): { get<T>(key: string): T | undefined };
+}
+
+/** Setting keys (under `secretRefs.`) whose change alters the document selector. */
+export const filePatternKeys = ['files.vaultConfigs', 'files.connections'] as const;
+
+/** Reads and normalizes the settings, for a workspace folder or (without scope) the window. */
+export function readSettings(source: ConfigurationSource, scope?: vscode.WorkspaceFolder): Settings {
+  const config = source.getConfiguration(settingsSection, scope);
+  return normalizeSettings({
+    files: {
+      vaultConfigs: config.get('files.vaultConfigs'),
+      connections: config.get('files.connections'),
+      exclude: config.get('files.exclude'),
+      maxSizeKb: config.get('files.maxSizeKb'),
+    },
+    diagnostics: {
+      disabled: config.get('diagnostics.disabled'),
+    },
+  });
+}
+
+/** A filter both `vscode.DocumentSelector` and the LSP `DocumentSelector` accept. */
+export interface YamlFileFilter {
+  scheme: 'file';
+  language: 'yaml';
+  pattern: string;
+}
+
+/**
+ * Settings patterns are relative to a workspace folder, while a document filter's pattern is
+ * matched against the whole file path. A pattern that starts with a globstar segment already
+ * matches anywhere; any other relative pattern gets one prepended (the server still applies the
+ * exact, folder-relative pattern, so a wider selector only means a few more documents are
+ * synchronized).
+ */
+export function toSelectorPattern(pattern: string): string {
+  let p = pattern.trim().replace(/\\/g, '/');
+  while (p.startsWith('./')) p = p.slice(2);
+  if (p === '' || p.startsWith('**/') || p.startsWith('/') || /^[A-Za-z]:\//.test(p)) return p;
+  return `**/${p}`;
+}
+
+/**
+ * One `{ scheme: 'file', language: 'yaml', pattern }` filter per distinct vault configuration or
+ * connection pattern, over the window settings and every folder's settings (multi-root).
+ */
+export function buildDocumentSelector(settings: readonly Settings[]): YamlFileFilter[] {
+  const patterns = new Set<string>();
+  for (const s of settings) {
+    for (const raw of [...s.files.vaultConfigs, ...s.files.connections]) {
+      const pattern = toSelectorPattern(raw);
+      if (pattern !== '') patterns.add(pattern);
+    }
+  }
+  return [...patterns].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern }));
+}
+
+/** The document selector for the current configuration of the window and all folders. */
+export function currentDocumentSelector(source: ConfigurationSource): YamlFileFilter[] {
+  const all = [readSettings(source), ...(source.workspaceFolders ?? []).map((folder) => readSettings(source, folder))];
+  return buildDocumentSelector(all);
+}
+
+/** Same filters, in any order (order does not matter when matching documents). */
+export function sameSelector(a: readonly YamlFileFilter[], b: readonly YamlFileFilter[]): boolean {
+  const patterns = new Set(a.map((filter) => filter.pattern));
+  return a.length === b.length && b.every((filter) => patterns.has(filter.pattern));
+}

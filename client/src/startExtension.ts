@@ -1,0 +1,319 @@
+/**
+ * The extension's behaviour, given its collaborators. `extension.ts` passes the real `vscode`
+ * namespaces and vscode-languageclient; tests pass fakes. Nothing here imports a `vscode` value.
+ */
+import type * as vscode from 'vscode';
+import type {
+  CloseAction,
+  ErrorAction,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+  State,
+  StateChangeEvent,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import { statusNotification } from '../../shared/src/customMessages';
+import { settingsSection } from '../../shared/src/settings';
+import { buildClientOptions, buildInitializationOptions, buildServerOptions } from './clientOptions';
+import { activeContextKey, clientId, commandIds, displayName, statusItemId, watchedFilesGlob } from './constants';
+import { createErrorHandler } from './errorHandler';
+import {
+  currentDocumentSelector,
+  filePatternKeys,
+  sameSelector,
+  type ConfigurationSource,
+  type YamlFileFilter,
+} from './settings';
+import { parseStatusParams, StatusItemController } from './status';
+
+/** The part of a vscode-languageclient `LanguageClient` the extension uses. */
+export interface LanguageClientLike {
+  readonly state: State;
+  start(): Promise<void>;
+  dispose(timeout?: number): Promise<void>;
+  onNotification(method: string, handler: (params: unknown) => void): vscode.Disposable;
+  readonly onDidChangeState: vscode.Event<StateChangeEvent>;
+}
+
+export interface WindowLike {
+  createOutputChannel(name: string, options: { log: true }): vscode.LogOutputChannel;
+  showErrorMessage(message: string, ...items: string[]): Thenable<string | undefined>;
+}
+
+export interface WorkspaceLike extends ConfigurationSource {
+  readonly isTrusted: boolean;
+  readonly onDidChangeConfiguration: vscode.Event<vscode.ConfigurationChangeEvent>;
+  readonly onDidGrantWorkspaceTrust: vscode.Event<void>;
+  readonly onDidChangeWorkspaceFolders: vscode.Event<vscode.WorkspaceFoldersChangeEvent>;
+  createFileSystemWatcher(globPattern: string): vscode.FileSystemWatcher;
+}
+
+export interface CommandsLike {
+  registerCommand(command: string, callback: (...args: any[]) => unknown): vscode.Disposable;
+  executeCommand(command: string, ...rest: unknown[]): Thenable<unknown>;
+}
+
+export interface LanguagesLike {
+  createLanguageStatusItem(id: string, selector: vscode.DocumentSelector): vscode.LanguageStatusItem;
+}
+
+/** Enums of vscode-languageclient, passed in so this module loads without `vscode`. */
+export interface LanguageClientEnums {
+  TransportKind: typeof TransportKind;
+  CloseAction: typeof CloseAction;
+  ErrorAction: typeof ErrorAction;
+  State: typeof State;
+  RevealOutputChannelOn: typeof RevealOutputChannelOn;
+}
+
+export type CreateLanguageClient = (
+  id: string,
+  name: string,
+  serverOptions: ServerOptions,
+  clientOptions: LanguageClientOptions,
+) => LanguageClientLike;
+
+export interface ExtensionDeps {
+  window: WindowLike;
+  workspace: WorkspaceLike;
+  commands: CommandsLike;
+  languages: LanguagesLike;
+  /** Absolute path of the bundled server (`dist/server.js`). */
+  serverModule: string;
+  createLanguageClient: CreateLanguageClient;
+  lsp: LanguageClientEnums;
+  LanguageStatusSeverity: typeof vscode.LanguageStatusSeverity;
+  /** Clock for the crash policy; Date.now by default. */
+  now?: () => number;
+}
+
+export interface SecretRefsExtension extends vscode.Disposable {
+  /** Settles (never rejects) once the first start attempt is over, whether or not it succeeded. */
+  readonly ready: Promise<void>;
+  /** The current language client, if a server session exists. */
+  readonly client: LanguageClientLike | undefined;
+  /** Stops the current server (if any) and starts a new client; settles when that is done. */
+  restart(reason: string): Promise<void>;
+  /** Stops the server and releases everything; used by `deactivate`. */
+  stop(): Promise<void>;
+}
+
+/** Starts the server and wires commands, status, settings and trust. Returns immediately. */
+export function startExtension(deps: ExtensionDeps): SecretRefsExtension {
+  return new ExtensionController(deps);
+}
+
+interface Session {
+  client: LanguageClientLike | undefined;
+  readonly disposables: vscode.Disposable[];
+  /** Set while the extension itself stops the client: its state changes are then not shown. */
+  retiring: boolean;
+  /** Why the server stopped, once the error handler gave up on it. */
+  stopReason?: string;
+}
+
+const showOutputAction = 'Show Output';
+const restartAction = 'Restart Server';
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
+  return String(error);
+}
+
+class ExtensionController implements SecretRefsExtension {
+  readonly ready: Promise<void>;
+  private readonly output: vscode.LogOutputChannel;
+  private readonly status: StatusItemController;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private session: Session | undefined;
+  /** Selector of the most recently started session. */
+  private selector: YamlFileFilter[];
+  /** Lifecycle operations (start, restart, stop) run one after another. */
+  private queue: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly deps: ExtensionDeps) {
+    const { window, workspace, commands, languages } = deps;
+    this.output = window.createOutputChannel(displayName, { log: true });
+    this.selector = currentDocumentSelector(workspace);
+    this.status = new StatusItemController(
+      languages.createLanguageStatusItem(statusItemId, this.selector),
+      deps.LanguageStatusSeverity,
+    );
+    this.subscriptions.push(
+      commands.registerCommand(commandIds.showOutput, () => this.output.show(true)),
+      commands.registerCommand(commandIds.restartServer, () => this.restart('Restart requested.')),
+      workspace.onDidChangeConfiguration((event) => this.onDidChangeConfiguration(event)),
+      workspace.onDidChangeWorkspaceFolders(() => this.restartIfSelectorChanged('The workspace folders changed')),
+      workspace.onDidGrantWorkspaceTrust(() => {
+        void this.restart('The workspace is now trusted; restarting the server so that every check can run.');
+      }),
+    );
+    commands.executeCommand('setContext', activeContextKey, true).then(undefined, (error: unknown) => {
+      this.output.warn(`Could not set the ${activeContextKey} context key: ${describeError(error)}`);
+    });
+    this.ready = this.enqueue(() => this.startSession());
+  }
+
+  get client(): LanguageClientLike | undefined {
+    return this.session?.client;
+  }
+
+  restart(reason: string): Promise<void> {
+    if (this.stopping !== undefined) return this.stopping;
+    return this.enqueue(async () => {
+      this.output.info(reason);
+      await this.stopSession();
+      await this.startSession();
+    });
+  }
+
+  stop(): Promise<void> {
+    if (this.stopping === undefined) {
+      for (const d of this.subscriptions.splice(0)) d.dispose();
+      this.stopping = this.enqueue(() => this.stopSession()).finally(() => {
+        this.status.dispose();
+        this.output.dispose();
+      });
+    }
+    return this.stopping;
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+
+  private enqueue(operation: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(operation).catch((error: unknown) => {
+      this.output.error(`Unexpected error: ${describeError(error)}`);
+    });
+    this.queue = run;
+    return run;
+  }
+
+  private onDidChangeConfiguration(event: vscode.ConfigurationChangeEvent): void {
+    if (filePatternKeys.some((key) => event.affectsConfiguration(`${settingsSection}.${key}`))) {
+      this.restartIfSelectorChanged('The file pattern settings changed');
+    }
+  }
+
+  /** The document selector is fixed for a client's lifetime, so a new one needs a new client. */
+  private restartIfSelectorChanged(why: string): void {
+    if (this.stopping !== undefined) return;
+    const selector = currentDocumentSelector(this.deps.workspace);
+    if (sameSelector(selector, this.selector)) return;
+    void this.restart(`${why}; restarting the server with the new file patterns.`);
+  }
+
+  private async startSession(): Promise<void> {
+    if (this.stopping !== undefined) return;
+    const { workspace, lsp } = this.deps;
+    const selector = currentDocumentSelector(workspace);
+    this.selector = selector;
+    this.status.setSelector(selector);
+    this.status.starting();
+
+    const fileWatcher = workspace.createFileSystemWatcher(watchedFilesGlob);
+    const session: Session = { client: undefined, disposables: [fileWatcher], retiring: false };
+    const clientOptions = buildClientOptions({
+      documentSelector: selector,
+      outputChannel: this.output,
+      fileWatcher,
+      revealOutputChannelOn: lsp.RevealOutputChannelOn.Never,
+      initializationOptions: () => buildInitializationOptions(workspace),
+      initializationFailedHandler: (error) => {
+        const message = `${displayName}: the server failed to initialize: ${describeError(error)}`;
+        this.output.error(message);
+        this.showError(message);
+        return false;
+      },
+      errorHandler: createErrorHandler({
+        CloseAction: lsp.CloseAction,
+        ErrorAction: lsp.ErrorAction,
+        now: this.deps.now ?? Date.now,
+        log: this.output,
+        onGiveUp: (message) => {
+          session.stopReason = `The server stopped after repeated failures; run "${displayName}: Restart Server"`;
+          this.showError(message);
+        },
+      }),
+    });
+    let client: LanguageClientLike;
+    try {
+      client = this.deps.createLanguageClient(
+        clientId,
+        displayName,
+        buildServerOptions(this.deps.serverModule, lsp.TransportKind),
+        clientOptions,
+      );
+    } catch (error) {
+      fileWatcher.dispose();
+      this.output.error(`Could not create the language client: ${describeError(error)}`);
+      this.status.stopped('The language server failed to start');
+      return;
+    }
+    session.client = client;
+    session.disposables.push(
+      client.onDidChangeState((event) => this.onDidChangeState(session, event.newState)),
+      client.onNotification(statusNotification, (params) => {
+        const status = parseStatusParams(params);
+        if (status !== undefined && this.session === session && !session.retiring) this.status.update(status);
+      }),
+    );
+    this.session = session;
+
+    const patterns = selector.map((filter) => filter.pattern).join(', ') || '(none)';
+    this.output.info(
+      `Starting the server for ${patterns}; the workspace is ${workspace.isTrusted ? 'trusted' : 'not trusted (offline checks only)'}.`,
+    );
+    try {
+      await client.start();
+      this.output.info('The server is ready.');
+    } catch (error) {
+      this.output.error(`The server did not start: ${describeError(error)}`);
+      if (this.session === session) this.status.stopped('The language server failed to start');
+    }
+  }
+
+  private onDidChangeState(session: Session, state: State): void {
+    if (this.session !== session || session.retiring) return;
+    const { State } = this.deps.lsp;
+    if (state === State.Starting) this.status.starting();
+    else if (state === State.Running) this.status.running();
+    else this.status.stopped(session.stopReason);
+  }
+
+  private async stopSession(): Promise<void> {
+    const session = this.session;
+    if (session === undefined) return;
+    this.session = undefined;
+    session.retiring = true;
+    const { client } = session;
+    for (const d of session.disposables.splice(0)) d.dispose();
+    if (client === undefined) return;
+    const { State } = this.deps.lsp;
+    // A client that is still starting can't be stopped: let the start settle first.
+    if (client.state === State.Starting) await client.start().catch(() => undefined);
+    if (client.state === State.Running) {
+      await client.dispose().catch((error: unknown) => this.output.warn(`Stopping the server failed: ${describeError(error)}`));
+    } else {
+      // Stopped or failed: dispose only marks it unusable (and may reject for a failed start).
+      await client.dispose().catch(() => undefined);
+    }
+    if (this.stopping !== undefined) this.output.info('The server stopped.');
+  }
+
+  private showError(message: string): void {
+    this.deps.window.showErrorMessage(message, showOutputAction, restartAction).then(
+      (choice) => {
+        if (choice === showOutputAction) this.output.show(true);
+        else if (choice === restartAction) void this.restart('Restart requested.');
+      },
+      () => undefined,
+    );
+  }
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createConnection } from 'vscode-languageserver/node';
+import type { ClientCapabilities, Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { startServer } from '../../server/src/server';
+
+/** Writes files (relative path → text) into a fresh temporary folder. */
+export function makeFolder(files: Record<string, string>): { path: string; uri: string; file: (rel: string) => string; dispose: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'secretrefs-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  return {
+    path: root,
+    uri: pathToFileURL(root).toString(),
+    file: (rel) => pathToFileURL(join(root, rel)).toString(),
+    dispose: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+export interface Harness {
+  client: MessageConnection;
+  initializeResult: InitializeResult;
+  /** The latest diagnostics published for each URI. */
+  diagnostics: Map<string, Diagnostic[]>;
+  notifications: { method: string; params: unknown }[];
+  /** Resolves when `predicate` holds for the diagnostics of `uri`; polls each publish, bounded by `timeoutMs`. */
+  waitForDiagnostics(uri: string, predicate: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
+  open(uri: string, text: string, version?: number): void;
+  change(uri: string, text: string, version: number): void;
+  close(uri: string): void;
+  dispose(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  folders: string[];
+  capabilities?: ClientCapabilities;
+  initializationOptions?: unknown;
+  /** Answers `workspace/configuration` requests when the capability is advertised. */
+  configuration?: unknown;
+}
+
+/** Starts the real server over a pair of in-memory streams and initializes it as a client would. */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  startServer(serverConnection, { debounceMs: 10 });
+  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  const diagnostics = new Map<string, Diagnostic[]>();
+  const notifications: { method: string; params: unknown }[] = [];
+  const waiters = new Set<() => void>();
+  client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+    diagnostics.set(params.uri, params.diagnostics);
+    for (const wake of waiters) wake();
+  });
+  client.onNotification((method, params) => {
+    notifications.push({ method, params });
+    for (const wake of waiters) wake();
+  });
+  client.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.configuration ?? null));
+  client.onRequest('client/registerCapability', () => null);
+  client.listen();
+  const initializeResult = (await client.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: options.folders[0] ?? null,
+    workspaceFolders: options.folders.map((uri, i) => ({ uri, name: `folder${i}` })),
+    capabilities: options.capabilities ?? { textDocument: { completion: { completionItem: { snippetSupport: true } } } },
+    initializationOptions: options.initializationOptions,
+  })) as InitializeResult;
+  await client.sendNotification('initialized', {});
+
+  return {
+    client,
+    initializeResult,
+    diagnostics,
+    notifications,
+    waitForDiagnostics(uri, predicate, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const current = diagnostics.get(uri);
+          if (current && predicate(current)) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(current);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for diagnostics of ${uri}; last: ${JSON.stringify(diagnostics.get(uri)?.map((d) => d.code))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    open(uri, text, version = 1) {
+      void client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+    },
+    change(uri, text, version) {
+      void client.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    },
+    close(uri) {
+      void client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    },
+    async dispose() {
+      await client.sendRequest('shutdown');
+      client.dispose();
+      serverConnection.dispose();
+      toServer.destroy();
+      toClient.destroy();
+    },
+  };
+}
+
+export const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => String(d.code));

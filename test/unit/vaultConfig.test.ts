@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { TestWorkspace, prodVault } from '../helpers/workspace';
+
+describe('vault configuration diagnostics', () => {
+  it('accepts a complete hashicorp configuration', () => {
+    const ws = new TestWorkspace({ 'prod.vault.yaml': prodVault });
+    assert.deepEqual(ws.validate('prod.vault.yaml'), []);
+  });
+
+  it('reports a missing name and an unknown provider as invalid-config', () => {
+    const ws = new TestWorkspace({});
+    const diagnostics = ws.validate('x.vault.yaml', 'provider: vaultwarden\n');
+    assert.deepEqual(diagnostics.map((d) => d.code), ['invalid-config', 'invalid-config']);
+    assert.ok(diagnostics.some((d) => /must be one of hashicorp, aws, azure, gcp, local/.test(d.message)));
+    assert.ok(diagnostics.some((d) => /needs `name`/.test(d.message)));
+  });
+
+  it('reports each credential field without echoing its value', () => {
+    const ws = new TestWorkspace({});
+    const text = 'name: p\nprovider: hashicorp\ntoken: s.CANARY-value-123\nsecret_id: CANARY2\n';
+    const diagnostics = ws.validate('p.vault.yaml', text);
+    assert.deepEqual(diagnostics.map((d) => d.code), ['credential-in-config', 'credential-in-config']);
+    assert.deepEqual(diagnostics[0]!.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 5 } });
+    for (const d of diagnostics) assert.doesNotMatch(d.message, /CANARY/);
+  });
+
+  it('reports fields of another provider and suggests the nearest known field', () => {
+    const ws = new TestWorkspace({});
+    const diagnostics = ws.validate('p.vault.yaml', 'name: p\nprovider: hashicorp\nregion: eu\nurll: https://x\n');
+    assert.match(diagnostics[0]!.message, /`region` belongs to aws vaults/);
+    assert.match(diagnostics[1]!.message, /Unknown field `urll`.*Did you mean `url`\?/);
+  });
+
+  it('requires provider fields: aws region, azure vault_url, gcp project', () => {
+    const ws = new TestWorkspace({});
+    assert.match(ws.validate('a.vault.yaml', 'name: a\nprovider: aws\n')[0]!.message, /needs `region`/);
+    assert.match(ws.validate('b.vault.yaml', 'name: b\nprovider: azure\n')[0]!.message, /needs `vault_url`/);
+    assert.match(ws.validate('c.vault.yaml', 'name: c\nprovider: gcp\n')[0]!.message, /needs `project`/);
+  });
+
+  it('checks types: booleans, URLs, names and engine declarations', () => {
+    const ws = new TestWorkspace({});
+    const text = 'name: "bad name"\nprovider: hashicorp\nenabled: yes please\nurl: vault.local\nengines:\n  secret: { type: kv, version: 3 }\n  other: kv\n';
+    const messages = ws.validate('p.vault.yaml', text).map((d) => d.message);
+    assert.equal(messages.length, 5, messages.join('\n'));
+    assert.ok(messages.some((m) => /`name` may hold letters/.test(m)));
+    assert.ok(messages.some((m) => /`enabled` must be true or false/.test(m)));
+    assert.ok(messages.some((m) => /`url` must be an http/.test(m)));
+    assert.ok(messages.some((m) => /`version` must be one of 1, 2, not "3"/.test(m)));
+    assert.ok(messages.some((m) => /Engine `other` needs `type` and `version`/.test(m)));
+  });
+
+  it('reports duplicate names within a folder on both files', () => {
+    const ws = new TestWorkspace({ 'a.vault.yaml': prodVault, 'b.vault.yaml': prodVault });
+    const a = ws.validate('a.vault.yaml');
+    assert.deepEqual(a.map((d) => d.code), ['duplicate-vault']);
+    assert.match(a[0]!.message, /b\.vault\.yaml/);
+    assert.deepEqual(ws.codes('b.vault.yaml'), ['duplicate-vault']);
+  });
+
+  it('reports YAML syntax errors at the parser position and nothing else', () => {
+    const ws = new TestWorkspace({});
+    const diagnostics = ws.validate('p.vault.yaml', 'name: p\nprovider: [hashicorp\n');
+    assert.ok(diagnostics.length >= 1);
+    assert.ok(diagnostics.every((d) => d.code === 'yaml-syntax'));
+    assert.equal(diagnostics[0]!.range.start.line, 2);
+  });
+
+  it('reports duplicate keys as yaml-syntax', () => {
+    const ws = new TestWorkspace({});
+    const diagnostics = ws.validate('p.vault.yaml', 'name: p\nprovider: aws\nregion: a\nname: q\n');
+    assert.deepEqual(diagnostics.map((d) => d.code), ['yaml-syntax']);
+    assert.equal(diagnostics[0]!.range.start.line, 3);
+  });
+});
