@@ -75,6 +75,7 @@ describe('startExtension: language client', () => {
         diagnostics: { disabled: ['unused-secret'] },
       },
       trusted: false,
+      watchesFiles: true,
     });
   });
 

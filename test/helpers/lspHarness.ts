@@ -67,7 +67,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   client.onRequest('client/registerCapability', () => null);
   client.listen();
   const initializeResult = (await client.sendRequest('initialize', {
-    processId: process.pid,
+    processId: null,
     rootUri: options.folders[0] ?? null,
     workspaceFolders: options.folders.map((uri, i) => ({ uri, name: `folder${i}` })),
     capabilities: options.capabilities ?? { textDocument: { completion: { completionItem: { snippetSupport: true } } } },
