@@ -1,0 +1,87 @@
+/**
+ * The one interface every secret manager implements. The language service never sees a provider:
+ * the server asks providers for facts and hands the facts to the service.
+ *
+ * No method returns a secret value except `readValue`, which exists only for an explicit preview.
+ */
+
+/** Where a secret lives. hashicorp: engine + path (path inside the engine, WITHOUT `data/`); others: name. */
+export interface SecretLocator {
+  engine?: string;
+  /** hashicorp: the secret's path inside the engine without the KV v2 `data/` prefix; others: the secret's name. */
+  path: string;
+  /** A version pin: a positive integer (KV v2, local, GCP) or a version id / stage (AWS, Azure). */
+  version?: number | string;
+}
+
+export interface EngineInfo {
+  path: string;
+  type: string;
+  /** KV version for kv engines. */
+  kvVersion?: 1 | 2;
+}
+
+export interface VersionInfo {
+  version: number | string;
+  createdTime?: string;
+  deletionTime?: string;
+  destroyed?: boolean;
+}
+
+export interface SecretMetadata {
+  currentVersion?: number | string;
+  createdTime?: string;
+  updatedTime?: string;
+  versions: VersionInfo[];
+  customMetadata?: Record<string, string>;
+  maxVersions?: number;
+  casRequired?: boolean;
+}
+
+export type ProviderErrorKind =
+  | 'not-found'
+  | 'deleted'
+  | 'destroyed'
+  | 'version-not-found'
+  | 'permission-denied'
+  | 'unauthenticated'
+  | 'unreachable'
+  | 'cas-conflict'
+  | 'invalid-request'
+  | 'bad-response'
+  | 'wrong-key';
+
+/** A failure of a provider, with a message that never holds a secret value or credential. */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly details: { apiPath?: string; deletionTime?: string; cause?: string } = {},
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export interface WriteResult {
+  version: number | string;
+}
+
+export interface SecretProvider {
+  /** Engines (mounts) the caller can see; [] for providers without engines. */
+  listEngines(): Promise<EngineInfo[]>;
+  /** The KV version of one engine, or undefined when it is not a KV engine / not mounted. */
+  engineVersion(engine: string): Promise<1 | 2 | undefined>;
+  /** Names directly under `folder` (folders end with `/`). For providers without folders: all secret names. */
+  list(engine: string | undefined, folder: string): Promise<string[]>;
+  metadata(secret: SecretLocator): Promise<SecretMetadata>;
+  /** Key names of a secret, without values. */
+  keys(secret: SecretLocator): Promise<string[]>;
+  /** The secret's data. Only for an explicit preview requested by the user. */
+  readValue(secret: SecretLocator): Promise<Record<string, unknown> | string>;
+  /** Writes a new version. `cas`: the version the writer last saw (0 = must not exist). */
+  write(secret: SecretLocator, data: Record<string, string>, cas?: number): Promise<WriteResult>;
+  /** The caller's capabilities on an API path (e.g. `secret/data/oracle`). */
+  capabilities(apiPath: string): Promise<string[]>;
+  dispose(): void;
+}
