@@ -1,0 +1,427 @@
+/**
+ * Benchmark: `npm run bench` (builds dist/ first, then runs this file with tsx).
+ *
+ * 1. checkPaths() on (a) one connection file of 10,000 lines and (b) a workspace of 2,000
+ *    connection files, each compared with a bare YAML parse of the same files read from disk.
+ *    Target: checkPaths time / bare parse time ≤ 1.5 (reported, never fails the process).
+ * 2. Language server start: spawn dist/server.js --stdio until the initialize result, compared
+ *    with the start of `node -e 0` measured in the same run.
+ *
+ * Prints a table on stdout and writes the numbers to bench/results/<timestamp>.json.
+ * Inputs are generated into a temporary folder (deterministically) and removed afterwards.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { parseDocument } from 'yaml';
+import { checkPaths } from '../server/src/workspace/checkPaths';
+import { defaultSettings } from '../shared/src/settings';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const serverJs = path.join(repoRoot, 'dist', 'server.js');
+const resultsDir = path.join(repoRoot, 'bench', 'results');
+
+const target = 1.5;
+/** The whole run stays under two minutes: each measurement stops repeating when its budget is spent. */
+const hardLimitMs = 115_000;
+const started = performance.now();
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic generation
+
+/** A small linear congruential generator, so every run checks the same files. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const vaultConfigs: Record<string, string> = {
+  'vaults/prod.vault.yaml': `name: prod
+provider: hashicorp
+description: Production Vault
+owner: platform-team
+url: https://vault.example.com:8200
+namespace: team-a
+auth: approle
+auth_mount: approle
+engines:
+  secret: { type: kv, version: 2 }
+  legacy: { type: kv, version: 1 }
+  teams/payments: { type: kv, version: 2 }
+`,
+  'vaults/prod-aws.vault.yaml': `name: prod-aws
+provider: aws
+region: eu-west-1
+profile: prod
+`,
+  'vaults/prod-azure.vault.yaml': `name: prod-azure
+provider: azure
+vault_url: https://prod-kv.vault.azure.net
+`,
+  'vaults/local.vault.yaml': `name: local
+provider: local
+description: Developer secrets
+`,
+};
+
+const attachments = `vault_secrets:
+  - vault: prod
+    alias: db
+    engine: secret
+    path: data/oracle/primary
+  - vault: prod
+    alias: old
+    engine: legacy
+    path: oracle/credentials
+  - vault: prod-aws
+    alias: api
+    secret: payments/api-key
+    version_stage: AWSCURRENT
+  - vault: prod-azure
+    alias: cert
+    secret: tls-client-cert
+`;
+
+/** One entry of a connection's value tree: references mixed with plain values, maps and lists. */
+function valueSection(rnd: () => number, i: number, indent: string): string[] {
+  const lines: string[] = [];
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
+  lines.push(`${indent}node${i}:`);
+  const inner = `${indent}  `;
+  lines.push(`${inner}user: vault.secret(db.user)`);
+  lines.push(`${inner}password: vault.secret(${pick(['db.password', 'db.admin_password'])})`);
+  lines.push(`${inner}legacy_password: vault.secret(old.password)`);
+  lines.push(`${inner}api_key: vault.secret(${pick(['api.*', 'api.key', 'api.secondary'])})`);
+  lines.push(`${inner}certificate: vault.secret(cert.*)`);
+  lines.push(`${inner}host: db-${i}.internal.example.com`);
+  lines.push(`${inner}port: ${1500 + (i % 100)}`);
+  lines.push(`${inner}url: "jdbc:oracle:thin:vault.secret(db.user)/vault.secret(db.password)@db-${i}:1521/ORCL"`);
+  lines.push(`${inner}shared: vault.secret(prod:secret/data/shared/team-${i % 7}.token)`);
+  lines.push(`${inner}pool:`);
+  lines.push(`${inner}  min: ${i % 5}`);
+  lines.push(`${inner}  max: ${20 + (i % 30)}`);
+  lines.push(`${inner}  timeout_ms: ${1000 * (1 + (i % 9))}`);
+  lines.push(`${inner}tags: [${pick(['eu', 'us', 'ap'])}, tier-${i % 3}, "cost-center ${i % 11}"]`);
+  lines.push(`${inner}options:`);
+  lines.push(`${inner}  - name: ssl`);
+  lines.push(`${inner}    enabled: ${rnd() < 0.5}`);
+  lines.push(`${inner}  - name: comment`);
+  lines.push(`${inner}    value: "plain text that mentions vault but holds no reference ${i}"`);
+  return lines;
+}
+
+/** A connection file of about `targetLines` lines. */
+function connection(name: string, targetLines: number, rnd: () => number): string {
+  const lines = [`name: ${name}`, 'connector_type: SQLORACLE', `description: Generated connection ${name}`, ...attachments.trimEnd().split('\n'), 'value:'];
+  for (let i = 0; lines.length < targetLines; i++) lines.push(...valueSection(rnd, i, '  '));
+  lines.length = Math.min(lines.length, targetLines);
+  // The cut may leave a key without a value at the end; that is still valid YAML (null).
+  return `${lines.join('\n')}\n`;
+}
+
+function writeFiles(root: string, files: Record<string, string>): string[] {
+  return Object.entries(files).map(([name, text]) => {
+    const file = path.join(root, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    return file;
+  });
+}
+
+interface Corpus {
+  label: string;
+  root: string;
+  files: string[];
+  bytes: number;
+  lines: number;
+}
+
+function generate(base: string): Corpus[] {
+  const rnd = random(42);
+
+  const singleRoot = path.join(base, 'single');
+  const single = { ...vaultConfigs, 'connections/big.connection.yaml': connection('big', 10_000, rnd) };
+
+  const workspaceRoot = path.join(base, 'workspace');
+  const workspace: Record<string, string> = { ...vaultConfigs };
+  for (let i = 0; i < 2_000; i++) {
+    const text = connection(`conn-${i}`, 30 + Math.floor(rnd() * 60), rnd);
+    // One file in 50 has a mistake, as a real workspace would (a KV v2 path without data/).
+    workspace[`teams/team-${i % 40}/conn-${i}.connection.yaml`] = i % 50 === 7 ? text.replace('path: data/oracle/primary', 'path: oracle/primary') : text;
+  }
+
+  return [
+    { label: '1 file of 10,000 lines', root: singleRoot, contents: single },
+    { label: '2,000 connection files', root: workspaceRoot, contents: workspace },
+  ].map(({ label, root, contents }) => {
+    const texts = Object.values(contents);
+    return {
+      label,
+      root,
+      files: writeFiles(root, contents),
+      bytes: texts.reduce((n, t) => n + Buffer.byteLength(t), 0),
+      lines: texts.reduce((n, t) => n + t.split('\n').length - 1, 0),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing
+
+interface Stats {
+  runs: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  samplesMs: number[];
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { runs: samples.length, medianMs: round(median), minMs: round(sorted[0]!), maxMs: round(sorted.at(-1)!), samplesMs: samples.map(round) };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/**
+ * The reference: read each file from disk and parse it, nothing else. `uniqueKeys: false` because
+ * the yaml package's own duplicate-key check compares every key with every other key of a map
+ * (quadratic in map size) and the service turns it off and checks duplicates itself in linear
+ * time; the baseline uses the same parser options so the ratio measures the service's own work.
+ */
+async function bareParse(files: string[]): Promise<number> {
+  let nodes = 0;
+  for (const file of files) {
+    const doc = parseDocument(await readFile(file, 'utf8'), { uniqueKeys: false });
+    if (doc.contents) nodes++;
+  }
+  return nodes;
+}
+
+interface CheckBench {
+  corpus: string;
+  files: number;
+  bytes: number;
+  lines: number;
+  diagnostics: number;
+  bareParse: Stats;
+  checkPaths: Stats;
+  ratio: number;
+  target: number;
+  pass: boolean;
+}
+
+/** Warm-up, then alternating runs of the baseline and checkPaths until `repeats` or the budget. */
+async function benchCheck(corpus: Corpus, warmups: number, repeats: number, budgetMs: number): Promise<CheckBench> {
+  const settings = defaultSettings;
+  let diagnostics = 0;
+  const check = async () => {
+    const result = await checkPaths([corpus.root], settings);
+    diagnostics = result.files.reduce((n, f) => n + f.diagnostics.length, 0);
+    if (result.files.length !== corpus.files.length) {
+      throw new Error(`checkPaths checked ${result.files.length} files of ${corpus.files.length} in ${corpus.label}`);
+    }
+  };
+  for (let i = 0; i < warmups; i++) {
+    await bareParse(corpus.files);
+    await check();
+  }
+  const base: number[] = [];
+  const checked: number[] = [];
+  const t0 = performance.now();
+  while (base.length < repeats && (base.length < 3 || performance.now() - t0 < budgetMs)) {
+    base.push(await time(() => bareParse(corpus.files)));
+    checked.push(await time(check));
+  }
+  const bareStats = stats(base);
+  const checkStats = stats(checked);
+  const ratio = checkStats.medianMs / bareStats.medianMs;
+  return {
+    corpus: corpus.label,
+    files: corpus.files.length,
+    bytes: corpus.bytes,
+    lines: corpus.lines,
+    diagnostics,
+    bareParse: bareStats,
+    checkPaths: checkStats,
+    ratio: round(ratio),
+    target,
+    pass: ratio <= target,
+  };
+}
+
+async function withTimeout<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Milliseconds from spawning the server to its initialize result; the server is then shut down. */
+async function serverStartOnce(rootDir: string): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  connection.onRequest(() => null);
+  connection.onNotification(() => undefined);
+  connection.onError(() => undefined);
+  connection.listen();
+  try {
+    const rootUri = pathToFileURL(rootDir).href;
+    await withTimeout(
+      'initialize',
+      connection.sendRequest('initialize', {
+        processId: process.pid,
+        rootUri,
+        workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+        capabilities: {},
+        initializationOptions: { settings: defaultSettings },
+      }),
+      20_000,
+    );
+    const elapsed = performance.now() - t0;
+    await withTimeout('shutdown', connection.sendRequest('shutdown'), 5_000);
+    await connection.sendNotification('exit');
+    await withTimeout('exit', exited, 5_000);
+    return elapsed;
+  } finally {
+    connection.dispose();
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  }
+}
+
+async function nodeStartOnce(): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', () => resolve());
+    child.once('error', reject);
+  });
+  return performance.now() - t0;
+}
+
+interface StartBench {
+  server: Stats;
+  nodeE0: Stats;
+  ratio: number;
+}
+
+async function benchStart(rootDir: string, repeats: number): Promise<StartBench> {
+  await serverStartOnce(rootDir); // warm the file system cache
+  await nodeStartOnce();
+  const server: number[] = [];
+  const node: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    node.push(await nodeStartOnce());
+    server.push(await serverStartOnce(rootDir));
+  }
+  const s = stats(server);
+  const n = stats(node);
+  return { server: s, nodeE0: n, ratio: round(s.medianMs / n.medianMs) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+function statsRow(label: string, s: Stats): string[] {
+  return [label, ms(s.medianMs), ms(s.minMs), ms(s.maxMs), String(s.runs), ''];
+}
+
+async function main(): Promise<void> {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'secretrefs-bench-'));
+  const hardLimit = setTimeout(() => {
+    process.stderr.write(`bench: stopped after ${hardLimitMs / 1000} s, over its time budget\n`);
+    rmSync(base, { recursive: true, force: true });
+    process.exit(2);
+  }, hardLimitMs);
+  hardLimit.unref();
+  try {
+    const corpora = generate(base);
+    const checks: CheckBench[] = [];
+    checks.push(await benchCheck(corpora[0]!, 2, 9, 15_000));
+    checks.push(await benchCheck(corpora[1]!, 1, 5, 40_000));
+
+    let start: StartBench | undefined;
+    let startSkipped: string | undefined;
+    if (existsSync(serverJs)) {
+      start = await benchStart(corpora[0]!.root, 7);
+    } else {
+      startSkipped = `${path.relative(repoRoot, serverJs)} is missing (run npm run build)`;
+    }
+
+    const rows: string[][] = [['measurement', 'median', 'min', 'max', 'runs', 'result']];
+    const notes: string[] = [];
+    for (const c of checks) {
+      rows.push(statsRow(`${c.corpus}: bare YAML parse`, c.bareParse));
+      rows.push(statsRow(`${c.corpus}: checkPaths`, c.checkPaths));
+      rows.push([`  ratio checkPaths / bare parse (target ≤ ${target})`, c.ratio.toFixed(2), '', '', '', c.pass ? 'PASS' : 'FAIL']);
+      notes.push(`${c.corpus}: ${c.files} files in all (with ${Object.keys(vaultConfigs).length} vault configurations), ${(c.bytes / 1024).toFixed(0)} KB, ${c.lines} lines, ${c.diagnostics} diagnostics`);
+    }
+    if (start) {
+      rows.push(statsRow('server start → initialize result', start.server));
+      rows.push(statsRow('node -e 0', start.nodeE0));
+      rows.push(['  ratio server start / node -e 0', start.ratio.toFixed(2), '', '', '', '']);
+    } else {
+      rows.push(['server start → initialize result', 'skipped', '', '', '', startSkipped ?? '']);
+    }
+    const totalMs = performance.now() - started;
+    process.stdout.write(`${table(rows)}\n\n${notes.join('\n')}\nnode ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}; total ${(totalMs / 1000).toFixed(1)} s\n`);
+
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    const result = {
+      timestamp: new Date().toISOString(),
+      version: packageVersion,
+      node: process.version,
+      platform: `${process.platform} ${os.release()} ${process.arch}`,
+      cpu: { model: os.cpus()[0]?.model ?? 'unknown', count: os.cpus().length },
+      target,
+      checks,
+      serverStart: start ?? { skipped: startSkipped },
+      totalMs: round(totalMs),
+    };
+    mkdirSync(resultsDir, { recursive: true });
+    const out = path.join(resultsDir, `${stamp}.json`);
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`results: ${path.relative(process.cwd(), out)}\n`);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+    clearTimeout(hardLimit);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});

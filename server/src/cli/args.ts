@@ -1,0 +1,148 @@
+import { defaultSettings, normalizeSettings, type Settings } from '../../../shared/src/settings';
+import { allDiagnosticCodes, isDiagnosticCode } from '../service/diagnostics/codes';
+
+export type OutputFormat = 'text' | 'json';
+
+export interface CheckOptions {
+  /** Files and folders as the user typed them (default `.`). */
+  paths: string[];
+  format: OutputFormat;
+  settings: Settings;
+}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  /** No arguments at all: usage goes to stderr and the exit status is 2. */
+  | { kind: 'no-command' }
+  | { kind: 'check'; options: CheckOptions };
+
+/** Bad command line; `message` is shown after `secretrefs: ` and the exit status is 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const list = (values: readonly string[]) => values.join(', ');
+
+export const usageText = `Usage: secretrefs check [options] [PATH...]
+
+Checks vault configurations (*.vault.yaml), connection files (*.connection.yaml)
+and their vault.secret(...) references. Each PATH is a file or a folder (default:
+the current folder); folders are searched for files matching the patterns below.
+
+Options:
+  --format text|json     Output format (default: text)
+  --vault-configs GLOB   Vault configuration files; repeatable, replaces the default
+                         (${list(defaultSettings.files.vaultConfigs)})
+  --connections GLOB     Connection files; repeatable, replaces the default
+                         (${list(defaultSettings.files.connections)})
+  --exclude GLOB         Files never checked; repeatable, replaces the default
+                         (${list(defaultSettings.files.exclude)})
+  --disable CODE         Do not report diagnostic CODE; repeatable or comma-separated
+  --max-size-kb N        Report files larger than N kilobytes instead of checking
+                         them (default: ${defaultSettings.files.maxSizeKb})
+  -h, --help             Show this help
+  --version              Show the version
+
+Text output: one line per problem, FILE:LINE:COL: SEVERITY CODE MESSAGE, then a
+summary on stderr. JSON output: an array of {file, range, severity, code, message}
+with 0-based LSP ranges.
+
+Exit status: 0 no errors (warnings allowed), 1 errors found,
+2 bad usage, unreadable input or internal error.
+`;
+
+const valueOptions = ['--format', '--vault-configs', '--connections', '--exclude', '--disable', '--max-size-kb'] as const;
+type ValueOption = (typeof valueOptions)[number];
+
+function isValueOption(name: string): name is ValueOption {
+  return (valueOptions as readonly string[]).includes(name);
+}
+
+const see = '(see "secretrefs --help")';
+
+/** Parses the arguments after `node cli.js`. Throws UsageError for anything it does not accept. */
+export function parseArgs(argv: readonly string[]): Command {
+  const endOfOptions = argv.indexOf('--');
+  const optionPart = endOfOptions === -1 ? argv : argv.slice(0, endOfOptions);
+  // Help wins over everything else before `--`, even over mistakes elsewhere on the line.
+  if (optionPart.some((a) => a === '-h' || a === '--help')) return { kind: 'help' };
+  if (argv.length === 0) return { kind: 'no-command' };
+
+  const positionals: string[] = [];
+  const values: Record<ValueOption, string[]> = {
+    '--format': [],
+    '--vault-configs': [],
+    '--connections': [],
+    '--exclude': [],
+    '--disable': [],
+    '--max-size-kb': [],
+  };
+  let version = false;
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (i === endOfOptions) {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '-' || !arg.startsWith('-')) {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (name === '--version') {
+      if (eq !== -1) throw new UsageError(`option "--version" takes no value`);
+      version = true;
+      continue;
+    }
+    if (!isValueOption(name)) throw new UsageError(`unknown option "${name}" ${see}`);
+    let value: string | undefined;
+    if (eq !== -1) {
+      value = arg.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      if (next !== undefined && i + 1 !== endOfOptions && !(next.startsWith('-') && next.length > 1)) {
+        value = next;
+        i++;
+      }
+    }
+    if (value === undefined || value === '') throw new UsageError(`option "${name}" needs a value`);
+    values[name].push(value);
+  }
+
+  if (version) return { kind: 'version' };
+
+  const [command, ...paths] = positionals;
+  if (command === undefined) throw new UsageError(`no command given; the only command is "check" ${see}`);
+  if (command !== 'check') throw new UsageError(`unknown command "${command}"; the only command is "check" ${see}`);
+
+  const settings = normalizeSettings(undefined);
+  const format = values['--format'].at(-1) ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new UsageError(`--format must be "text" or "json", not "${format}"`);
+  }
+  if (values['--vault-configs'].length > 0) settings.files.vaultConfigs = values['--vault-configs'];
+  if (values['--connections'].length > 0) settings.files.connections = values['--connections'];
+  if (values['--exclude'].length > 0) settings.files.exclude = values['--exclude'];
+
+  const maxSize = values['--max-size-kb'].at(-1);
+  if (maxSize !== undefined) {
+    const n = Number(maxSize);
+    if (!/^\d+(\.\d+)?$/.test(maxSize) || !Number.isFinite(n) || n <= 0) {
+      throw new UsageError(`--max-size-kb must be a positive number, not "${maxSize}"`);
+    }
+    settings.files.maxSizeKb = n;
+  }
+
+  const disabled = values['--disable'].flatMap((v) => v.split(',')).map((c) => c.trim());
+  for (const code of disabled) {
+    if (!isDiagnosticCode(code)) {
+      throw new UsageError(`unknown diagnostic code "${code}" for --disable; valid codes: ${list(allDiagnosticCodes)}`);
+    }
+  }
+  settings.diagnostics.disabled = [...new Set(disabled)];
+
+  return { kind: 'check', options: { paths: paths.length > 0 ? paths : ['.'], format, settings } };
+}

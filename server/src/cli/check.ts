@@ -1,0 +1,80 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Settings } from '../../../shared/src/settings';
+import { checkPaths as defaultCheckPaths, type CheckResult } from '../workspace/checkPaths';
+import type { CheckOptions } from './args';
+import { displayPath, formatJson, formatSummary, formatText, hasErrors, sortFindings, type Finding } from './format';
+
+/** Where the command writes; main passes the process streams, so the command itself is pure. */
+export interface Io {
+  cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** checkPaths' contract; `cwd` (optional) is where a file given alone looks for vault configurations. */
+export type CheckPaths = (paths: string[], settings: Settings, cwd?: string) => Promise<CheckResult>;
+
+/** Exit statuses of the CLI. */
+export const exitCodes = { ok: 0, errors: 1, trouble: 2 } as const;
+
+/** The reason a given path cannot be used, in words, e.g. `no such file or directory`. */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a parent of it is not a folder';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** `secretrefs check`: prints findings and returns the exit status. */
+export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckPaths = defaultCheckPaths): Promise<number> {
+  const absolute = options.paths.map((p) => path.resolve(io.cwd, p));
+
+  // A mistyped path must not look like a clean run: stop before checking anything.
+  const missing: string[] = [];
+  for (let i = 0; i < absolute.length; i++) {
+    try {
+      await fs.stat(absolute[i]!);
+    } catch (error) {
+      missing.push(`secretrefs: cannot read "${options.paths[i]}": ${describeFsError(error)}\n`);
+    }
+  }
+  if (missing.length > 0) {
+    io.stderr(missing.join(''));
+    return exitCodes.trouble;
+  }
+
+  const result = await checkPaths(absolute, options.settings, io.cwd);
+
+  const findings: Finding[] = [];
+  for (const report of result.files) {
+    const file = displayPath(report.path, io.cwd);
+    for (const diagnostic of report.diagnostics) findings.push({ file, diagnostic });
+  }
+  const sorted = sortFindings(findings);
+
+  io.stdout(options.format === 'json' ? formatJson(sorted) : formatText(sorted));
+  if (options.format === 'text') io.stderr(formatSummary(sorted, result.files.length));
+
+  if (result.unreadable.length > 0) {
+    io.stderr(
+      result.unreadable
+        .map((u) => `secretrefs: cannot read "${displayPath(path.resolve(io.cwd, u.path), io.cwd)}": ${u.message.split('\n')[0]}\n`)
+        .join(''),
+    );
+    return exitCodes.trouble;
+  }
+  return hasErrors(sorted) ? exitCodes.errors : exitCodes.ok;
+}
