@@ -27,6 +27,13 @@ export function readSettings(source: ConfigurationSource, scope?: vscode.Workspa
     diagnostics: {
       disabled: config.get('diagnostics.disabled'),
     },
+    live: {
+      enabled: config.get('live.enabled'),
+      timeoutSeconds: config.get('live.timeoutSeconds'),
+    },
+    cache: {
+      ttlSeconds: config.get('cache.ttlSeconds'),
+    },
   });
 }
 

@@ -10,9 +10,12 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { statusNotification, type InitializationOptions, type StatusParams } from '../../shared/src/customMessages';
+import { resetCacheRequest, statusNotification, type InitializationOptions, type StatusParams } from '../../shared/src/customMessages';
 import { normalizeSettings, settingsSection, type Settings } from '../../shared/src/settings';
+import { createLiveFacts } from './live/createLiveFacts';
+import type { LiveFactsStore } from './live/liveFactsStore';
 import { runSafe } from './runSafe';
+import type { WorkspaceFacts } from './service/facts/facts';
 import { WorkspaceIndex } from './service/facts/workspaceIndex';
 import { createLanguageService } from './service/languageService';
 import type { DocumentKind } from './service/model/types';
@@ -25,6 +28,10 @@ import { WorkspaceIndexer } from './workspaceIndexer';
 export interface ServerOptions {
   /** Milliseconds between the last edit and validation. */
   debounceMs?: number;
+  /** The environment credentials and provider settings come from (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+  /** How long completion and hover wait for a secret manager before answering from what is known. */
+  liveBudgetMs?: number;
 }
 
 /** Wires the language service to an LSP connection. Knows nothing of how the connection is made. */
@@ -40,6 +47,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let watchFilesDynamically = false;
   let folderEvents = false;
   let indexing = true;
+  let trusted = true;
+  let shutDown = false;
+  let live: LiveFactsStore | undefined;
+  const liveBudgetMs = options.liveBudgetMs ?? 300;
+  const facts: WorkspaceFacts = {
+    vaults: (uri) => index.vaults(uri),
+    keysUsed: (uri, id) => index.keysUsed(uri, id),
+    get live() {
+      return live;
+    },
+  };
   const log = {
     error: (message: string) => connection.console.error(message),
     info: (message: string) => connection.console.info(message),
@@ -55,11 +73,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const scheduler = new ValidationScheduler(options.debounceMs ?? 200, (uri) => validate(uri));
 
   function validate(uri: string): void {
+    if (shutDown) return;
     const document = documents.get(uri);
     const kind = document && kindOf(uri);
     if (!document || !kind) return;
     try {
-      const diagnostics = service.validate(document, kind, index);
+      const diagnostics = service.validate(document, kind, facts);
       problemCounts.set(uri, {
         errors: diagnostics.filter((d) => d.severity === 1).length,
         warnings: diagnostics.filter((d) => d.severity === 2).length,
@@ -78,6 +97,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   function sendStatus(): void {
+    if (shutDown) return;
     let errors = 0;
     let warnings = 0;
     for (const counts of problemCounts.values()) {
@@ -134,6 +154,23 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const snippets = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
     const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
     if (init.watchesFiles === true) watchFilesDynamically = false;
+    // Editors without a notion of workspace trust send nothing: their workspaces are trusted.
+    trusted = init.trusted !== false;
+    live = createLiveFacts({
+      settings: () => settings,
+      trusted: () => trusted,
+      onFactsChanged: () => {
+        if (shutDown) return;
+        for (const document of documents.all()) scheduler.schedule(document.uri, 0);
+      },
+      log: (message) => log.info(message),
+      warn: (message) => {
+        log.info(message);
+        void connection.window.showWarningMessage(message);
+      },
+      connection,
+      env: options.env,
+    });
     settings = normalizeSettings(init.settings);
     classifier = createFileClassifier(settings);
     service = createLanguageService({ settings, snippets });
@@ -175,7 +212,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidChangeConfiguration(async (change) => {
     const raw = (change.settings as Record<string, unknown> | null)?.[settingsSection];
     await loadSettings(raw);
+    live?.reset();
     await reindex();
+  });
+
+  connection.onRequest(resetCacheRequest, () => {
+    live?.reset();
+    for (const document of documents.all()) scheduler.schedule(document.uri, 0);
+    return null;
   });
 
   connection.onDidChangeWatchedFiles(async (params) => {
@@ -214,11 +258,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void indexer.indexFile(normalized, undefined, settings).then(() => revalidateFolder(folders.folderOf(normalized)));
   });
 
+  /** Answers from what is known; if that started loads, waits for them within the budget and answers again. */
+  async function withLive<T>(answer: () => T): Promise<T> {
+    const first = answer();
+    if (!live || live.pending() === 0) return first;
+    await live.settle(liveBudgetMs);
+    return answer();
+  }
+
   connection.onCompletion((params, token) =>
     runSafe(log, 'Completion', token, null, () => {
       const document = documents.get(params.textDocument.uri);
       const kind = document && kindOf(document.uri);
-      return document && kind ? service.complete(document, kind, params.position, index) : null;
+      return document && kind ? withLive(() => service.complete(document, kind, params.position, facts)) : null;
     }),
   );
 
@@ -226,7 +278,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     runSafe(log, 'Hover', token, null, () => {
       const document = documents.get(params.textDocument.uri);
       const kind = document && kindOf(document.uri);
-      return document && kind ? service.hover(document, kind, params.position, index) : null;
+      return document && kind ? withLive(() => service.hover(document, kind, params.position, facts)) : null;
     }),
   );
 
@@ -234,7 +286,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     runSafe(log, 'Definition', token, null, () => {
       const document = documents.get(params.textDocument.uri);
       const kind = document && kindOf(document.uri);
-      return document && kind ? service.definition(document, kind, params.position, index) : null;
+      return document && kind ? service.definition(document, kind, params.position, facts) : null;
     }),
   );
 
@@ -242,11 +294,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     runSafe(log, 'Code actions', token, null, () => {
       const document = documents.get(params.textDocument.uri);
       const kind = document && kindOf(document.uri);
-      return document && kind ? service.codeActions(document, kind, params.range, params.context.diagnostics, index) : null;
+      return document && kind ? service.codeActions(document, kind, params.range, params.context.diagnostics, facts) : null;
     }),
   );
 
-  connection.onShutdown(() => scheduler.dispose());
+  connection.onShutdown(() => {
+    shutDown = true;
+    scheduler.dispose();
+    live?.dispose();
+  });
 
   documents.listen(connection);
   connection.listen();

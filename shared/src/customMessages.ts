@@ -36,3 +36,31 @@ export interface InitializationOptions {
    */
   watchesFiles?: boolean;
 }
+
+/** Client → server request: forget every fact read from secret managers and re-validate. */
+export const resetCacheRequest = 'secretRefs/resetCache';
+
+/**
+ * Server → client request: the credential for one vault configuration. The client answers from
+ * its secret storage, sealed with the session key (see sealing.ts), or with `null` when it holds
+ * none, the address is not approved, or the workspace is untrusted. Never plain text.
+ */
+export const credentialRequest = 'secretRefs/credential';
+
+export interface CredentialParams {
+  vault: string;
+  provider: string;
+  /** The address the credential will be sent to (hashicorp url; '' for local). */
+  address: string;
+}
+
+export interface CredentialResult {
+  /** `seal(sessionKey, JSON.stringify(Credential), credentialBinding(vault, provider, address))`. */
+  sealed: string;
+}
+
+/** What a sealed credential holds, by kind. */
+export type Credential =
+  | { kind: 'token'; token: string }
+  | { kind: 'approle'; roleId: string; secretId: string }
+  | { kind: 'local-key'; key: string };

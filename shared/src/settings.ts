@@ -18,6 +18,16 @@ export interface Settings {
     /** Diagnostic codes that are never reported. */
     disabled: string[];
   };
+  live: {
+    /** Check references against the secret managers when credentials are at hand. */
+    enabled: boolean;
+    /** Timeout of one request to a secret manager. */
+    timeoutSeconds: number;
+  };
+  cache: {
+    /** How long facts from a secret manager are kept; 0 disables the cache. */
+    ttlSeconds: number;
+  };
 }
 
 export const defaultSettings: Settings = {
@@ -29,6 +39,13 @@ export const defaultSettings: Settings = {
   },
   diagnostics: {
     disabled: [],
+  },
+  live: {
+    enabled: true,
+    timeoutSeconds: 5,
+  },
+  cache: {
+    ttlSeconds: 1800,
   },
 };
 
@@ -43,6 +60,10 @@ function positiveNumber(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+function nonNegativeNumber(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
 function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
@@ -52,6 +73,8 @@ export function normalizeSettings(raw: unknown): Settings {
   const root = record(raw);
   const files = record(root.files);
   const diagnostics = record(root.diagnostics);
+  const live = record(root.live);
+  const cache = record(root.cache);
   const d = defaultSettings;
   return {
     files: {
@@ -62,6 +85,13 @@ export function normalizeSettings(raw: unknown): Settings {
     },
     diagnostics: {
       disabled: stringArray(diagnostics.disabled, d.diagnostics.disabled),
+    },
+    live: {
+      enabled: typeof live.enabled === 'boolean' ? live.enabled : d.live.enabled,
+      timeoutSeconds: positiveNumber(live.timeoutSeconds, d.live.timeoutSeconds),
+    },
+    cache: {
+      ttlSeconds: nonNegativeNumber(cache.ttlSeconds, d.cache.ttlSeconds),
     },
   };
 }

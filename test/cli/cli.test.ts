@@ -220,8 +220,8 @@ describe('usage', () => {
   });
 
   const usageErrors: [string[], string][] = [
-    [['frobnicate'], 'secretrefs: unknown command "frobnicate"; the only command is "check" (see "secretrefs --help")\n'],
-    [['--format', 'json'], 'secretrefs: no command given; the only command is "check" (see "secretrefs --help")\n'],
+    [['frobnicate'], 'secretrefs: unknown command "frobnicate"; the commands are "check" and "local" (see "secretrefs --help")\n'],
+    [['--format', 'json'], 'secretrefs: no command given; the commands are "check" and "local" (see "secretrefs --help")\n'],
     [['check', '--frobnicate'], 'secretrefs: unknown option "--frobnicate" (see "secretrefs --help")\n'],
     [['check', '--frobnicate=1'], 'secretrefs: unknown option "--frobnicate" (see "secretrefs --help")\n'],
     [['check', '-x'], 'secretrefs: unknown option "-x" (see "secretrefs --help")\n'],

@@ -40,7 +40,9 @@ describe('package.json contributes.configuration', () => {
       assert.ok(property, `${key} is missing from contributes.configuration`);
       assert.deepEqual(property.default, value, `default of ${key}`);
       assert.equal(property.type, Array.isArray(value) ? 'array' : typeof value, `type of ${key}`);
-      assert.equal(property.scope, 'resource', `scope of ${key}`);
+      // File and diagnostic settings may differ per folder; how secret managers are reached is per window.
+      const expectedScope = /^secretRefs\.(live|cache)\./.test(key) ? 'window' : 'resource';
+      assert.equal(property.scope, expectedScope, `scope of ${key}`);
     }
   });
 

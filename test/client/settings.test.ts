@@ -26,6 +26,8 @@ describe('client settings', () => {
     assert.deepEqual(readSettings(ws), {
       files: { ...defaultSettings.files, exclude: ['**/out/**'] },
       diagnostics: { disabled: [] },
+      live: defaultSettings.live,
+      cache: defaultSettings.cache,
     });
     assert.deepEqual(readSettings(ws, a).files.exclude, []);
   });

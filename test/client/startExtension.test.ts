@@ -73,6 +73,8 @@ describe('startExtension: language client', () => {
       settings: {
         files: { ...defaultSettings.files, maxSizeKb: 10 },
         diagnostics: { disabled: ['unused-secret'] },
+        live: defaultSettings.live,
+        cache: defaultSettings.cache,
       },
       trusted: false,
       watchesFiles: true,

@@ -43,6 +43,12 @@ export interface HarnessOptions {
   initializationOptions?: unknown;
   /** Answers `workspace/configuration` requests when the capability is advertised. */
   configuration?: unknown;
+  /** The server's environment (credentials); empty by default so a developer's VAULT_TOKEN never leaks in. */
+  env?: NodeJS.ProcessEnv;
+  /** How long completion and hover wait for a secret manager. */
+  liveBudgetMs?: number;
+  /** Answers `secretRefs/credential` requests. */
+  onCredential?: (params: unknown) => unknown;
 }
 
 /** Starts the real server over a pair of in-memory streams and initializes it as a client would. */
@@ -50,7 +56,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  startServer(serverConnection, { debounceMs: 10 });
+  startServer(serverConnection, { debounceMs: 10, env: options.env ?? {}, liveBudgetMs: options.liveBudgetMs ?? 300 });
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const diagnostics = new Map<string, Diagnostic[]>();
   const notifications: { method: string; params: unknown }[] = [];
@@ -65,6 +71,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   });
   client.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.configuration ?? null));
   client.onRequest('client/registerCapability', () => null);
+  client.onRequest('window/showMessageRequest', () => null);
+  client.onRequest('secretRefs/credential', (params: unknown) => options.onCredential?.(params) ?? null);
   client.listen();
   const initializeResult = (await client.sendRequest('initialize', {
     processId: null,

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
+import { allDiagnosticCodes } from '../../server/src/service/diagnostics/codes';
 
 const root = path.resolve(__dirname, '../..');
 const examplesDir = path.join(root, 'examples');
@@ -13,12 +14,7 @@ const examplesDir = path.join(root, 'examples');
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Schema = { [key: string]: Json };
 
-const DIAGNOSTIC_CODES = new Set([
-  'yaml-syntax', 'unreadable-file', 'file-too-large', 'invalid-config', 'credential-in-config',
-  'malformed-reference', 'unknown-vault', 'duplicate-vault', 'vault-disabled', 'no-attached-secret',
-  'ambiguous-reference', 'unknown-alias', 'unknown-engine', 'kv2-missing-data-prefix',
-  'kv1-unexpected-data-prefix', 'kv2-non-data-path', 'engine-in-path', 'invalid-version', 'unused-secret',
-]);
+const DIAGNOSTIC_CODES = new Set<string>(allDiagnosticCodes);
 const CREDENTIAL_FIELDS = ['token', 'secret_id', 'password', 'secret_access_key', 'client_secret', 'private_key'];
 
 function loadSchema(name: string): Schema {

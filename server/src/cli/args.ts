@@ -8,14 +8,22 @@ export interface CheckOptions {
   paths: string[];
   format: OutputFormat;
   settings: Settings;
+  /** Also check against the secret managers, with credentials from the environment. */
+  live: boolean;
 }
+
+export type LocalCommand =
+  | { action: 'put'; vault: string; secret: string; data: Record<string, string>; cas: number | undefined }
+  | { action: 'get'; vault: string; secret: string; key: string | undefined; version: number | undefined }
+  | { action: 'list'; vault: string; folder: string };
 
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   /** No arguments at all: usage goes to stderr and the exit status is 2. */
   | { kind: 'no-command' }
-  | { kind: 'check'; options: CheckOptions };
+  | { kind: 'check'; options: CheckOptions }
+  | { kind: 'local'; command: LocalCommand };
 
 /** Bad command line; `message` is shown after `secretrefs: ` and the exit status is 2. */
 export class UsageError extends Error {
@@ -25,6 +33,9 @@ export class UsageError extends Error {
 const list = (values: readonly string[]) => values.join(', ');
 
 export const usageText = `Usage: secretrefs check [options] [PATH...]
+       secretrefs local put VAULT SECRET KEY=VALUE... [--cas N]
+       secretrefs local get VAULT SECRET [KEY] [--version N]
+       secretrefs local list VAULT [FOLDER]
 
 Checks vault configurations (*.vault.yaml), connection files (*.connection.yaml)
 and their vault.secret(...) references. Each PATH is a file or a folder (default:
@@ -41,8 +52,16 @@ Options:
   --disable CODE         Do not report diagnostic CODE; repeatable or comma-separated
   --max-size-kb N        Report files larger than N kilobytes instead of checking
                          them (default: ${defaultSettings.files.maxSizeKb})
+  --live                 Also check against the secret managers, with credentials
+                         from the environment (VAULT_TOKEN or ~/.vault-token,
+                         VAULT_ROLE_ID and VAULT_SECRET_ID, SECRETREFS_LOCAL_KEY)
+  --timeout SECONDS      Timeout of one request to a secret manager (default: ${defaultSettings.live.timeoutSeconds})
   -h, --help             Show this help
   --version              Show the version
+
+The local vault (provider: local) is an encrypted file outside the workspace, in
+$SECRETREFS_LOCAL_DIR or ~/.secretrefs/local; its key is SECRETREFS_LOCAL_KEY.
+"local get" prints the secret's values: it is the explicit way to see them.
 
 Text output: one line per problem, FILE:LINE:COL: SEVERITY CODE MESSAGE, then a
 summary on stderr. JSON output: an array of {file, range, severity, code, message}
@@ -52,7 +71,7 @@ Exit status: 0 no errors (warnings allowed), 1 errors found,
 2 bad usage, unreadable input or internal error.
 `;
 
-const valueOptions = ['--format', '--vault-configs', '--connections', '--exclude', '--disable', '--max-size-kb'] as const;
+const valueOptions = ['--format', '--vault-configs', '--connections', '--exclude', '--disable', '--max-size-kb', '--timeout', '--cas', '--version-pin'] as const;
 type ValueOption = (typeof valueOptions)[number];
 
 function isValueOption(name: string): name is ValueOption {
@@ -77,8 +96,13 @@ export function parseArgs(argv: readonly string[]): Command {
     '--exclude': [],
     '--disable': [],
     '--max-size-kb': [],
+    '--timeout': [],
+    '--cas': [],
+    '--version-pin': [],
   };
   let version = false;
+  let live = false;
+  const isLocal = argv.find((a) => !a.startsWith('-')) === 'local';
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -92,9 +116,23 @@ export function parseArgs(argv: readonly string[]): Command {
     }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (name === '--version' && isLocal) {
+      // `secretrefs local get … --version N` pins a version; elsewhere --version prints ours.
+      const next = argv[i + 1];
+      const value = eq !== -1 ? arg.slice(eq + 1) : next;
+      if (value === undefined || value === '') throw new UsageError(`option "--version" needs a value`);
+      if (eq === -1) i++;
+      values['--version-pin'].push(value);
+      continue;
+    }
     if (name === '--version') {
       if (eq !== -1) throw new UsageError(`option "--version" takes no value`);
       version = true;
+      continue;
+    }
+    if (name === '--live') {
+      if (eq !== -1) throw new UsageError(`option "--live" takes no value`);
+      live = true;
       continue;
     }
     if (!isValueOption(name)) throw new UsageError(`unknown option "${name}" ${see}`);
@@ -115,8 +153,9 @@ export function parseArgs(argv: readonly string[]): Command {
   if (version) return { kind: 'version' };
 
   const [command, ...paths] = positionals;
-  if (command === undefined) throw new UsageError(`no command given; the only command is "check" ${see}`);
-  if (command !== 'check') throw new UsageError(`unknown command "${command}"; the only command is "check" ${see}`);
+  if (command === undefined) throw new UsageError(`no command given; the commands are "check" and "local" ${see}`);
+  if (command === 'local') return { kind: 'local', command: parseLocal(paths, values['--cas'].at(-1), values['--version-pin'].at(-1)) };
+  if (command !== 'check') throw new UsageError(`unknown command "${command}"; the commands are "check" and "local" ${see}`);
 
   const settings = normalizeSettings(undefined);
   const format = values['--format'].at(-1) ?? 'text';
@@ -144,5 +183,38 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   settings.diagnostics.disabled = [...new Set(disabled)];
 
-  return { kind: 'check', options: { paths: paths.length > 0 ? paths : ['.'], format, settings } };
+  const timeout = values['--timeout'].at(-1);
+  if (timeout !== undefined) {
+    const n = Number(timeout);
+    if (!/^\d+(\.\d+)?$/.test(timeout) || n <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${timeout}"`);
+    settings.live.timeoutSeconds = n;
+  }
+
+  return { kind: 'check', options: { paths: paths.length > 0 ? paths : ['.'], format, settings, live } };
+}
+
+function positiveInteger(name: string, value: string | undefined, allowZero = false): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || (!allowZero && Number(value) === 0)) throw new UsageError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, not "${value}"`);
+  return Number(value);
+}
+
+function parseLocal(args: string[], cas: string | undefined, version: string | undefined): LocalCommand {
+  const [action, vault, ...rest] = args;
+  const usage = `usage: secretrefs local put VAULT SECRET KEY=VALUE... | get VAULT SECRET [KEY] | list VAULT [FOLDER]`;
+  if (!vault || (action !== 'put' && action !== 'get' && action !== 'list')) throw new UsageError(usage);
+  if (action === 'list') return { action, vault, folder: rest[0] ?? '' };
+  const [secret, ...more] = rest;
+  if (!secret) throw new UsageError(usage);
+  if (action === 'get') return { action, vault, secret, key: more[0], version: positiveInteger('--version', version) };
+  if (more.length === 0) throw new UsageError('"local put" needs at least one KEY=VALUE');
+  const data: Record<string, string> = {};
+  for (const pair of more) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`"${pair.split('=')[0]}" is not KEY=VALUE`);
+    const key = pair.slice(0, eq);
+    if (key in data) throw new UsageError(`key "${key}" is given twice`);
+    data[key] = pair.slice(eq + 1);
+  }
+  return { action, vault, secret, data, cas: positiveInteger('--cas', cas, true) };
 }

@@ -13,7 +13,7 @@ export interface Io {
 }
 
 /** checkPaths' contract; `cwd` (optional) is where a file given alone looks for vault configurations. */
-export type CheckPaths = (paths: string[], settings: Settings, cwd?: string) => Promise<CheckResult>;
+export type CheckPaths = (paths: string[], settings: Settings, cwd?: string, options?: { live?: boolean }) => Promise<CheckResult>;
 
 /** Exit statuses of the CLI. */
 export const exitCodes = { ok: 0, errors: 1, trouble: 2 } as const;
@@ -56,7 +56,7 @@ export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckP
     return exitCodes.trouble;
   }
 
-  const result = await checkPaths(absolute, options.settings, io.cwd);
+  const result = await checkPaths(absolute, options.settings, io.cwd, { live: options.live });
 
   const findings: Finding[] = [];
   for (const report of result.files) {

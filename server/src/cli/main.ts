@@ -4,6 +4,7 @@
  */
 import { parseArgs, usageText, UsageError } from './args';
 import { exitCodes, runCheck, type Io } from './check';
+import { runLocal } from './local';
 
 // A literal require() so esbuild inlines package.json into the bundle (an ES import of it would put
 // package.json into the server project, which tsc -b rejects: it is outside the project's include).
@@ -45,6 +46,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return exitCodes.trouble;
     case 'check':
       return runCheck(command.options, io);
+    case 'local':
+      return runLocal(command.command, io);
   }
 }
 

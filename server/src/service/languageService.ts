@@ -62,9 +62,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     hover(document, kind, position, facts) {
       const analysis = analyze(document, kind);
       const vaults = facts.vaults(document.uri);
-      const found = locate(analysis, document.offsetAt(position), vaults);
+      const found = locate(analysis, document.offsetAt(position), vaults, facts.live);
       if (!found) return null;
-      const hover = hoverFor(found, (name) => (vaults.byName.get(name)?.length ?? 0) > 0);
+      const hover = hoverFor(found, (name) => (vaults.byName.get(name)?.length ?? 0) > 0, facts.live);
       if (hover && found.kind === 'reference') {
         const span = found.resolved.reference.span;
         hover.range = { start: document.positionAt(span.start), end: document.positionAt(span.end) };

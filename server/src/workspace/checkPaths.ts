@@ -6,6 +6,8 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import type { Settings } from '../../../shared/src/settings';
 import { diagnosticSource } from '../service/diagnostics/codes';
 import { WorkspaceIndex } from '../service/facts/workspaceIndex';
+import type { WorkspaceFacts } from '../service/facts/facts';
+import { createLiveFacts } from '../live/createLiveFacts';
 import { createLanguageService } from '../service/languageService';
 import type { DocumentKind } from '../service/model/types';
 import { createFileClassifier, type FileClassifier } from './fileClassifier';
@@ -43,7 +45,13 @@ function isInside(path: string, folder: string): boolean {
  * file given alone belongs to the folder given that holds it, else to the current directory
  * (when inside it), else to its own directory, and vault configurations are read from there.
  */
-export async function checkPaths(paths: string[], settings: Settings, cwd = process.cwd()): Promise<CheckResult> {
+export interface CheckPathsOptions {
+  /** Check against the secret managers too, with credentials from `env`. */
+  live?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function checkPaths(paths: string[], settings: Settings, cwd = process.cwd(), options: CheckPathsOptions = {}): Promise<CheckResult> {
   const classifier = createFileClassifier(settings);
   const unreadable: CheckResult['unreadable'] = [];
   const dirs: string[] = [];
@@ -96,6 +104,19 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   }
   index.setComplete(true);
 
+  const live = options.live
+    ? createLiveFacts({ settings: () => settings, trusted: () => true, onFactsChanged: () => undefined, log: () => undefined, warn: () => undefined, env: options.env ?? process.env })
+    : undefined;
+  const facts: WorkspaceFacts = { vaults: (uri) => index.vaults(uri), keysUsed: (uri, id) => index.keysUsed(uri, id), live };
+  if (live) {
+    // Each round asks for what the previous one missed (a provider, then mounts, then secrets).
+    for (let round = 0; round < 6; round++) {
+      for (const entry of entries.values()) if (entry.document) service.validate(entry.document, entry.kind, facts);
+      if (live.pending() === 0) break;
+      await live.settle(settings.live.timeoutSeconds * 1000 + 2000);
+    }
+  }
+
   const reports: FileReport[] = [];
   const shown = new Set(files);
   for (const entry of entries.values()) {
@@ -106,10 +127,11 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
     if (entry.failure) {
       reports.push({ path: entry.path, uri, diagnostics: disabled.has(String(entry.failure.code)) ? [] : [entry.failure] });
     } else if (entry.document) {
-      reports.push({ path: entry.path, uri, diagnostics: service.validate(entry.document, entry.kind, index) });
+      reports.push({ path: entry.path, uri, diagnostics: service.validate(entry.document, entry.kind, facts) });
     }
   }
   reports.sort((a, b) => a.path.localeCompare(b.path));
+  live?.dispose();
   return { files: reports, unreadable };
 }
 

@@ -3,7 +3,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { WorkspaceFacts } from '../facts/facts';
 import { attachmentFields, connectionFields, engineFields, vaultConfigFields } from '../model/fieldSpecs';
 import type { Attachment, DocumentAnalysis } from '../model/types';
-import { lookupVault, targetOfAttachment } from '../references/resolve';
+import { lookupVault, targetOfAttachment, type SecretTarget } from '../references/resolve';
+import { locatorOf } from '../diagnostics/liveChecks';
 import { fieldNameItems, fieldValueItems } from './fieldCompletion';
 import { lineContext, type LineContext } from './lineContext';
 import { dataPrefixItem, referenceItems } from './referenceCompletion';
@@ -98,22 +99,63 @@ function attachmentValueItems(key: string, prefix: string, attachment: Attachmen
   if (key === 'vault') return vaultItems(vaults, range);
   const vault = attachment?.vault ? lookupVault(vaults, attachment.vault.value) : undefined;
   if (key === 'engine') {
-    return (vault?.engines ?? []).map((e) => ({
-      label: e.path,
-      kind: CompletionItemKind.Folder,
-      detail: e.kvVersion ? `KV v${e.kvVersion} engine (declared)` : 'engine (declared)',
-      textEdit: { range, newText: e.path },
-    }));
+    const engines = new Map<string, CompletionItem>();
+    for (const e of vault?.engines ?? []) {
+      engines.set(e.path, { label: e.path, kind: CompletionItemKind.Folder, detail: e.kvVersion ? `KV v${e.kvVersion} engine (declared)` : 'engine (declared)', textEdit: { range, newText: e.path } });
+    }
+    const live = vault && facts.live?.engines(vault);
+    for (const e of live?.state === 'ok' ? live.value : []) {
+      if (e.type !== 'kv') continue;
+      engines.set(e.path, { label: e.path, kind: CompletionItemKind.Folder, detail: `KV v${e.kvVersion ?? 1} engine (mounted)`, textEdit: { range, newText: e.path } });
+    }
+    return [...engines.values()];
   }
   if (key === 'path' && attachment) {
-    const target = targetOfAttachment(attachment, vaults);
-    if (target?.engineFact?.kvVersion === 2 && 'data/'.startsWith(prefix)) return [dataPrefixItem(range)];
-    return [];
+    const target = targetOfAttachment(attachment, vaults, facts.live);
+    return pathItems(target, prefix, range, facts);
+  }
+  if (key === 'version' && attachment) {
+    const target = targetOfAttachment(attachment, vaults, facts.live);
+    const locator = target && locatorOf(target, undefined);
+    const fact = target?.vault && locator ? facts.live?.secret(target.vault, locator) : undefined;
+    const versions = fact?.state === 'ok' ? (fact.value.metadata?.versions ?? []) : [];
+    return versions
+      .filter((v) => !v.destroyed && !v.deletionTime)
+      .map((v) => ({ label: String(v.version), kind: CompletionItemKind.Value, detail: `created ${v.createdTime ?? '?'}`, sortText: String(100000 - Number(v.version)).padStart(6, '0'), textEdit: { range, newText: String(v.version) } }));
   }
   if (key === 'version_stage') {
     return ['AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING'].map((label, i) => ({ label, kind: CompletionItemKind.EnumMember, sortText: String(i), textEdit: { range, newText: label } }));
   }
   return [];
+}
+
+/**
+ * Secret paths level by level from the secret manager: KV v2 lists under metadata/ and inserts
+ * under data/; KV v1 lists the engine itself. Offline, only `data/` on a KV v2 engine.
+ */
+function pathItems(target: SecretTarget | undefined, prefix: string, range: Range, facts: WorkspaceFacts): CompletionItem[] {
+  const version = target?.engineFact?.kvVersion;
+  if (!target?.engine || !version) return [];
+  const items: CompletionItem[] = [];
+  if (version === 2 && !prefix.startsWith('data/')) {
+    if ('data/'.startsWith(prefix)) items.push(dataPrefixItem(range));
+    if (prefix !== '') return items;
+  }
+  const lead = version === 2 ? 'data/' : '';
+  const inside = prefix.slice(lead.length);
+  const folder = inside.slice(0, inside.lastIndexOf('/') + 1);
+  const listing = target.vault && facts.live ? facts.live.list(target.vault, target.engine.value, folder) : undefined;
+  for (const name of listing?.state === 'ok' ? listing.value : []) {
+    const text = `${lead}${folder}${name}`;
+    items.push({
+      label: text,
+      kind: name.endsWith('/') ? CompletionItemKind.Folder : CompletionItemKind.File,
+      detail: name.endsWith('/') ? 'folder' : 'secret',
+      textEdit: { range, newText: text },
+      ...(name.endsWith('/') ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}),
+    });
+  }
+  return items;
 }
 
 /** In connection values: a `vault.secret(...)` snippet, and a ready reference per key known for the attached secret. */
@@ -122,7 +164,7 @@ function snippetItems(analysis: DocumentAnalysis, facts: WorkspaceFacts, options
   const attachments = analysis.connection?.attachments ?? [];
   const vaults = facts.vaults(analysis.uri);
   for (const attachment of attachments) {
-    const target = targetOfAttachment(attachment, vaults);
+    const target = targetOfAttachment(attachment, vaults, facts.live);
     if (!target || (attachments.length > 1 && !attachment.alias)) continue;
     const prefix = attachments.length > 1 ? `${attachment.alias!.value}.` : '';
     for (const key of facts.keysUsed(analysis.uri, target.id)) {

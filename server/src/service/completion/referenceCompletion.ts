@@ -1,7 +1,8 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Range } from 'vscode-languageserver-types';
 import type { VaultSet, WorkspaceFacts } from '../facts/facts';
 import type { ConnectionModel } from '../model/types';
-import { lookupVault, targetOfAttachment } from '../references/resolve';
+import { lookupVault, targetOfAttachment, targetOfInline, type SecretTarget } from '../references/resolve';
+import { locatorOf } from '../diagnostics/liveChecks';
 import { vaultItems } from './vaultItems';
 
 export interface ReferenceCompletionInput {
@@ -16,12 +17,22 @@ export interface ReferenceCompletionInput {
   rangeFrom: (start: number) => Range;
 }
 
-function keyItems(keys: readonly string[], secret: string, range: Range): CompletionItem[] {
-  const items: CompletionItem[] = keys.map((key) => ({
+/** The key names the secret manager reports for a target (never values), when known. */
+export function liveKeys(target: SecretTarget | undefined, version: unknown, facts: WorkspaceFacts): readonly string[] {
+  const live = facts.live;
+  if (!target?.vault || !live) return [];
+  const locator = locatorOf(target, version);
+  const fact = locator ? live.secret(target.vault, locator) : undefined;
+  return fact?.state === 'ok' ? (fact.value.keys ?? []) : [];
+}
+
+function keyItems(keys: readonly string[], secret: string, range: Range, fromServer: readonly string[] = []): CompletionItem[] {
+  const all = [...new Set([...fromServer, ...keys])].sort();
+  const items: CompletionItem[] = all.map((key) => ({
     label: key,
     kind: CompletionItemKind.Property,
     detail: `key of ${secret}`,
-    documentation: 'Used for this secret elsewhere in the workspace.',
+    documentation: fromServer.includes(key) ? 'A key of this secret in the secret manager.' : 'Used for this secret elsewhere in the workspace.',
     textEdit: { range, newText: key },
     sortText: `0${key}`,
   }));
@@ -38,15 +49,15 @@ export function referenceItems(input: ReferenceCompletionInput): CompletionItem[
   const dot = argument.indexOf('.');
   if (dot !== -1) {
     const attachment = attachments.find((a) => a.alias?.value === argument.slice(0, dot));
-    const target = attachment && targetOfAttachment(attachment, vaults);
+    const target = attachment && targetOfAttachment(attachment, vaults, facts.live);
     if (!target) return [];
-    return keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', input.rangeFrom(argumentStart + dot + 1));
+    return keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', input.rangeFrom(argumentStart + dot + 1), liveKeys(target, attachment.version?.value, facts));
   }
   const range = input.rangeFrom(argumentStart);
   const items: CompletionItem[] = [];
   if (attachments.length === 1) {
-    const target = targetOfAttachment(attachments[0]!, vaults);
-    if (target) items.push(...keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', range));
+    const target = targetOfAttachment(attachments[0]!, vaults, facts.live);
+    if (target) items.push(...keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', range, liveKeys(target, attachments[0]!.version?.value, facts)));
   } else {
     for (const attachment of attachments) {
       if (!attachment.alias) continue;
@@ -74,7 +85,9 @@ function inlineItems(input: ReferenceCompletionInput, colon: number): Completion
   const dot = path.lastIndexOf('.');
   if (dot !== -1) {
     const id = `${argument.slice(0, colon)}|${path.slice(0, dot).replace(/^\/+/, '')}`;
-    return keyItems(facts.keysUsed(uri, id), path.slice(0, dot), input.rangeFrom(pathStart + dot + 1));
+    const pathValue = { value: path.slice(0, dot), span: { start: pathStart, end: pathStart + dot } };
+    const target = targetOfInline({ vault: { value: argument.slice(0, colon), span: { start: argumentStart, end: argumentStart + colon } }, path: pathValue, key: { value: '', span: { start: 0, end: 0 } } }, vaults, facts.live);
+    return keyItems(facts.keysUsed(uri, id), path.slice(0, dot), input.rangeFrom(pathStart + dot + 1), liveKeys(target, undefined, facts));
   }
   if (vault?.provider !== 'hashicorp' || !vault.engines) return [];
   const engine = [...vault.engines].sort((a, b) => b.path.length - a.path.length).find((e) => path.startsWith(`${e.path}/`));

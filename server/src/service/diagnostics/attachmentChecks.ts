@@ -1,14 +1,16 @@
 import type { VaultSet } from '../facts/facts';
+import type { LiveFacts } from '../facts/liveFacts';
 import type { Attachment, Problem } from '../model/types';
 import { targetOfAttachment } from '../references/resolve';
+import { checkLiveEngine } from './liveChecks';
 import { checkDataPrefix, checkDeclaredEngine, checkEngineInPath } from './pathChecks';
 import { checkVaultName } from './vaultNameChecks';
 
 /** Checks one attached secret: its vault, its shape for the vault's provider, its path and version. */
-export function checkAttachment(attachment: Attachment, vaults: VaultSet, problems: Problem[]): void {
+export function checkAttachment(attachment: Attachment, vaults: VaultSet, problems: Problem[], live?: LiveFacts): void {
   if (!attachment.vault) return;
   checkVaultName(attachment.vault, vaults, problems);
-  const target = targetOfAttachment(attachment, vaults);
+  const target = targetOfAttachment(attachment, vaults, live);
   if (!target) return;
   const provider = target.provider;
   const hashicorpShape = attachment.engine !== undefined || attachment.path !== undefined;
@@ -30,7 +32,8 @@ export function checkAttachment(attachment: Attachment, vaults: VaultSet, proble
     if (attachment.versionStage) {
       problems.push({ code: 'invalid-config', span: attachment.versionStage.span, message: '`version_stage` is for AWS Secrets Manager; HashiCorp Vault pins with `version`.' });
     }
-    checkDeclaredEngine(target, problems);
+    if (target.liveMount?.state === 'ok') checkLiveEngine(target, problems);
+    else checkDeclaredEngine(target, problems);
     const rest = checkEngineInPath(target, problems);
     if (rest) checkDataPrefix(target, rest, problems);
     checkHashicorpVersion(attachment, target.engineFact?.kvVersion, problems);

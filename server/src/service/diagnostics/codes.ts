@@ -24,6 +24,14 @@ export const diagnosticCodes = {
   'engine-in-path': { severity: DiagnosticSeverity.Warning, summary: 'The secret path repeats the engine path.' },
   'invalid-version': { severity: DiagnosticSeverity.Error, summary: 'A version pin is not valid for the engine or provider.' },
   'unused-secret': { severity: DiagnosticSeverity.Hint, summary: 'An attached secret that no reference uses.' },
+  'secret-not-found': { severity: DiagnosticSeverity.Error, summary: 'Live: the secret does not exist in the secret manager.' },
+  'secret-deleted': { severity: DiagnosticSeverity.Error, summary: 'Live: the secret version is soft-deleted (KV v2); it can be undeleted.' },
+  'secret-destroyed': { severity: DiagnosticSeverity.Error, summary: 'Live: the secret version is destroyed (KV v2) and cannot be read again.' },
+  'version-not-found': { severity: DiagnosticSeverity.Error, summary: 'Live: the pinned version does not exist.' },
+  'unknown-key': { severity: DiagnosticSeverity.Error, summary: 'Live: the secret has no such key.' },
+  'permission-denied': { severity: DiagnosticSeverity.Error, summary: 'Live: the credentials may not read the secret.' },
+  'vault-unreachable': { severity: DiagnosticSeverity.Warning, summary: 'Live: the secret manager could not be reached or answered with an error.' },
+  'declared-engine-mismatch': { severity: DiagnosticSeverity.Warning, summary: 'Live: an engine declaration contradicts the server (other KV version, or not mounted).' },
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

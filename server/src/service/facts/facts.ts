@@ -1,12 +1,13 @@
 import type { Range } from 'vscode-languageserver-types';
-import type { Provider } from '../model/types';
+import type { Provider, VaultConnectionSettings } from '../model/types';
+import type { LiveFacts } from './liveFacts';
 
 /** What is known about one engine (mount) of a HashiCorp vault. */
 export interface EngineFact {
   path: string;
   type: string | undefined;
   kvVersion: 1 | 2 | undefined;
-  source: 'declared';
+  source: 'declared' | 'live';
 }
 
 /** A vault configuration as other documents see it. */
@@ -25,6 +26,7 @@ export interface VaultFact {
   engines: EngineFact[] | undefined;
   uri: string;
   nameRange: Range;
+  connection: VaultConnectionSettings;
 }
 
 /** The vault configurations visible from one document. */
@@ -42,6 +44,8 @@ export interface WorkspaceFacts {
   vaults(uri: string): VaultSet;
   /** Keys referenced for the same secret anywhere in the document's workspace folder. */
   keysUsed(uri: string, secretId: string): readonly string[];
+  /** Facts from the secret managers; absent when nothing live is available (the CLI without --live). */
+  live?: LiveFacts;
 }
 
 export const noFacts: WorkspaceFacts = {

@@ -43,6 +43,7 @@ export class WorkspaceIndex implements WorkspaceFacts {
       namespace: model.namespace,
       engines: model.engines?.map((e) => ({ path: e.path, type: e.type, kvVersion: e.version, source: 'declared' as const })),
       uri: analysis.uri,
+      connection: model.connection,
       nameRange: { start: positionAt(text, model.name.span.start), end: positionAt(text, model.name.span.end) },
     };
     this.vaultsByUri.set(this.normalize(analysis.uri), { folder, fact });

@@ -1,6 +1,8 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { VaultFact } from '../facts/facts';
 import { apiPath, type SecretTarget } from '../references/resolve';
+import type { LiveFacts } from '../facts/liveFacts';
+import { liveHoverLines } from './liveHover';
 import type { Located2 } from './locate';
 
 function code(text: string): string {
@@ -23,7 +25,7 @@ function secretLines(target: SecretTarget): string[] {
     if (target.engine) {
       const fact = target.engineFact;
       const version = fact?.kvVersion
-        ? `KV v${fact.kvVersion} (declared in the vault configuration)`
+        ? `KV v${fact.kvVersion} (${fact.source === 'live' ? 'from the server' : 'declared in the vault configuration'})`
         : target.vault?.engines
           ? 'not among the declared engines'
           : 'KV version unknown: the vault configuration declares no engines';
@@ -41,7 +43,7 @@ function secretLines(target: SecretTarget): string[] {
 }
 
 /** Markdown that explains a reference or attachment. It names where a secret lives, never its value. */
-export function hoverFor(located: Located2, vaultKnown: (name: string) => boolean): Hover | null {
+export function hoverFor(located: Located2, vaultKnown: (name: string) => boolean, live?: LiveFacts): Hover | null {
   let lines: string[];
   switch (located.kind) {
     case 'reference': {
@@ -57,7 +59,7 @@ export function hoverFor(located: Located2, vaultKnown: (name: string) => boolea
       if (resolved.attachment?.alias) lines.push(`- **Alias:** ${code(resolved.attachment.alias.value)}`);
       if (resolved.attachment?.version) lines.push(`- **Version pin:** ${code(String(resolved.attachment.version.value))}`);
       if (resolved.key) lines.push(`- **Key:** ${resolved.key.value === '*' ? 'the whole secret (`*`)' : code(resolved.key.value)}`);
-      lines.push('', '_Live metadata and permissions need a connection to the secret manager; values are never shown here._');
+      lines.push(...liveHoverLines(target, resolved.attachment?.version?.value, live));
       break;
     }
     case 'vault-name':
@@ -69,6 +71,7 @@ export function hoverFor(located: Located2, vaultKnown: (name: string) => boolea
     case 'attachment':
       if (!located.target) return null;
       lines = ['**Attached secret**', '', ...vaultLines(located.target.vaultName.value, located.target.vault, vaultKnown(located.target.vaultName.value)), ...secretLines(located.target)];
+      lines.push(...liveHoverLines(located.target, located.attachment.version?.value, live));
       break;
   }
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') } };

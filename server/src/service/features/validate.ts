@@ -3,8 +3,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { diagnosticCodes, diagnosticSource } from '../diagnostics/codes';
 import { checkConnection } from '../diagnostics/connectionChecks';
 import { isSuppressed } from '../diagnostics/suppression';
-import type { WorkspaceFacts } from '../facts/facts';
-import type { DocumentAnalysis, Problem } from '../model/types';
+import type { VaultFact, WorkspaceFacts } from '../facts/facts';
+import type { LiveFacts } from '../facts/liveFacts';
+import type { DocumentAnalysis, Problem, VaultConfigModel } from '../model/types';
 
 /** All problems of a document: its own, and those that need the workspace's facts. */
 export function collectProblems(analysis: DocumentAnalysis, facts: WorkspaceFacts): Problem[] {
@@ -22,7 +23,9 @@ export function collectProblems(analysis: DocumentAnalysis, facts: WorkspaceFact
       });
     }
   }
-  if (analysis.connection) checkConnection(analysis.connection, vaults, problems);
+  const self = analysis.vault?.name ? vaults.byName.get(analysis.vault.name.value)?.find((v) => v.uri === analysis.uri) : undefined;
+  if (analysis.vault && self && facts.live) checkDeclaredEngines(analysis.vault, self, facts.live, problems);
+  if (analysis.connection) checkConnection(analysis.connection, vaults, problems, facts.live);
   return problems;
 }
 
@@ -48,4 +51,25 @@ export function toDiagnostics(document: TextDocument, analysis: DocumentAnalysis
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return diagnostics;
+}
+
+/** `declared-engine-mismatch`: an engine declaration that the live server contradicts. */
+function checkDeclaredEngines(vault: VaultConfigModel, fact: VaultFact, live: LiveFacts, problems: Problem[]): void {
+  if (vault.provider !== 'hashicorp' || !vault.enabled || !vault.engines) return;
+  if (live.access(fact) !== 'live') return;
+  for (const engine of vault.engines) {
+    const mount = live.mount(fact, engine.path);
+    if (mount?.state !== 'ok') continue;
+    const m = mount.value;
+    if (!m.mounted || m.path !== engine.path) {
+      problems.push({ code: 'declared-engine-mismatch', span: engine.span, message: `No engine is mounted at \`${engine.path}\` on the server.` });
+    } else if (engine.version !== undefined && m.kvVersion !== engine.version) {
+      const actual = m.type === 'kv' || m.kvVersion ? `KV v${m.kvVersion ?? 1}` : `a ${m.type ?? 'non-KV'} engine`;
+      problems.push({
+        code: 'declared-engine-mismatch',
+        span: engine.span,
+        message: `\`${engine.path}\` is declared as KV v${engine.version}, but the server mounts ${actual} there; the server's version is used.`,
+      });
+    }
+  }
 }

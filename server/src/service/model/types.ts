@@ -57,6 +57,18 @@ export interface VaultConfigModel {
   project: string | undefined;
   /** Undefined when the file declares no engines: nothing is then known about them. */
   engines: EngineDeclaration[] | undefined;
+  /** How to connect (hashicorp): settings that never hold a credential. */
+  connection: VaultConnectionSettings;
+}
+
+export interface VaultConnectionSettings {
+  caCertificate?: string;
+  tlsSkipVerify?: boolean;
+  auth?: 'token' | 'approle';
+  authMount?: string;
+  autoRenew?: boolean;
+  endpoint?: string;
+  profile?: string;
 }
 
 export interface Attachment {

@@ -20,6 +20,7 @@ export function buildVaultConfig(doc: Document.Parsed, problems: Problem[]): Vau
     vaultUrl: undefined,
     project: undefined,
     engines: undefined,
+    connection: {},
   };
   const root = doc.contents;
   if (!isMap(root)) {
@@ -65,6 +66,20 @@ export function buildVaultConfig(doc: Document.Parsed, problems: Problem[]): Vau
   model.region = text('region');
   model.vaultUrl = text('vault_url');
   model.project = text('project');
+  const flag = (field: string) => {
+    const node = valid.get(field)?.value;
+    return isScalar(node) && typeof node.value === 'boolean' ? node.value : undefined;
+  };
+  const auth = text('auth');
+  model.connection = {
+    caCertificate: text('ca_certificate'),
+    tlsSkipVerify: flag('tls_skip_verify'),
+    auth: auth === 'approle' || auth === 'token' ? auth : undefined,
+    authMount: text('auth_mount'),
+    autoRenew: flag('auto_renew'),
+    endpoint: text('endpoint'),
+    profile: text('profile'),
+  };
   const engines = valid.get('engines');
   if (engines) model.engines = readEngines(engines, problems);
   return model;

@@ -1,5 +1,6 @@
 import { normalizeEnginePath } from '../model/vaultConfigModel';
 import type { EngineFact, VaultFact, VaultSet } from '../facts/facts';
+import type { Live, LiveFacts, LiveMount } from '../facts/liveFacts';
 import type { Attachment, ConnectionModel, Located, Problem, Provider, Reference } from '../model/types';
 import { nearestNames } from '../text/nearest';
 
@@ -17,6 +18,22 @@ export interface SecretTarget {
   secretName: Located<string> | undefined;
   /** Stable identity of the secret within a folder: `vault|engine/path` or `vault|name`. */
   id: string;
+  /** What the secret manager said about the engine, when asked. */
+  liveMount: Live<LiveMount> | undefined;
+}
+
+/**
+ * What is known about an engine: the live mount when the secret manager answered, else the
+ * declaration. A live answer that the path is not a mount of its own gives no fact.
+ */
+function engineFactOf(vault: VaultFact | undefined, engine: string, live: LiveFacts | undefined): { fact: EngineFact | undefined; liveMount: Live<LiveMount> | undefined } {
+  const liveMount = vault && vault.provider === 'hashicorp' && vault.enabled && live ? live.mount(vault, engine) : undefined;
+  if (liveMount?.state === 'ok') {
+    const m = liveMount.value;
+    if (!m.mounted || m.path !== engine) return { fact: undefined, liveMount };
+    return { fact: { path: engine, type: m.type, kvVersion: m.kvVersion, source: 'live' }, liveMount };
+  }
+  return { fact: vault?.engines?.find((e) => e.path === engine), liveMount };
 }
 
 export function lookupVault(vaults: VaultSet, name: string): VaultFact | undefined {
@@ -24,12 +41,12 @@ export function lookupVault(vaults: VaultSet, name: string): VaultFact | undefin
   return found && found.length === 1 ? found[0] : undefined;
 }
 
-export function targetOfAttachment(attachment: Attachment, vaults: VaultSet): SecretTarget | undefined {
+export function targetOfAttachment(attachment: Attachment, vaults: VaultSet, live?: LiveFacts): SecretTarget | undefined {
   const vaultName = attachment.vault;
   if (!vaultName) return undefined;
   const vault = lookupVault(vaults, vaultName.value);
   const engine = attachment.engine ? { ...attachment.engine, value: normalizeEnginePath(attachment.engine.value) } : undefined;
-  const engineFact = engine ? vault?.engines?.find((e) => e.path === engine.value) : undefined;
+  const { fact: engineFact, liveMount } = engine ? engineFactOf(vault, engine.value, live) : { fact: undefined, liveMount: undefined };
   const inside = attachment.path?.value.replace(/^\/+/, '');
   return {
     vaultName,
@@ -39,6 +56,7 @@ export function targetOfAttachment(attachment: Attachment, vaults: VaultSet): Se
     engineFact,
     secretPath: attachment.path,
     secretName: attachment.secret,
+    liveMount,
     id: engine && inside !== undefined ? `${vaultName.value}|${engine.value}/${inside}` : `${vaultName.value}|${attachment.secret?.value ?? ''}`,
   };
 }
@@ -47,20 +65,31 @@ export function targetOfAttachment(attachment: Attachment, vaults: VaultSet): Se
  * The target of an inline reference. For hashicorp the engine is the longest declared engine
  * that prefixes the path; with no declared engines the split is unknown.
  */
-export function targetOfInline(inline: NonNullable<Reference['inline']>, vaults: VaultSet): SecretTarget {
+export function targetOfInline(inline: NonNullable<Reference['inline']>, vaults: VaultSet, live?: LiveFacts): SecretTarget {
   const vault = lookupVault(vaults, inline.vault.value);
   const path = inline.path;
   const full = path.value.replace(/^\/+/, '');
-  const base = { vaultName: inline.vault, vault, provider: vault?.provider, id: `${inline.vault.value}|${full}` };
+  const base = { vaultName: inline.vault, vault, provider: vault?.provider, id: `${inline.vault.value}|${full}`, liveMount: undefined };
   if (vault?.provider !== 'hashicorp') {
     return { ...base, engine: undefined, engineFact: undefined, secretPath: undefined, secretName: vault ? path : undefined };
   }
-  const engineFact = longestEngine(full, vault.engines ?? []);
-  if (!engineFact) return { ...base, engine: undefined, engineFact: undefined, secretPath: undefined, secretName: undefined };
+  // The live mount that holds the path names the engine; else the longest declared engine.
+  const liveMount = vault.enabled && live ? live.mount(vault, full) : undefined;
+  const mountPath = liveMount?.state === 'ok' && liveMount.value.mounted ? liveMount.value.path : undefined;
+  const engineFact: EngineFact | undefined =
+    mountPath !== undefined && liveMount?.state === 'ok'
+      ? { path: mountPath, type: liveMount.value.type, kvVersion: liveMount.value.kvVersion, source: 'live' }
+      : liveMount?.state === 'ok'
+        ? undefined
+        : longestEngine(full, vault.engines ?? []);
+  if (!engineFact || !full.startsWith(`${engineFact.path}/`)) {
+    return { ...base, liveMount, engine: undefined, engineFact: undefined, secretPath: undefined, secretName: undefined };
+  }
   const offset = path.span.start + (path.value.length - full.length);
   const split = offset + engineFact.path.length + 1;
   return {
     ...base,
+    liveMount,
     engine: { value: engineFact.path, span: { start: offset, end: offset + engineFact.path.length } },
     engineFact,
     secretPath: { value: full.slice(engineFact.path.length + 1), span: { start: split, end: path.span.end } },
@@ -86,10 +115,10 @@ export interface ResolvedReference {
 }
 
 /** Decides which attached secret (or inline target) a reference reads, and which key. */
-export function resolveReference(reference: Reference, connection: ConnectionModel, vaults: VaultSet): ResolvedReference {
+export function resolveReference(reference: Reference, connection: ConnectionModel, vaults: VaultSet, live?: LiveFacts): ResolvedReference {
   const none = { reference, attachment: undefined, target: undefined, key: undefined };
   if (reference.inline) {
-    return { ...none, target: targetOfInline(reference.inline, vaults), key: reference.inline.key, problem: undefined };
+    return { ...none, target: targetOfInline(reference.inline, vaults, live), key: reference.inline.key, problem: undefined };
   }
   const argument = reference.argument;
   const attachments = connection.attachments;
@@ -113,7 +142,7 @@ export function resolveReference(reference: Reference, connection: ConnectionMod
       return {
         ...none,
         attachment,
-        target: targetOfAttachment(attachment, vaults),
+        target: targetOfAttachment(attachment, vaults, live),
         key: { value: argument.value.slice(dot + 1), span: { start: keyStart, end: argument.span.end } },
         problem: undefined,
       };
@@ -121,7 +150,7 @@ export function resolveReference(reference: Reference, connection: ConnectionMod
   }
   if (attachments.length === 1) {
     const attachment = attachments[0]!;
-    return { ...none, attachment, target: targetOfAttachment(attachment, vaults), key: argument, problem: undefined };
+    return { ...none, attachment, target: targetOfAttachment(attachment, vaults, live), key: argument, problem: undefined };
   }
   const aliases = attachments.flatMap((a) => (a.alias ? [a.alias.value] : []));
   if (dot > 0 && aliases.length > 0) {

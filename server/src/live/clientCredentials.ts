@@ -1,0 +1,35 @@
+import type { Connection } from 'vscode-languageserver';
+import { credentialRequest, type Credential, type CredentialParams, type CredentialResult } from '../../../shared/src/customMessages';
+import { credentialBinding, unseal } from '../../../shared/src/sealing';
+import type { CredentialSource } from './credentials';
+
+/**
+ * Credentials from the VS Code client's secret storage. The client seals them with the session key
+ * it gave this process at start, bound to vault, provider and address, so the LSP wire (and its
+ * trace) carries only ciphertext, and a credential issued for one address is useless for another.
+ */
+export function clientCredentials(connection: Connection, sessionKey: string, log: (message: string) => void): CredentialSource {
+  return {
+    async get(vault, address) {
+      const params: CredentialParams = { vault: vault.name, provider: vault.provider ?? '', address };
+      let result: CredentialResult | null;
+      try {
+        result = await connection.sendRequest<CredentialResult | null>(credentialRequest, params);
+      } catch (error) {
+        log(`The editor did not provide a credential for vault "${vault.name}": ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+      if (!result?.sealed) return undefined;
+      const plain = unseal(sessionKey, result.sealed, credentialBinding(params.vault, params.provider, params.address));
+      if (plain === undefined) {
+        log(`The credential for vault "${vault.name}" could not be unsealed; it was ignored.`);
+        return undefined;
+      }
+      try {
+        return JSON.parse(plain) as Credential;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Credential } from '../../../shared/src/customMessages';
+import type { VaultFact } from '../service/facts/facts';
+
+/** Where a credential for a vault configuration comes from. Never logs or returns it elsewhere. */
+export interface CredentialSource {
+  /** `address` is where the credential will be sent; a source may refuse an unapproved one. */
+  get(vault: VaultFact, address: string): Promise<Credential | undefined>;
+}
+
+/**
+ * The usual environment of each provider, as their own CLIs read it: `VAULT_TOKEN`, then
+ * `~/.vault-token`; `VAULT_ROLE_ID` and `VAULT_SECRET_ID` for AppRole; `SECRETREFS_LOCAL_KEY`.
+ */
+export function environmentCredentials(
+  env: NodeJS.ProcessEnv = process.env,
+  home: () => string | undefined = () => env.HOME ?? (env === process.env ? homedir() : undefined),
+): CredentialSource {
+  return {
+    async get(vault) {
+      if (vault.provider === 'local') {
+        const key = env.SECRETREFS_LOCAL_KEY;
+        return key ? { kind: 'local-key', key } : undefined;
+      }
+      if (vault.provider !== 'hashicorp') return undefined;
+      if (vault.connection.auth === 'approle') {
+        const roleId = env.VAULT_ROLE_ID;
+        const secretId = env.VAULT_SECRET_ID;
+        return roleId && secretId ? { kind: 'approle', roleId, secretId } : undefined;
+      }
+      if (env.VAULT_TOKEN) return { kind: 'token', token: env.VAULT_TOKEN };
+      const dir = home();
+      if (!dir) return undefined;
+      try {
+        const token = (await readFile(join(dir, '.vault-token'), 'utf8')).trim();
+        return token ? { kind: 'token', token } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** The first source that has a credential wins. */
+export function firstCredential(...sources: CredentialSource[]): CredentialSource {
+  return {
+    async get(vault, address) {
+      for (const source of sources) {
+        const credential = await source.get(vault, address);
+        if (credential) return credential;
+      }
+      return undefined;
+    },
+  };
+}

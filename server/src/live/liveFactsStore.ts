@@ -1,0 +1,139 @@
+import { ProviderError, type SecretLocator } from '../providers/secretProvider';
+import type { VaultFact } from '../service/facts/facts';
+import type { Live, LiveAccess, LiveError, LiveFacts, LiveMount, LiveSecret } from '../service/facts/liveFacts';
+import type { ProviderEntry, ProviderRegistry } from './providerRegistry';
+import type { Settled, TtlCache } from './ttlCache';
+
+export interface LiveFactsStoreOptions {
+  registry: ProviderRegistry;
+  cache: TtlCache;
+  /** Called (debounced) when facts arrived that earlier lookups missed. */
+  onFactsChanged: () => void;
+  /** False when live checks are off or the workspace is untrusted. */
+  allowed: () => LiveAccess | true;
+}
+
+function toLiveError(error: unknown): LiveError {
+  if (error instanceof ProviderError) {
+    return { kind: error.kind, message: error.message, apiPath: error.details.apiPath, deletionTime: error.details.deletionTime, cause: error.details.cause };
+  }
+  return { kind: 'bad-response', message: 'unexpected failure', cause: error instanceof Error ? error.name : 'unexpected failure' };
+}
+
+function toLive<T>(settled: Settled<T>): Live<T> {
+  return settled.ok ? { state: 'ok', value: settled.value } : { state: 'error', error: toLiveError(settled.error) };
+}
+
+/**
+ * The live facts the language service reads. A lookup answers from the cache; a miss starts a
+ * background load (shared with identical loads) and, once it settles, asks for re-validation.
+ */
+export class LiveFactsStore implements LiveFacts {
+  private inFlight = new Set<Promise<unknown>>();
+  private notifyTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: LiveFactsStoreOptions) {}
+
+  access(vault: VaultFact): LiveAccess {
+    const allowed = this.options.allowed();
+    if (allowed !== true) return allowed;
+    if (!vault.enabled) return 'off';
+    const access = this.options.registry.access(vault);
+    if (access === 'pending') this.track(this.options.registry.get(vault));
+    return access;
+  }
+
+  mount(vault: VaultFact, path: string): Live<LiveMount> | undefined {
+    return this.lookup(vault, `mount|${path}`, async (entry) => {
+      const info = entry.provider.mountInfo ? await entry.provider.mountInfo(path) : undefined;
+      if (info) return info as LiveMount;
+      const version = await entry.provider.engineVersion(path);
+      return { mounted: version !== undefined, path, type: version ? 'kv' : undefined, kvVersion: version };
+    });
+  }
+
+  secret(vault: VaultFact, locator: SecretLocator): Live<LiveSecret> | undefined {
+    const id = `secret|${locator.engine ?? ''}|${locator.path}|${String(locator.version ?? '')}`;
+    return this.lookup(vault, id, async (entry) => {
+      const keys = await entry.provider.keys(locator);
+      let metadata: LiveSecret['metadata'];
+      try {
+        metadata = await entry.provider.metadata(locator);
+      } catch (error) {
+        // Reading a secret may be allowed while its metadata is not: keys alone are enough.
+        if (!(error instanceof ProviderError) || error.kind !== 'permission-denied') throw error;
+      }
+      return { keys, metadata };
+    });
+  }
+
+  capabilities(vault: VaultFact, apiPath: string): Live<readonly string[]> | undefined {
+    return this.lookup(vault, `caps|${apiPath}`, (entry) => entry.provider.capabilities(apiPath));
+  }
+
+  engines(vault: VaultFact): Live<readonly import('../providers/secretProvider').EngineInfo[]> | undefined {
+    return this.lookup(vault, 'engines', (entry) => entry.provider.listEngines());
+  }
+
+  list(vault: VaultFact, engine: string | undefined, folder: string): Live<readonly string[]> | undefined {
+    return this.lookup(vault, `list|${engine ?? ''}|${folder}`, (entry) => entry.provider.list(engine, folder));
+  }
+
+  /** Resolves when every load in flight has settled, or after `budgetMs`, whichever is first. */
+  async settle(budgetMs: number): Promise<void> {
+    const deadline = Date.now() + budgetMs;
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  pending(): number {
+    return this.inFlight.size;
+  }
+
+  /** Forgets every fact and every provider. */
+  reset(): void {
+    this.options.cache.clear();
+    this.options.registry.clear();
+  }
+
+  private lookup<T>(vault: VaultFact, what: string, load: (entry: ProviderEntry) => Promise<T>): Live<T> | undefined {
+    if (this.options.allowed() !== true || !vault.enabled) return undefined;
+    const registry = this.options.registry;
+    const access = registry.access(vault);
+    if (access !== 'live' && access !== 'pending') return undefined;
+    const resolved = registry.peek(vault);
+    if (resolved) {
+      const key = `${resolved.key}|${what}`;
+      const settled = this.options.cache.peek<T>(key);
+      if (settled) return toLive(settled);
+      if (!this.options.cache.isLoading(key)) this.track(this.options.cache.load(key, () => load(resolved)));
+      return undefined;
+    }
+    this.track(registry.get(vault));
+    return undefined;
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.inFlight.add(promise);
+    void promise.finally(() => {
+      this.inFlight.delete(promise);
+      this.scheduleNotify();
+    });
+  }
+
+  private scheduleNotify(): void {
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      this.options.onFactsChanged();
+    }, 20);
+  }
+
+  dispose(): void {
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.reset();
+  }
+}

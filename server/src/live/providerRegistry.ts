@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Credential } from '../../../shared/src/customMessages';
+import { loadHashicorp, loadLocal } from '../providers/loadProviders';
+import type { SecretProvider } from '../providers/secretProvider';
+import type { VaultFact } from '../service/facts/facts';
+import type { LiveAccess } from '../service/facts/liveFacts';
+import type { CredentialSource } from './credentials';
+
+export interface ProviderEntry {
+  provider: SecretProvider & { mountInfo?: (path: string) => Promise<unknown> };
+  /** Identity of (provider, address, namespace, credential): cache keys start with it. */
+  key: string;
+}
+
+export interface RegistryOptions {
+  credentials: CredentialSource;
+  timeoutMs: () => number;
+  env?: NodeJS.ProcessEnv;
+  log: (message: string) => void;
+  /** A token that can no longer be renewed, or similar news for the user. */
+  warn: (message: string) => void;
+}
+
+interface Slot {
+  fingerprint: string;
+  access: LiveAccess;
+  entry: Promise<ProviderEntry | undefined>;
+  resolved: ProviderEntry | undefined;
+}
+
+/** Where a hashicorp vault is: its `url`, else VAULT_ADDR. */
+export function vaultAddress(vault: VaultFact, env: NodeJS.ProcessEnv): string {
+  if (vault.provider === 'hashicorp') return vault.address ?? env.VAULT_ADDR ?? '';
+  return vault.address ?? '';
+}
+
+function fingerprint(vault: VaultFact, env: NodeJS.ProcessEnv): string {
+  return JSON.stringify([vault.provider, vaultAddress(vault, env), vault.namespace, vault.connection, vault.uri]);
+}
+
+function identity(credential: Credential): string {
+  return createHash('sha256').update(JSON.stringify(credential)).digest('hex').slice(0, 16);
+}
+
+/**
+ * One provider instance per vault configuration, created on first use with its credential and
+ * replaced when the configuration changes. Knows why a vault has no live access.
+ */
+export class ProviderRegistry {
+  private readonly slots = new Map<string, Slot>();
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly options: RegistryOptions) {
+    this.env = options.env ?? process.env;
+  }
+
+  access(vault: VaultFact): LiveAccess {
+    if (vault.provider !== 'hashicorp' && vault.provider !== 'local') return 'unsupported';
+    const slot = this.slots.get(vault.name);
+    return slot && slot.fingerprint === fingerprint(vault, this.env) ? slot.access : 'pending';
+  }
+
+  /** The provider already made for this configuration of the vault, if any. */
+  peek(vault: VaultFact): ProviderEntry | undefined {
+    const slot = this.slots.get(vault.name);
+    return slot && slot.fingerprint === fingerprint(vault, this.env) ? slot.resolved : undefined;
+  }
+
+  /** The provider for a vault, or undefined when it has no live access (see `access`). */
+  get(vault: VaultFact): Promise<ProviderEntry | undefined> {
+    if (vault.provider !== 'hashicorp' && vault.provider !== 'local') return Promise.resolve(undefined);
+    const print = fingerprint(vault, this.env);
+    const slot = this.slots.get(vault.name);
+    if (slot && slot.fingerprint === print) return slot.entry;
+    if (slot) this.disposeSlot(slot);
+    const created: Slot = { fingerprint: print, access: 'pending', entry: Promise.resolve(undefined), resolved: undefined };
+    created.entry = this.create(vault, created);
+    this.slots.set(vault.name, created);
+    return created.entry;
+  }
+
+  private async create(vault: VaultFact, slot: Slot): Promise<ProviderEntry | undefined> {
+    const address = vaultAddress(vault, this.env);
+    try {
+      const credential = await this.options.credentials.get(vault, address);
+      if (!credential) {
+        slot.access = 'no-credentials';
+        return undefined;
+      }
+      const provider = await this.instantiate(vault, address, credential);
+      if (!provider) {
+        slot.access = 'no-credentials';
+        return undefined;
+      }
+      slot.access = 'live';
+      slot.resolved = { provider, key: `${vault.provider}|${address}|${vault.namespace ?? ''}|${identity(credential)}` };
+      return slot.resolved;
+    } catch (error) {
+      slot.access = 'failed';
+      this.options.log(`Vault "${vault.name}" cannot be used live: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  private async instantiate(vault: VaultFact, address: string, credential: Credential): Promise<ProviderEntry['provider'] | undefined> {
+    if (vault.provider === 'local') {
+      if (credential.kind !== 'local-key') return undefined;
+      const { LocalVaultProvider } = await loadLocal();
+      return new LocalVaultProvider({ name: vault.name, key: credential.key, env: this.env });
+    }
+    if (credential.kind === 'local-key' || !address) return undefined;
+    const { HashicorpProvider } = await loadHashicorp();
+    const caPath = vault.connection.caCertificate ?? this.env.VAULT_CACERT;
+    const caCertificate = caPath ? await readFile(resolve(dirname(fileURLToPath(vault.uri)), caPath), 'utf8') : undefined;
+    if (vault.connection.tlsSkipVerify) {
+      this.options.warn(`Vault "${vault.name}" skips TLS certificate verification (tls_skip_verify: true): its identity is not checked.`);
+    }
+    const provider = new HashicorpProvider({
+      vaultName: vault.name,
+      address,
+      namespace: vault.namespace ?? this.env.VAULT_NAMESPACE,
+      caCertificate,
+      tlsSkipVerify: vault.connection.tlsSkipVerify === true,
+      timeoutMs: this.options.timeoutMs(),
+      credential:
+        credential.kind === 'approle'
+          ? { kind: 'approle', roleId: credential.roleId, secretId: credential.secretId, mount: vault.connection.authMount }
+          : { kind: 'token', token: credential.token },
+      onTokenEvent: (event: { kind: string; reason?: string }) => {
+        if (event.kind === 'cannot-renew') this.options.warn(`The token of vault "${vault.name}" can no longer be renewed: ${event.reason}`);
+      },
+    });
+    if (vault.connection.autoRenew) provider.startAutoRenew();
+    return provider;
+  }
+
+  private disposeSlot(slot: Slot): void {
+    void slot.entry.then((entry) => entry?.provider.dispose());
+  }
+
+  /** Drops every provider (settings changed, cache reset, shutdown). */
+  clear(): void {
+    for (const slot of this.slots.values()) this.disposeSlot(slot);
+    this.slots.clear();
+  }
+}

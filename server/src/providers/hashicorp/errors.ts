@@ -1,0 +1,245 @@
+/**
+ * Failure handling for the HashiCorp Vault provider: what node-vault rejects with is reduced to a
+ * small, sanitized `VaultFailure`, and a `VaultFailure` becomes a `ProviderError` whose message and
+ * details never carry a token, a secret id, a request header or a secret value.
+ *
+ * node-vault 0.12 rejects in two shapes:
+ * - API errors, for every status other than 200/204: `{ message, response: { statusCode, body } }`.
+ *   `body` is Vault's JSON (`{"errors": [...]}`, or the KV v2 envelope for a deleted version), or a
+ *   raw string when the body was not JSON.
+ * - transport errors from axios: `{ code, message, isAxiosError, config, request }` without a
+ *   `response`. Their `config` holds the request headers (X-Vault-Token) and body (secret values),
+ *   so such an error is only read for its `code` and is never kept, wrapped or logged.
+ *
+ * Vault's own error strings are untrusted text (some echo request input), so a message only quotes
+ * one when it is a known fixed phrase (`safeVaultPhrase`).
+ */
+import { ProviderError, type ProviderErrorKind } from '../secretProvider';
+
+/** Deletion state of a KV v2 version, read from the 404 envelope Vault sends for it. */
+export interface KvVersionState {
+  version?: number;
+  /** RFC 3339 time; absent when the version is not deleted. */
+  deletionTime?: string;
+  destroyed: boolean;
+}
+
+/** A failed call, reduced to what is safe to keep. */
+export interface VaultFailure {
+  /** HTTP status when Vault (or something in front of it) answered. */
+  status?: number;
+  /** Vault's `errors` strings with Go multierror framing removed. Untrusted: see `safeVaultPhrase`. */
+  messages: string[];
+  /** Transport error code (ECONNREFUSED, ECONNABORTED, DEPTH_ZERO_SELF_SIGNED_CERT, ...). */
+  code?: string;
+  /** KV v2 version state from a 404 envelope (deleted / destroyed version). */
+  kv?: KvVersionState;
+  /** The call "succeeded" but the body was not the JSON object Vault always sends. */
+  badBody?: boolean;
+}
+
+/** Where a failure happened, for the message. */
+export interface FailureContext {
+  vaultName: string;
+  /** scheme://host:port of the Vault address (never user info). */
+  origin: string;
+  /** API path of the failed call, without `/v1/` and query, e.g. `secret/data/oracle`. */
+  apiPath: string;
+  timeoutMs: number;
+  /** `login`: the AppRole login itself failed. */
+  phase: 'login' | 'request';
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `"2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n"` → `['permission denied', 'invalid token']`. */
+export function splitMultiError(text: string): string[] {
+  if (!/^\d+ errors? occurred:/.test(text)) return [text.trim()];
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('\t* '))
+    .map((line) => line.slice(3).trim());
+}
+
+function kvStateOf(body: unknown): KvVersionState | undefined {
+  if (!isObject(body) || !isObject(body.data) || !isObject(body.data.metadata)) return undefined;
+  const m = body.data.metadata;
+  const deletionTime = typeof m.deletion_time === 'string' && m.deletion_time !== '' ? m.deletion_time : undefined;
+  const destroyed = m.destroyed === true;
+  if (!deletionTime && !destroyed) return undefined;
+  return {
+    ...(typeof m.version === 'number' ? { version: m.version } : {}),
+    ...(deletionTime ? { deletionTime } : {}),
+    destroyed,
+  };
+}
+
+/** Reduces whatever node-vault rejected with to a `VaultFailure`; the original error is dropped. */
+export function toFailure(err: unknown): VaultFailure {
+  if (!isObject(err) && !(err instanceof Error)) return { messages: [] };
+  const e = err as Record<string, unknown>;
+  const response = e.response;
+  if (isObject(response) && typeof response.statusCode === 'number') {
+    const body = response.body;
+    const messages: string[] = [];
+    if (isObject(body) && Array.isArray(body.errors)) {
+      for (const m of body.errors) if (typeof m === 'string') messages.push(...splitMultiError(m));
+    }
+    const kv = kvStateOf(body);
+    return { status: response.statusCode, messages, ...(kv ? { kv } : {}) };
+  }
+  const code = typeof e.code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(e.code) ? e.code : undefined;
+  return { messages: [], ...(code ? { code } : {}) };
+}
+
+export const isInvalidToken = (f: VaultFailure): boolean => f.status === 403 && f.messages.includes('invalid token');
+export const isPermissionDenied = (f: VaultFailure): boolean => f.status === 403 && !isInvalidToken(f);
+export const isUnsupportedPath = (f: VaultFailure): boolean => f.status === 404 && f.messages.includes('unsupported path');
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'EPROTO',
+]);
+
+export function isTlsCode(code: string): boolean {
+  return TLS_CODES.has(code) || /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_)/.test(code);
+}
+
+/** The short cause of a transport failure (`details.cause`). */
+export function transportCause(code: string | undefined, timeoutMs: number): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ECONNABORTED':
+    case 'ETIMEDOUT':
+    case 'ESOCKETTIMEDOUT':
+      return `timed out after ${timeoutMs} ms`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'DNS: host not found';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'connection reset';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EHOSTDOWN':
+    case 'ENETDOWN':
+      return 'host unreachable';
+    case undefined:
+      return 'network error';
+    default:
+      return isTlsCode(code) ? `TLS: ${code}` : `network error (${code})`;
+  }
+}
+
+/** Vault messages that are fixed phrases (no echoed input), safe to quote in a message. */
+const SAFE_PHRASES: RegExp[] = [
+  /^permission denied$/,
+  /^invalid token$/,
+  /^unsupported path$/,
+  /^unsupported operation$/,
+  /^check-and-set parameter did not match the current version$/,
+  /^check-and-set parameter required for this call$/,
+  /^invalid role or secret ID$/,
+  /^invalid role ID$/,
+  /^invalid secret id$/,
+  /^missing (role_id|secret_id|data fields|client token)$/,
+  /^no data provided$/,
+  /^lease is not renewable$/,
+  /^past the max TTL, cannot renew$/,
+  /^Vault is sealed$/,
+  /^internal error$/,
+  /^rate limit quota exceeded$/,
+  /^local node not active but active cluster node not found$/,
+];
+
+export function safeVaultPhrase(f: VaultFailure): string | undefined {
+  for (const m of f.messages) {
+    // 429 bodies read `request path "x": rate limit quota exceeded`; keep only the fixed tail.
+    const text = m.replace(/^request path "[^"]*": /, '');
+    if (SAFE_PHRASES.some((re) => re.test(text))) return text;
+  }
+  return undefined;
+}
+
+const withPhrase = (status: number, f: VaultFailure): string => {
+  const phrase = safeVaultPhrase(f);
+  return phrase ? `HTTP ${status}: ${phrase}` : `HTTP ${status}`;
+};
+
+/** Maps a failure to a ProviderError with a short message (see the table in index.ts). */
+export function toProviderError(f: VaultFailure, ctx: FailureContext): ProviderError {
+  const vault = `Vault "${ctx.vaultName}"`;
+  const apiPath = ctx.apiPath;
+  const make = (kind: ProviderErrorKind, message: string, extra: { cause?: string; deletionTime?: string } = {}): ProviderError =>
+    new ProviderError(kind, message, { apiPath, ...extra });
+
+  if (f.badBody) {
+    return make('bad-response', `${vault} sent a response for ${apiPath} that is not a JSON object.`);
+  }
+  const status = f.status;
+  if (status === undefined) {
+    const cause = transportCause(f.code, ctx.timeoutMs);
+    return make('unreachable', `${vault} at ${ctx.origin} is unreachable: ${cause}.`, { cause });
+  }
+  if (status === 429 || status >= 500) {
+    const cause = `Vault answered ${status}`;
+    const phrase = safeVaultPhrase(f);
+    return make('unreachable', `${vault} at ${ctx.origin} is unavailable: ${cause}${phrase ? ` (${phrase})` : ''}.`, { cause });
+  }
+  if (ctx.phase === 'login' && (status === 400 || status === 401 || status === 403)) {
+    return make('unauthenticated', `${vault} rejected the AppRole login at ${apiPath} (${withPhrase(status, f)}).`);
+  }
+  if (isInvalidToken(f) || status === 401) {
+    return make('unauthenticated', `${vault} rejected the token as invalid or expired (HTTP ${status}).`);
+  }
+  if (status === 403) {
+    return make('permission-denied', `${vault} denied access to ${apiPath} (${withPhrase(status, f)}).`);
+  }
+  if (status === 404) {
+    if (f.kv?.destroyed) {
+      return make('destroyed', `${vault}: version ${f.kv.version ?? '?'} at ${apiPath} was destroyed (HTTP 404).`);
+    }
+    if (f.kv?.deletionTime) {
+      return make('deleted', `${vault}: version ${f.kv.version ?? '?'} at ${apiPath} was deleted at ${f.kv.deletionTime} (HTTP 404).`, {
+        deletionTime: f.kv.deletionTime,
+      });
+    }
+    return make('not-found', `${vault} has nothing at ${apiPath} (HTTP 404).`);
+  }
+  if (status === 400 && f.messages.some((m) => m.startsWith('check-and-set parameter'))) {
+    const required = f.messages.some((m) => m.includes('required'));
+    return make(
+      'cas-conflict',
+      required
+        ? `${vault} requires check-and-set for ${apiPath}: pass the version last seen (HTTP 400).`
+        : `${vault} refused the write to ${apiPath}: the secret changed since the version last seen (HTTP 400).`,
+    );
+  }
+  if (status >= 400) {
+    return make('invalid-request', `${vault} rejected the request to ${apiPath} (${withPhrase(status, f)}).`);
+  }
+  return make('bad-response', `${vault} answered ${apiPath} with an unexpected HTTP ${status}.`);
+}
+
+/**
+ * Removes each of `secrets` (credentials) from a text, as a last line of defence; messages are
+ * built from safe parts already. Very short strings are left alone so messages stay readable.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 6) out = out.split(s).join('[redacted]');
+  return out;
+}

@@ -1,0 +1,129 @@
+import type { LiveError, LiveFacts } from '../facts/liveFacts';
+import type { SecretLocator } from '../../providers/secretProvider';
+import type { Attachment, Located, Problem } from '../model/types';
+import type { ResolvedReference, SecretTarget } from '../references/resolve';
+import { nearestNames } from '../text/nearest';
+
+/**
+ * The secret a target reads, as a provider locator: hashicorp engine and path without `data/`
+ * (only once the path has passed the `data/` checks), local by name. Undefined when there is
+ * nothing to ask (another provider, an unknown engine, a path already reported).
+ */
+export function locatorOf(target: SecretTarget, version: unknown): SecretLocator | undefined {
+  const pin = typeof version === 'number' && Number.isInteger(version) && version > 0 ? version : undefined;
+  if (target.provider === 'local' && target.secretName) return { path: target.secretName.value, ...(pin ? { version: pin } : {}) };
+  if (target.provider !== 'hashicorp' || !target.engine || !target.secretPath || !target.engineFact?.kvVersion) return undefined;
+  let path = target.secretPath.value.replace(/^\/+/, '');
+  if (path.startsWith(`${target.engine.value}/`)) path = path.slice(target.engine.value.length + 1);
+  if (target.engineFact.kvVersion === 2) {
+    if (!path.startsWith('data/')) return undefined;
+    path = path.slice('data/'.length);
+  }
+  if (path === '' || path.endsWith('/')) return undefined;
+  return { engine: target.engine.value, path, ...(pin && target.engineFact.kvVersion === 2 ? { version: pin } : {}) };
+}
+
+/** The Vault API path a read of this locator goes to, as policies name it. */
+export function readApiPath(target: SecretTarget, locator: SecretLocator): string {
+  if (target.provider !== 'hashicorp') return locator.path;
+  return target.engineFact?.kvVersion === 2 ? `${locator.engine}/data/${locator.path}` : `${locator.engine}/${locator.path}`;
+}
+
+/** `unknown-engine` when the secret manager says the engine is not a mount of its own. */
+export function checkLiveEngine(target: SecretTarget, problems: Problem[]): boolean {
+  const live = target.liveMount;
+  if (!target.engine || live?.state !== 'ok') return false;
+  const m = live.value;
+  if (m.mounted && m.path === target.engine.value) return false;
+  const hint = m.mounted && m.path ? ` The path lies inside the engine \`${m.path}\`.` : '';
+  problems.push({
+    code: 'unknown-engine',
+    span: target.engine.span,
+    message: `No engine is mounted at \`${target.engine.value.slice(0, 80)}\` on vault \`${target.vaultName.value}\`.${hint}`,
+  });
+  return true;
+}
+
+function errorProblem(error: LiveError, target: SecretTarget, locator: SecretLocator, span: Located<unknown>['span']): Problem {
+  const where = `\`${readApiPath(target, locator)}\``;
+  const vault = `\`${target.vaultName.value}\``;
+  switch (error.kind) {
+    case 'not-found':
+      return { code: 'secret-not-found', span, message: `Vault ${vault} has no secret at ${where}.` };
+    case 'deleted':
+      return {
+        code: 'secret-deleted',
+        span,
+        message: `The ${locator.version ? `version ${locator.version}` : 'current version'} of ${where} was deleted${error.deletionTime ? ` on ${error.deletionTime}` : ''}; undelete it or pin another version.`,
+      };
+    case 'destroyed':
+      return { code: 'secret-destroyed', span, message: `The ${locator.version ? `version ${locator.version}` : 'current version'} of ${where} was destroyed and cannot be read; pin another version or write a new one.` };
+    case 'version-not-found':
+      return { code: 'version-not-found', span, message: `${where} has no version ${String(locator.version ?? '')}.` };
+    case 'permission-denied': {
+      const path = error.apiPath ?? readApiPath(target, locator);
+      return {
+        code: 'permission-denied',
+        span,
+        message: `Permission denied: the credentials for vault ${vault} lack the \`read\` capability on \`${path}\`. A policy that grants it: path "${path}" { capabilities = ["read"] }`,
+      };
+    }
+    case 'unauthenticated':
+      return { code: 'permission-denied', span, message: `Vault ${vault} rejected the credentials (invalid or expired): sign in again. ${error.message}`.trim() };
+    default:
+      return { code: 'vault-unreachable', span, message: `Vault ${vault} could not be checked: ${error.cause ?? error.message}` };
+  }
+}
+
+export interface LiveSecretCheck {
+  target: SecretTarget;
+  attachment: Attachment | undefined;
+  /** Where a problem with the secret itself is shown. */
+  span: Located<unknown>['span'];
+  version: unknown;
+}
+
+/**
+ * Checks targets against what the secret manager said: missing, deleted, destroyed, version,
+ * permission, reachability (once per vault and document), then the keys references read.
+ */
+export function checkLiveSecrets(checks: LiveSecretCheck[], references: ResolvedReference[], live: LiveFacts, problems: Problem[]): void {
+  const unreachableReported = new Set<string>();
+  const keysById = new Map<string, readonly string[] | undefined>();
+  const seen = new Set<string>();
+  for (const { target, span, version } of checks) {
+    const locator = locatorOf(target, version);
+    if (!locator || !target.vault?.enabled) continue;
+    const key = `${target.id}|${String(locator.version ?? '')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const fact = live.secret(target.vault, locator);
+    if (!fact) continue;
+    if (fact.state === 'ok') {
+      keysById.set(key, fact.value.keys);
+      continue;
+    }
+    const problem = errorProblem(fact.error, target, locator, span);
+    if (problem.code === 'vault-unreachable') {
+      if (unreachableReported.has(target.vaultName.value)) continue;
+      unreachableReported.add(target.vaultName.value);
+      problem.span = target.vaultName.span;
+    }
+    problems.push(problem);
+  }
+  for (const resolved of references) {
+    const { target, key } = resolved;
+    if (!target || !key || key.value === '*') continue;
+    const locator = locatorOf(target, resolved.attachment?.version?.value);
+    if (!locator) continue;
+    const keys = keysById.get(`${target.id}|${String(locator.version ?? '')}`);
+    if (!keys || keys.includes(key.value)) continue;
+    const near = nearestNames(key.value, keys, 1);
+    problems.push({
+      code: 'unknown-key',
+      span: key.span,
+      message: `\`${readApiPath(target, locator)}\` has no key \`${key.value.slice(0, 80)}\`.${near.length ? ` Did you mean \`${near[0]}\`?` : ''} Keys: ${keys.slice(0, 20).join(', ') || 'none'}.`,
+      ...(near.length ? { data: { fix: 'replace', start: key.span.start, end: key.span.end, text: near[0]!, title: `Change to \`${near[0]}\`` } } : {}),
+    });
+  }
+}

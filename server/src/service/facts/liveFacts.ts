@@ -1,0 +1,45 @@
+import type { EngineInfo, ProviderErrorKind, SecretLocator, SecretMetadata } from '../../providers/secretProvider';
+import type { VaultFact } from './facts';
+
+/** A failure reported by a secret manager, safe to show: it holds no value and no credential. */
+export interface LiveError {
+  kind: ProviderErrorKind;
+  message: string;
+  apiPath?: string;
+  deletionTime?: string;
+  cause?: string;
+}
+
+export type Live<T> = { state: 'ok'; value: T } | { state: 'error'; error: LiveError };
+
+export interface LiveMount {
+  mounted: boolean;
+  /** The mount path that holds the asked path (for an inline path: its engine). */
+  path?: string;
+  type?: string;
+  kvVersion?: 1 | 2;
+}
+
+export interface LiveSecret {
+  /** Key names (never values); undefined when they could not be read. */
+  keys: readonly string[] | undefined;
+  metadata: SecretMetadata | undefined;
+}
+
+/** Why live facts are or are not available for a vault, for hovers. */
+export type LiveAccess = 'live' | 'pending' | 'off' | 'untrusted' | 'no-credentials' | 'unsupported' | 'failed';
+
+/**
+ * Facts read from secret managers. Every lookup is synchronous and answers from what is already
+ * known: `undefined` means not known (yet). The server's implementation notes each miss and
+ * fetches it in the background, then validates again, so the service never waits on a network.
+ */
+export interface LiveFacts {
+  access(vault: VaultFact): LiveAccess;
+  /** The mount that holds `path` (an engine path, or a full inline path). */
+  mount(vault: VaultFact, path: string): Live<LiveMount> | undefined;
+  secret(vault: VaultFact, locator: SecretLocator): Live<LiveSecret> | undefined;
+  capabilities(vault: VaultFact, apiPath: string): Live<readonly string[]> | undefined;
+  engines(vault: VaultFact): Live<readonly EngineInfo[]> | undefined;
+  list(vault: VaultFact, engine: string | undefined, folder: string): Live<readonly string[]> | undefined;
+}
