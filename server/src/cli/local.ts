@@ -1,11 +1,11 @@
 import type { LocalCommand } from './args';
 import { exitCodes, type Io } from './check';
 import { loadLocal } from '../providers/loadProviders';
+import { isProviderError } from '../providers/secretProvider';
 
 /** `secretrefs local put|get|list`: the embedded local vault from the shell. */
 export async function runLocal(command: LocalCommand, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { localGet, localList, localPut } = await loadLocal();
-  const { ProviderError } = await import('../providers/secretProvider');
   try {
     switch (command.action) {
       case 'put': {
@@ -32,7 +32,7 @@ export async function runLocal(command: LocalCommand, io: Io, env: NodeJS.Proces
         return exitCodes.ok;
     }
   } catch (error) {
-    if (error instanceof ProviderError) {
+    if (isProviderError(error)) {
       io.stderr(`secretrefs: ${error.message}\n`);
       return exitCodes.errors;
     }

@@ -1,4 +1,4 @@
-import { ProviderError, type SecretLocator } from '../providers/secretProvider';
+import { isProviderError, type SecretLocator } from '../providers/secretProvider';
 import type { VaultFact } from '../service/facts/facts';
 import type { Live, LiveAccess, LiveError, LiveFacts, LiveMount, LiveSecret } from '../service/facts/liveFacts';
 import type { ProviderEntry, ProviderRegistry } from './providerRegistry';
@@ -14,7 +14,7 @@ export interface LiveFactsStoreOptions {
 }
 
 function toLiveError(error: unknown): LiveError {
-  if (error instanceof ProviderError) {
+  if (isProviderError(error)) {
     return { kind: error.kind, message: error.message, apiPath: error.details.apiPath, deletionTime: error.details.deletionTime, cause: error.details.cause };
   }
   return { kind: 'bad-response', message: 'unexpected failure', cause: error instanceof Error ? error.name : 'unexpected failure' };
@@ -61,7 +61,7 @@ export class LiveFactsStore implements LiveFacts {
         metadata = await entry.provider.metadata(locator);
       } catch (error) {
         // Reading a secret may be allowed while its metadata is not: keys alone are enough.
-        if (!(error instanceof ProviderError) || error.kind !== 'permission-denied') throw error;
+        if (!(isProviderError(error)) || error.kind !== 'permission-denied') throw error;
       }
       return { keys, metadata };
     });

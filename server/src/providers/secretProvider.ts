@@ -85,3 +85,11 @@ export interface SecretProvider {
   capabilities(apiPath: string): Promise<string[]>;
   dispose(): void;
 }
+
+/**
+ * Whether `error` is a ProviderError. Checked by shape, not `instanceof`: each provider is a
+ * bundle of its own (loaded lazily), so its ProviderError class is not the server's.
+ */
+export function isProviderError(error: unknown): error is ProviderError {
+  return error instanceof Error && error.name === 'ProviderError' && typeof (error as Partial<ProviderError>).kind === 'string';
+}
