@@ -26,6 +26,12 @@ export interface VersionInfo {
   createdTime?: string;
   deletionTime?: string;
   destroyed?: boolean;
+  /** Azure: the version is disabled; GCP: state DISABLED. */
+  disabled?: boolean;
+  /** AWS staging labels of this version (AWSCURRENT, AWSPREVIOUS...). */
+  stages?: string[];
+  /** Azure expiresOn / GCP expireTime of this version, ISO 8601. */
+  expiresOn?: string;
 }
 
 export interface SecretMetadata {
@@ -36,6 +42,22 @@ export interface SecretMetadata {
   customMetadata?: Record<string, string>;
   maxVersions?: number;
   casRequired?: boolean;
+  /** Cloud providers: description, tags or labels, content type. */
+  description?: string;
+  tags?: Record<string, string>;
+  contentType?: string;
+  /** False when the secret (Azure) or the read version (GCP) is disabled. */
+  enabled?: boolean;
+  /** When the secret (or the read version) expires, ISO 8601 (Azure expiresOn, GCP expireTime). */
+  expiresOn?: string;
+  notBefore?: string;
+  /** AWS: the secret is scheduled for deletion on this date. */
+  deletionDate?: string;
+  lastChangedDate?: string;
+  lastAccessedDate?: string;
+  rotation?: { enabled: boolean; nextRotation?: string; period?: string };
+  /** Whether the value is a JSON object whose keys `keys()` returns; false for plain text. */
+  json?: boolean;
 }
 
 export type ProviderErrorKind =

@@ -329,12 +329,13 @@ export class HashicorpProvider implements SecretProvider {
   }
 
   /**
-   * Starts renewing the token at ~2/3 of its TTL until its max TTL (see TokenRenewer). Rejects with
-   * a ProviderError when the initial lookup fails. An AppRole re-login restarts the cycle.
+   * Starts renewing the token at ~2/3 of its TTL until its max TTL (see TokenRenewer). Never
+   * rejects: when the initial lookup fails, a `cannot-renew` event (code `renew-failed`) says so.
+   * An AppRole re-login restarts the cycle for the new token. No-op while already running.
    */
   async startAutoRenew(): Promise<void> {
     this.autoRenewWanted = true;
-    return this.guard(() => this.renewer.start());
+    await this.renewer.start();
   }
 
   stopAutoRenew(): void {
@@ -514,7 +515,7 @@ export class HashicorpProvider implements SecretProvider {
     if (!first && this.autoRenewWanted) {
       // A new token: renew that one from now on.
       this.renewer.stop();
-      this.renewer.start().catch(() => undefined);
+      void this.renewer.start();
     }
   }
 

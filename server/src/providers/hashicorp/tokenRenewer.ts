@@ -5,7 +5,7 @@
  * renewable, or a renewal fails. Each of those ends the cycle with exactly one `cannot-renew` event.
  * Timers are unref'd, so a pending renewal never keeps the process alive.
  */
-import type { ProviderError } from '../secretProvider';
+import { isProviderError } from '../secretProvider';
 
 /** What the provider reports about its token (never the token itself). */
 export type TokenEvent =
@@ -13,7 +13,7 @@ export type TokenEvent =
   | { kind: 'renewed'; ttlSeconds: number }
   | {
       kind: 'cannot-renew';
-      /** `max-ttl`: the TTL reached the token's max TTL; `not-renewable`; `renew-failed`: renew-self failed. */
+      /** `max-ttl`: the TTL reached the token's max TTL; `not-renewable`; `renew-failed`: lookup-self or renew-self failed. */
       code: 'max-ttl' | 'not-renewable' | 'renew-failed';
       /** One human sentence. */
       reason: string;
@@ -67,6 +67,9 @@ export function renewDelayMs(ttlSeconds: number): number {
 
 const MAX_TTL_WARNING = /exceeded the effective max_ttl/i;
 
+/** Only ProviderError messages are quoted (they are built to be safe); anything else stays anonymous. */
+const describe = (e: unknown): string => (isProviderError(e) ? e.message : 'unexpected error');
+
 export class TokenRenewer {
   private run = 0;
   private active = false;
@@ -80,8 +83,9 @@ export class TokenRenewer {
   }
 
   /**
-   * Looks the token up and schedules the first renewal. Resolves without scheduling anything for
-   * a token that never expires; rejects (ProviderError) when the lookup fails. No-op while running.
+   * Looks the token up and schedules the first renewal. Never rejects: a failed lookup ends the
+   * cycle with a `cannot-renew` event (code `renew-failed`). Nothing is scheduled for a token that
+   * never expires. No-op while running.
    */
   async start(): Promise<void> {
     if (this.active) return;
@@ -91,8 +95,9 @@ export class TokenRenewer {
     try {
       info = await this.deps.lookupSelf();
     } catch (e) {
-      if (run === this.run) this.active = false;
-      throw e;
+      if (run !== this.run) return;
+      this.finish({ kind: 'cannot-renew', code: 'renew-failed', reason: `Looking up the token failed: ${describe(e)}` });
+      return;
     }
     if (run !== this.run) return;
     if (info.ttlSeconds <= 0 && !info.expireTime) {
@@ -132,8 +137,7 @@ export class TokenRenewer {
       outcome = await this.deps.renewSelf();
     } catch (e) {
       if (run !== this.run) return;
-      const message = (e as ProviderError).kind ? (e as ProviderError).message : 'unexpected error';
-      this.finish({ kind: 'cannot-renew', code: 'renew-failed', reason: `Renewing the token failed: ${message}` });
+      this.finish({ kind: 'cannot-renew', code: 'renew-failed', reason: `Renewing the token failed: ${describe(e)}` });
       return;
     }
     if (run !== this.run) return;
