@@ -15,6 +15,7 @@ describe('live HashiCorp Vault over the language server', () => {
   let h: Harness;
   let folder: ReturnType<typeof makeFolder>;
   let n = 0;
+  const responses: unknown[] = [];
   const next = () => folder.file(`c${++n}.connection.yaml`);
 
   before(async () => {
@@ -45,7 +46,18 @@ describe('live HashiCorp Vault over the language server', () => {
     folder = makeFolder({
       'prod.vault.yaml': `name: prod\nprovider: hashicorp\nurl: ${fake.address}\nengines:\n  secret: { type: kv, version: 2 }\n  legacy: { type: kv, version: 2 }\n`,
     });
-    h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: CANARY_TOKEN }, liveBudgetMs: 3000 });
+    h = await startHarness({
+      folders: [folder.uri],
+      env: { VAULT_TOKEN: CANARY_TOKEN },
+      liveBudgetMs: 3000,
+      initializationOptions: { settings: { live: { timeoutSeconds: 2 } } },
+    });
+    const send = h.client.sendRequest.bind(h.client) as (method: string, params?: unknown) => Promise<unknown>;
+    (h.client as { sendRequest: unknown }).sendRequest = async (method: string, params?: unknown) => {
+      const result = await send(method, params);
+      responses.push(result);
+      return result;
+    };
   });
 
   after(async () => {
@@ -167,8 +179,39 @@ describe('live HashiCorp Vault over the language server', () => {
     await h.waitForDiagnostics(uri, (d) => d.length === 0, 8000);
   });
 
+  it('checks inline references live: the engine comes from the server', async () => {
+    assert.deepEqual(await diagnose('name: c\nvalue:\n  p: vault.secret(prod:secret/data/oracle.pasword)\n', (c) => c.length > 0), ['unknown-key']);
+    assert.deepEqual(await diagnose('name: c\nvalue:\n  p: vault.secret(prod:legacy/mail.relay)\n  q: vault.secret(prod:legacy/nothing.k)\n', (c) => c.includes('secret-not-found')), ['secret-not-found']);
+  });
+
+  for (const [fault, expected] of [
+    [{ kind: 'status', status: 500 }, 'vault-unreachable'],
+    [{ kind: 'status', status: 429 }, 'vault-unreachable'],
+    [{ kind: 'status', status: 403 }, 'permission-denied'],
+    [{ kind: 'status', status: 404 }, 'secret-not-found'],
+    [{ kind: 'malformed' }, 'vault-unreachable'],
+    [{ kind: 'hang' }, 'vault-unreachable'],
+    [{ kind: 'close' }, 'vault-unreachable'],
+  ] as const) {
+    it(`turns a ${fault.kind}${'status' in fault ? ` ${fault.status}` : ''} into ${expected} in bounded time, then recovers`, async () => {
+      await h.client.sendRequest('secretRefs/resetCache');
+      fake.faults.set({ ...fault, pathPrefix: 'secret/' } as Parameters<typeof fake.faults.set>[0]);
+      const uri = next();
+      const started = Date.now();
+      h.open(uri, connection(hashicorp('data/app/two'), '  p: vault.secret(k)\n'));
+      const diagnostics = await h.waitForDiagnostics(uri, (d) => codes(d).includes(expected), 8000);
+      assert.ok(Date.now() - started < 6000, 'within the timeout (2 s in this test) plus a margin');
+      assert.ok(!JSON.stringify(diagnostics).includes(CANARY_TOKEN));
+      const other = (await h.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } })) as Hover | null;
+      assert.equal(other, null, 'the server answers other requests meanwhile');
+      fake.faults.clear();
+      await h.client.sendRequest('secretRefs/resetCache');
+      await h.waitForDiagnostics(uri, (d) => d.length === 0, 8000);
+    });
+  }
+
   it('never shows a secret value or the token in diagnostics, hovers, completions or logs', () => {
-    const seen = JSON.stringify([...h.diagnostics.values(), h.notifications]);
+    const seen = JSON.stringify([...h.diagnostics.values(), h.notifications, responses]);
     for (const canary of [CANARY_TOKEN, ...CANARY_VALUES]) assert.ok(!seen.includes(canary), `${canary} leaked`);
   });
 });

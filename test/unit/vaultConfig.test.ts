@@ -74,3 +74,12 @@ describe('vault configuration diagnostics', () => {
     assert.equal(diagnostics[0]!.range.start.line, 3);
   });
 });
+
+describe('vault configuration warnings', () => {
+  it('warns when TLS verification is off, not when it is on', () => {
+    const ws = new TestWorkspace({});
+    const base = 'name: p\nprovider: hashicorp\nurl: https://vault.example.com\n';
+    assert.deepEqual(ws.codes('a.vault.yaml', `${base}tls_skip_verify: true\n`), ['tls-verification-disabled']);
+    assert.deepEqual(ws.codes('b.vault.yaml', `${base}tls_skip_verify: false\n`), []);
+  });
+});

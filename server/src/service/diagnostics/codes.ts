@@ -31,6 +31,7 @@ export const diagnosticCodes = {
   'unknown-key': { severity: DiagnosticSeverity.Error, summary: 'Live: the secret has no such key.' },
   'permission-denied': { severity: DiagnosticSeverity.Error, summary: 'Live: the credentials may not read the secret.' },
   'vault-unreachable': { severity: DiagnosticSeverity.Warning, summary: 'Live: the secret manager could not be reached or answered with an error.' },
+  'tls-verification-disabled': { severity: DiagnosticSeverity.Warning, summary: 'tls_skip_verify: true: the identity of the Vault server is not checked.' },
   'declared-engine-mismatch': { severity: DiagnosticSeverity.Warning, summary: 'Live: an engine declaration contradicts the server (other KV version, or not mounted).' },
 } as const;
 

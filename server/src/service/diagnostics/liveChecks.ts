@@ -35,7 +35,8 @@ export function checkLiveEngine(target: SecretTarget, problems: Problem[]): bool
   if (!target.engine || live?.state !== 'ok') return false;
   const m = live.value;
   if (m.mounted && m.path === target.engine.value) return false;
-  const hint = m.mounted && m.path ? ` The path lies inside the engine \`${m.path}\`.` : '';
+  const inside = m.mounted ? m.path : m.enclosingMount;
+  const hint = inside ? ` The path lies inside the engine \`${inside}\`.` : '';
   problems.push({
     code: 'unknown-engine',
     span: target.engine.span,

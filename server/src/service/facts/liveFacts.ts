@@ -14,8 +14,10 @@ export type Live<T> = { state: 'ok'; value: T } | { state: 'error'; error: LiveE
 
 export interface LiveMount {
   mounted: boolean;
-  /** The mount path that holds the asked path (for an inline path: its engine). */
+  /** The mount path, when the asked path is a mount. */
   path?: string;
+  /** When the asked path is not a mount but lies inside one: that mount (an inline path's engine). */
+  enclosingMount?: string;
   type?: string;
   kvVersion?: 1 | 2;
 }

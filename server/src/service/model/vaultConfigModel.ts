@@ -80,6 +80,14 @@ export function buildVaultConfig(doc: Document.Parsed, problems: Problem[]): Vau
     endpoint: text('endpoint'),
     profile: text('profile'),
   };
+  const skip = valid.get('tls_skip_verify');
+  if (model.connection.tlsSkipVerify && skip) {
+    problems.push({
+      code: 'tls-verification-disabled',
+      span: spanOf(skip.key, documentStart),
+      message: 'TLS verification is off: anyone between you and Vault can pose as it and receive your token. Prefer `ca_certificate` with the CA that signed the Vault certificate.',
+    });
+  }
   const engines = valid.get('engines');
   if (engines) model.engines = readEngines(engines, problems);
   return model;

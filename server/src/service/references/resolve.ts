@@ -73,15 +73,23 @@ export function targetOfInline(inline: NonNullable<Reference['inline']>, vaults:
   if (vault?.provider !== 'hashicorp') {
     return { ...base, engine: undefined, engineFact: undefined, secretPath: undefined, secretName: vault ? path : undefined };
   }
-  // The live mount that holds the path names the engine; else the longest declared engine.
-  const liveMount = vault.enabled && live ? live.mount(vault, full) : undefined;
-  const mountPath = liveMount?.state === 'ok' && liveMount.value.mounted ? liveMount.value.path : undefined;
-  const engineFact: EngineFact | undefined =
-    mountPath !== undefined && liveMount?.state === 'ok'
-      ? { path: mountPath, type: liveMount.value.type, kvVersion: liveMount.value.kvVersion, source: 'live' }
-      : liveMount?.state === 'ok'
-        ? undefined
-        : longestEngine(full, vault.engines ?? []);
+  // The live mount that holds the path names the engine; else (not known yet, or no live access)
+  // the longest declared engine.
+  const held = vault.enabled && live ? live.mount(vault, full) : undefined;
+  const enclosing = held?.state === 'ok' ? (held.value.mounted ? held.value.path : held.value.enclosingMount) : undefined;
+  let liveMount: Live<LiveMount> | undefined = held;
+  let engineFact: EngineFact | undefined;
+  if (enclosing !== undefined && live) {
+    liveMount = live.mount(vault, enclosing);
+    engineFact =
+      liveMount?.state === 'ok' && liveMount.value.mounted
+        ? { path: enclosing, type: liveMount.value.type, kvVersion: liveMount.value.kvVersion, source: 'live' }
+        : liveMount === undefined
+          ? longestEngine(full, vault.engines ?? [])
+          : undefined;
+  } else {
+    engineFact = held?.state === 'ok' ? undefined : longestEngine(full, vault.engines ?? []);
+  }
   if (!engineFact || !full.startsWith(`${engineFact.path}/`)) {
     return { ...base, liveMount, engine: undefined, engineFact: undefined, secretPath: undefined, secretName: undefined };
   }
