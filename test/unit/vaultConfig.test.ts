@@ -80,6 +80,6 @@ describe('vault configuration warnings', () => {
     const ws = new TestWorkspace({});
     const base = 'name: p\nprovider: hashicorp\nurl: https://vault.example.com\n';
     assert.deepEqual(ws.codes('a.vault.yaml', `${base}tls_skip_verify: true\n`), ['tls-verification-disabled']);
-    assert.deepEqual(ws.codes('b.vault.yaml', `${base}tls_skip_verify: false\n`), []);
+    assert.deepEqual(ws.codes('b.vault.yaml', `${base.replace('name: p', 'name: q')}tls_skip_verify: false\n`), []);
   });
 });
