@@ -64,3 +64,128 @@ export type Credential =
   | { kind: 'token'; token: string }
   | { kind: 'approle'; roleId: string; secretId: string }
   | { kind: 'local-key'; key: string };
+
+// ---------------------------------------------------------------------------------------------
+// Commands of the VS Code client, served by the language server. Secret values never cross the
+// connection in plain text: they are sealed with the session key (see sealing.ts), bound to the
+// request they answer.
+
+/** Client → server: the vault configurations of the workspace, for pickers and the status item. */
+export const listVaultsRequest = 'secretRefs/listVaults';
+
+export interface VaultSummary {
+  name: string;
+  provider: string;
+  /** Where credentials would be sent (hashicorp url or VAULT_ADDR; azure vault_url; '' otherwise). */
+  address: string;
+  enabled: boolean;
+  /** URI of the vault configuration file. */
+  uri: string;
+  /** The workspace folder it belongs to ('' outside every folder). */
+  folder: string;
+  /** live | no-credentials | untrusted | off | unsupported | failed | pending */
+  access: string;
+  /** Seconds the token has left, when known (hashicorp). */
+  tokenTtlSeconds?: number;
+}
+
+export interface ListVaultsResult {
+  vaults: VaultSummary[];
+}
+
+/** Client → server: what lies under a folder of a vault (engines at the top for HashiCorp). */
+export const browseRequest = 'secretRefs/browse';
+
+export interface BrowseParams {
+  /** URI of the vault configuration (names are unique per folder only). */
+  vaultUri: string;
+  /** Absent: list the engines (hashicorp) or all secret names (other providers). */
+  engine?: string;
+  /** Folder inside the engine, '' or ending with '/'. */
+  folder?: string;
+}
+
+export interface BrowseResult {
+  engines?: { path: string; kvVersion?: 1 | 2 }[];
+  entries?: string[];
+  /** Why nothing could be listed (no credentials, permission denied...). */
+  error?: string;
+}
+
+/** Client → server: where a write would go and which version it would create. */
+export const describeWriteRequest = 'secretRefs/describeWrite';
+
+export interface SecretTargetParams {
+  vaultUri: string;
+  /** hashicorp: the engine path. */
+  engine?: string;
+  /** hashicorp: the secret path inside the engine, without `data/`; others: the secret's name. */
+  path: string;
+  version?: number | string;
+}
+
+export interface DescribeWriteResult {
+  /** The full API path, e.g. `/v1/secret/data/oracle` for KV v2. */
+  apiPath: string;
+  kvVersion?: 1 | 2;
+  /** The current version (0 when the secret does not exist yet), used as check-and-set. */
+  currentVersion: number | string;
+  /** The version the write will create, when the provider numbers versions. */
+  nextVersion?: number | string;
+  /** Key names of the current version (never values), to offer updating them. */
+  keys: string[];
+  error?: string;
+}
+
+/** Client → server: write a new version with check-and-set. */
+export const writeSecretRequest = 'secretRefs/writeSecret';
+
+export interface WriteSecretParams extends SecretTargetParams {
+  /** `seal(sessionKey, JSON.stringify(Record<string,string>), writeBinding(vaultUri, engine, path))`. */
+  sealedData: string;
+  /** The version the user saw (0 = the secret must not exist yet). */
+  cas: number | string;
+}
+
+export type WriteSecretResult =
+  | { ok: true; version: number | string }
+  | { ok: false; reason: 'cas-conflict' | 'permission-denied' | 'unreachable' | 'invalid' | 'no-credentials'; message: string };
+
+/** Client → server: the value of a secret, only after the user confirmed a preview. */
+export const previewSecretRequest = 'secretRefs/previewSecret';
+
+export interface PreviewSecretParams {
+  /** The reference under the cursor. */
+  textDocument: { uri: string };
+  position: { line: number; character: number };
+  /** A version to show instead of the attached/current one. */
+  version?: number | string;
+}
+
+export type PreviewSecretResult =
+  | {
+      ok: true;
+      /** `seal(sessionKey, JSON.stringify({ value }), previewBinding(uri, line, character))`; value is the key's value or the whole secret. */
+      sealed: string;
+      label: string;
+      versions: { version: number | string; createdTime?: string; state: string }[];
+    }
+  | { ok: false; message: string };
+
+/** Client → server: check a vault configuration step by step. */
+export const troubleshootRequest = 'secretRefs/troubleshoot';
+
+export interface TroubleshootParams {
+  vaultUri: string;
+}
+
+export interface TroubleshootStep {
+  name: string;
+  status: 'ok' | 'warning' | 'error' | 'skipped';
+  detail: string;
+}
+
+export interface TroubleshootResult {
+  vault: string;
+  steps: TroubleshootStep[];
+}

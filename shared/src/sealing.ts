@@ -44,3 +44,13 @@ export function unseal(sessionKey: string, sealed: string, associated: string): 
 export function credentialBinding(vault: string, provider: string, address: string): string {
   return `secretrefs-credential\u0000${vault}\u0000${provider}\u0000${address}`;
 }
+
+/** What sealed secret data for a write is bound to. */
+export function writeBinding(vaultUri: string, engine: string | undefined, path: string): string {
+  return `secretrefs-write\u0000${vaultUri}\u0000${engine ?? ''}\u0000${path}`;
+}
+
+/** What a sealed preview value is bound to. */
+export function previewBinding(uri: string, line: number, character: number): string {
+  return `secretrefs-preview\u0000${uri}\u0000${line}\u0000${character}`;
+}
