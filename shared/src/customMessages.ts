@@ -63,7 +63,12 @@ export interface CredentialResult {
 export type Credential =
   | { kind: 'token'; token: string }
   | { kind: 'approle'; roleId: string; secretId: string }
-  | { kind: 'local-key'; key: string };
+  | { kind: 'local-key'; key: string }
+  | { kind: 'aws-keys'; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  | { kind: 'aws-profile'; profile: string }
+  | { kind: 'azure-token'; token: string; expiresOnTimestamp?: number }
+  | { kind: 'azure-client-secret'; tenantId: string; clientId: string; clientSecret: string }
+  | { kind: 'gcp-service-account'; json: string };
 
 // ---------------------------------------------------------------------------------------------
 // Commands of the VS Code client, served by the language server. Secret values never cross the

@@ -111,7 +111,7 @@ export class ProviderRegistry {
       const { LocalVaultProvider } = await loadLocal();
       return new LocalVaultProvider({ name: vault.name, key: credential.key, env: this.env });
     }
-    if (credential.kind === 'local-key' || !address) return undefined;
+    if ((credential.kind !== 'token' && credential.kind !== 'approle') || !address) return undefined;
     const { HashicorpProvider } = await loadHashicorp();
     const caPath = vault.connection.caCertificate ?? this.env.VAULT_CACERT;
     const caCertificate = caPath ? await readFile(resolve(dirname(fileURLToPath(vault.uri)), caPath), 'utf8') : undefined;
