@@ -12,7 +12,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { resetCacheRequest, statusNotification, type InitializationOptions, type StatusParams } from '../../shared/src/customMessages';
 import { normalizeSettings, settingsSection, type Settings } from '../../shared/src/settings';
+import { registerCommands } from './commands/registerCommands';
 import { createLiveFacts } from './live/createLiveFacts';
+import { sessionKeyEnv } from '../../shared/src/sealing';
 import type { LiveFactsStore } from './live/liveFactsStore';
 import { runSafe } from './runSafe';
 import type { WorkspaceFacts } from './service/facts/facts';
@@ -173,7 +175,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     });
     settings = normalizeSettings(init.settings);
     classifier = createFileClassifier(settings);
-    service = createLanguageService({ settings, snippets });
+    service = createLanguageService({ settings, snippets, previewCommand: Boolean((options.env ?? process.env)[sessionKeyEnv]) });
     const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders.set(folderUris.map(normalizeUri));
     return {
@@ -296,6 +298,26 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const kind = document && kindOf(document.uri);
       return document && kind ? service.codeActions(document, kind, params.range, params.context.diagnostics, facts) : null;
     }),
+  );
+
+  const env = options.env ?? process.env;
+  registerCommands(
+    connection,
+    {
+      index,
+      facts,
+      service: () => service,
+      live: () => live,
+      document: (uri) => documents.get(uri),
+      kindOf,
+      sessionKey: env[sessionKeyEnv],
+      normalize: normalizeUri,
+      revalidateAll: () => {
+        for (const document of documents.all()) scheduler.schedule(document.uri, 0);
+      },
+    },
+    log,
+    env,
   );
 
   connection.onShutdown(() => {

@@ -79,6 +79,18 @@ export class LiveFactsStore implements LiveFacts {
     return this.lookup(vault, `list|${engine ?? ''}|${folder}`, (entry) => entry.provider.list(engine, folder));
   }
 
+  /** The provider of a vault, for the editor's commands; undefined when it has no live access. */
+  async providerFor(vault: VaultFact): Promise<ProviderEntry | undefined> {
+    if (this.options.allowed() !== true || !vault.enabled) return undefined;
+    return this.options.registry.get(vault);
+  }
+
+  /** Forgets the facts of one vault's secret after a write, so the next lookup reads again. */
+  forgetSecret(entry: ProviderEntry): void {
+    this.options.cache.clearPrefix(`${entry.key}|secret|`);
+    this.options.cache.clearPrefix(`${entry.key}|list|`);
+  }
+
   /** Resolves when every load in flight has settled, or after `budgetMs`, whichever is first. */
   async settle(budgetMs: number): Promise<void> {
     const deadline = Date.now() + budgetMs;

@@ -9,8 +9,16 @@ import type { VaultFact } from '../service/facts/facts';
 import type { LiveAccess } from '../service/facts/liveFacts';
 import type { CredentialSource } from './credentials';
 
+/** What some providers offer beyond SecretProvider. */
+export interface ProviderExtras {
+  mountInfo?: (path: string) => Promise<{ mounted: boolean; type?: string; kvVersion?: 1 | 2; path?: string; enclosingMount?: string }>;
+  tokenInfo?: () => Promise<{ ttlSeconds: number; renewable: boolean; policies: string[]; expireTime?: string }>;
+  /** Cloud providers: key names (undefined = not JSON) and metadata from one value read. */
+  describe?: (locator: import('../providers/secretProvider').SecretLocator) => Promise<{ keys: string[] | undefined; metadata: import('../providers/secretProvider').SecretMetadata }>;
+}
+
 export interface ProviderEntry {
-  provider: SecretProvider & { mountInfo?: (path: string) => Promise<unknown> };
+  provider: SecretProvider & ProviderExtras;
   /** Identity of (provider, address, namespace, credential): cache keys start with it. */
   key: string;
 }

@@ -3,7 +3,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultSettings, type Settings } from '../../../shared/src/settings';
 import { analyzeDocument } from './analyzeDocument';
 import { complete } from './completion/complete';
-import type { WorkspaceFacts } from './facts/facts';
+import type { VaultFact, WorkspaceFacts } from './facts/facts';
+import type { SecretLocator } from '../providers/secretProvider';
+import { locatorOf, readApiPath } from './diagnostics/liveChecks';
 import { codeActions } from './features/codeActions';
 import { definitionFor } from './features/definition';
 import { hoverFor } from './features/hover';
@@ -15,6 +17,8 @@ export interface LanguageServiceOptions {
   settings?: Settings;
   /** Whether the client accepts snippet completions. */
   snippets?: boolean;
+  /** Whether hovers offer the client's `secretRefs.previewSecret` command link (VS Code client only). */
+  previewCommand?: boolean;
 }
 
 /**
@@ -29,8 +33,19 @@ export interface LanguageService {
   hover(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): Hover | null;
   definition(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): Location[];
   codeActions(document: TextDocument, kind: DocumentKind, range: Range, diagnostics: readonly Diagnostic[], facts: WorkspaceFacts): CodeAction[];
+  /** The secret and key a reference (or attachment) at `position` reads, for an explicit preview. */
+  secretAt(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): SecretAt | undefined;
   /** Drops what is cached for a document that closed or was deleted. */
   forget(uri: string): void;
+}
+
+export interface SecretAt {
+  vault: VaultFact;
+  locator: SecretLocator;
+  /** undefined or `*`: the whole secret. */
+  key: string | undefined;
+  /** For the user: `prod:/v1/secret/data/oracle` key `password`. */
+  label: string;
 }
 
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
@@ -68,6 +83,10 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       if (hover && found.kind === 'reference') {
         const span = found.resolved.reference.span;
         hover.range = { start: document.positionAt(span.start), end: document.positionAt(span.end) };
+        if (options.previewCommand && found.resolved.target?.vault && facts.live?.access(found.resolved.target.vault) === 'live') {
+          const args = encodeURIComponent(JSON.stringify([{ uri: document.uri, line: position.line, character: position.character }]));
+          (hover.contents as { value: string }).value += `\n\n[Preview value…](command:secretRefs.previewSecret?${args} "Asks for confirmation, then shows the value")`;
+        }
       }
       return hover;
     },
@@ -79,6 +98,19 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     codeActions(document, kind, range, diagnostics, facts) {
       const analysis = analyze(document, kind);
       return codeActions(document, range, collectProblems(analysis, facts), diagnostics);
+    },
+    secretAt(document, kind, position, facts) {
+      const analysis = analyze(document, kind);
+      const found = locate(analysis, document.offsetAt(position), facts.vaults(document.uri), facts.live);
+      if (!found || found.kind === 'vault-name') return undefined;
+      const target = found.kind === 'reference' ? found.resolved.target : found.target;
+      const attachment = found.kind === 'reference' ? found.resolved.attachment : found.attachment;
+      if (!target?.vault) return undefined;
+      const locator = locatorOf(target, attachment?.version?.value);
+      if (!locator) return undefined;
+      const key = found.kind === 'reference' ? found.resolved.key?.value : undefined;
+      const where = target.provider === 'hashicorp' ? readApiPath(target, locator) : locator.path;
+      return { vault: target.vault, locator, key, label: `${target.vault.name}:${where}${key && key !== '*' ? ` key ${key}` : ''}` };
     },
     forget(uri) {
       cache.delete(uri);

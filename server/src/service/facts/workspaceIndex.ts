@@ -3,6 +3,13 @@ import type { DocumentAnalysis } from '../model/types';
 import { resolveReference } from '../references/resolve';
 import type { VaultFact, VaultSet, WorkspaceFacts } from './facts';
 
+export interface AttachedSecret {
+  vault: string;
+  engine: string | undefined;
+  path: string | undefined;
+  secret: string | undefined;
+}
+
 const emptyVaults: VaultSet = { complete: true, byName: new Map() };
 
 /**
@@ -11,7 +18,7 @@ const emptyVaults: VaultSet = { complete: true, byName: new Map() };
  */
 export class WorkspaceIndex implements WorkspaceFacts {
   private readonly vaultsByUri = new Map<string, { folder: string; fact: VaultFact }>();
-  private readonly keysByUri = new Map<string, { folder: string; keys: Map<string, Set<string>> }>();
+  private readonly keysByUri = new Map<string, { folder: string; keys: Map<string, Set<string>>; attached: AttachedSecret[] }>();
   private readonly setCache = new Map<string, VaultSet>();
   private complete = false;
 
@@ -63,7 +70,25 @@ export class WorkspaceIndex implements WorkspaceFacts {
       set.add(resolved.key.value);
       keys.set(resolved.target.id, set);
     }
-    this.keysByUri.set(this.normalize(analysis.uri), { folder: this.folderOf(analysis.uri), keys });
+    const attached: AttachedSecret[] = connection.attachments.flatMap((a) =>
+      a.vault ? [{ vault: a.vault.value, engine: a.engine?.value, path: a.path?.value, secret: a.secret?.value }] : [],
+    );
+    this.keysByUri.set(this.normalize(analysis.uri), { folder: this.folderOf(analysis.uri), keys, attached });
+  }
+
+  /** Every vault configuration, with its folder. */
+  allVaults(): { folder: string; fact: VaultFact }[] {
+    return [...this.vaultsByUri.values()];
+  }
+
+  /** The secrets attached to connections of a folder, for troubleshooting a vault. */
+  attachedSecrets(folder: string, vault: string): AttachedSecret[] {
+    const seen = new Map<string, AttachedSecret>();
+    for (const entry of this.keysByUri.values()) {
+      if (entry.folder !== folder) continue;
+      for (const a of entry.attached) if (a.vault === vault) seen.set(JSON.stringify(a), a);
+    }
+    return [...seen.values()];
   }
 
   remove(uri: string): void {

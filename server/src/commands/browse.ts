@@ -1,0 +1,19 @@
+import type { BrowseParams, BrowseResult } from '../../../shared/src/customMessages';
+import { describeFailure, vaultByUri, type CommandContext } from './context';
+
+/** Engines of a HashiCorp vault, or what lies under a folder (all secret names elsewhere). */
+export async function browse(ctx: CommandContext, params: BrowseParams): Promise<BrowseResult> {
+  const vault = vaultByUri(ctx, params.vaultUri);
+  if (!vault) return { error: 'No such vault configuration.' };
+  const entry = await ctx.live()?.providerFor(vault);
+  if (!entry) return { error: `Vault "${vault.name}" has no live access: sign in first (${ctx.live()?.access(vault) ?? 'off'}).` };
+  try {
+    if (vault.provider === 'hashicorp' && params.engine === undefined) {
+      const engines = await entry.provider.listEngines();
+      return { engines: engines.filter((e) => e.type === 'kv').map((e) => ({ path: e.path, ...(e.kvVersion ? { kvVersion: e.kvVersion } : {}) })) };
+    }
+    return { entries: await entry.provider.list(params.engine, params.folder ?? '') };
+  } catch (error) {
+    return { error: describeFailure(error) };
+  }
+}

@@ -1,0 +1,21 @@
+import type { ListVaultsResult } from '../../../shared/src/customMessages';
+import { vaultAddress } from '../live/providerRegistry';
+import type { CommandContext } from './context';
+
+export function listVaults(ctx: CommandContext, env: NodeJS.ProcessEnv): ListVaultsResult {
+  const live = ctx.live();
+  return {
+    vaults: ctx.index
+      .allVaults()
+      .map(({ folder, fact }) => ({
+        name: fact.name,
+        provider: fact.provider ?? 'unknown',
+        address: vaultAddress(fact, env),
+        enabled: fact.enabled,
+        uri: fact.uri,
+        folder,
+        access: live ? live.access(fact) : 'off',
+      }))
+      .sort((a, b) => a.folder.localeCompare(b.folder) || a.name.localeCompare(b.name)),
+  };
+}
