@@ -23,6 +23,8 @@ export interface Settings {
     enabled: boolean;
     /** Timeout of one request to a secret manager. */
     timeoutSeconds: number;
+    /** A secret that expires within this many days is reported as expiring. */
+    expiryWarningDays: number;
   };
   cache: {
     /** How long facts from a secret manager are kept; 0 disables the cache. */
@@ -43,6 +45,7 @@ export const defaultSettings: Settings = {
   live: {
     enabled: true,
     timeoutSeconds: 5,
+    expiryWarningDays: 14,
   },
   cache: {
     ttlSeconds: 1800,
@@ -89,6 +92,7 @@ export function normalizeSettings(raw: unknown): Settings {
     live: {
       enabled: typeof live.enabled === 'boolean' ? live.enabled : d.live.enabled,
       timeoutSeconds: positiveNumber(live.timeoutSeconds, d.live.timeoutSeconds),
+      expiryWarningDays: nonNegativeNumber(live.expiryWarningDays, d.live.expiryWarningDays),
     },
     cache: {
       ttlSeconds: nonNegativeNumber(cache.ttlSeconds, d.cache.ttlSeconds),

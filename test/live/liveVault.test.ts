@@ -194,8 +194,9 @@ describe('live HashiCorp Vault over the language server', () => {
     [{ kind: 'close' }, 'vault-unreachable'],
   ] as const) {
     it(`turns a ${fault.kind}${'status' in fault ? ` ${fault.status}` : ''} into ${expected} in bounded time, then recovers`, async () => {
-      await h.client.sendRequest('secretRefs/resetCache');
+      // Fault first: the reset re-validates open documents, whose reads must meet the fault too.
       fake.faults.set({ ...fault, pathPrefix: 'secret/' } as Parameters<typeof fake.faults.set>[0]);
+      await h.client.sendRequest('secretRefs/resetCache');
       const uri = next();
       const started = Date.now();
       h.open(uri, connection(hashicorp('data/app/two'), '  p: vault.secret(k)\n'));

@@ -53,8 +53,13 @@ export class LiveFactsStore implements LiveFacts {
   }
 
   secret(vault: VaultFact, locator: SecretLocator): Live<LiveSecret> | undefined {
-    const id = `secret|${locator.engine ?? ''}|${locator.path}|${String(locator.version ?? '')}`;
+    const id = `secret|${locator.engine ?? ''}|${locator.path}|${String(locator.version ?? '')}|${locator.stage ?? ''}`;
     return this.lookup(vault, id, async (entry) => {
+      if (entry.provider.describe) {
+        // Cloud providers: one value read gives the key names (values dropped) and JSON-ness.
+        const described = await entry.provider.describe(locator);
+        return { keys: described.keys, metadata: { ...described.metadata, json: described.keys !== undefined } };
+      }
       const keys = await entry.provider.keys(locator);
       let metadata: LiveSecret['metadata'];
       try {

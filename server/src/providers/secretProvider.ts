@@ -10,8 +10,10 @@ export interface SecretLocator {
   engine?: string;
   /** hashicorp: the secret's path inside the engine without the KV v2 `data/` prefix; others: the secret's name. */
   path: string;
-  /** A version pin: a positive integer (KV v2, local, GCP) or a version id / stage (AWS, Azure). */
+  /** A version pin: a positive integer (KV v2, local, GCP) or a version id (AWS, Azure). */
   version?: number | string;
+  /** AWS: a staging label (AWSCURRENT when neither version nor stage is given). */
+  stage?: string;
 }
 
 export interface EngineInfo {

@@ -19,6 +19,8 @@ export interface LanguageServiceOptions {
   snippets?: boolean;
   /** Whether hovers offer the client's `secretRefs.previewSecret` command link (VS Code client only). */
   previewCommand?: boolean;
+  /** The clock expiry dates are compared with. */
+  now?: () => number;
 }
 
 /**
@@ -69,7 +71,8 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     analyze,
     validate(document, kind, facts) {
       const analysis = analyze(document, kind);
-      return toDiagnostics(document, analysis, collectProblems(analysis, facts), settings.diagnostics.disabled);
+      const liveOptions = { now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays };
+      return toDiagnostics(document, analysis, collectProblems(analysis, facts, liveOptions), settings.diagnostics.disabled);
     },
     complete(document, kind, position, facts) {
       return complete(document, analyze(document, kind), document.offsetAt(position), facts, { snippets });
@@ -97,7 +100,8 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     },
     codeActions(document, kind, range, diagnostics, facts) {
       const analysis = analyze(document, kind);
-      return codeActions(document, range, collectProblems(analysis, facts), diagnostics);
+      const liveOptions = { now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays };
+      return codeActions(document, range, collectProblems(analysis, facts, liveOptions), diagnostics);
     },
     secretAt(document, kind, position, facts) {
       const analysis = analyze(document, kind);

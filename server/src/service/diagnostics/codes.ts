@@ -32,6 +32,10 @@ export const diagnosticCodes = {
   'permission-denied': { severity: DiagnosticSeverity.Error, summary: 'Live: the credentials may not read the secret.' },
   'vault-unreachable': { severity: DiagnosticSeverity.Warning, summary: 'Live: the secret manager could not be reached or answered with an error.' },
   'tls-verification-disabled': { severity: DiagnosticSeverity.Warning, summary: 'tls_skip_verify: true: the identity of the Vault server is not checked.' },
+  'not-json': { severity: DiagnosticSeverity.Error, summary: 'Live: a key is asked of a plain-text (non-JSON) secret.' },
+  'secret-disabled': { severity: DiagnosticSeverity.Error, summary: 'Live: the secret or its version is disabled, destroyed, or scheduled for deletion.' },
+  'secret-expired': { severity: DiagnosticSeverity.Error, summary: 'Live: the secret has expired.' },
+  'secret-expiring': { severity: DiagnosticSeverity.Warning, summary: 'Live: the secret expires within secretRefs.live.expiryWarningDays.' },
   'declared-engine-mismatch': { severity: DiagnosticSeverity.Warning, summary: 'Live: an engine declaration contradicts the server (other KV version, or not mounted).' },
 } as const;
 

@@ -2,7 +2,7 @@ import type { VaultSet } from '../facts/facts';
 import type { LiveFacts } from '../facts/liveFacts';
 import type { Attachment, ConnectionModel, Problem } from '../model/types';
 import { resolveReference, targetOfAttachment, type ResolvedReference } from '../references/resolve';
-import { checkLiveSecrets, type LiveSecretCheck } from './liveChecks';
+import { checkLiveSecrets, type LiveCheckOptions, type LiveSecretCheck } from './liveChecks';
 import { checkAttachment } from './attachmentChecks';
 import { checkDataPrefix, checkInlineEngine } from './pathChecks';
 import { checkVaultName } from './vaultNameChecks';
@@ -13,7 +13,7 @@ export function resolveAll(connection: ConnectionModel, vaults: VaultSet, live?:
 }
 
 /** The checks of a connection that need workspace facts: attachments, references, unused secrets. */
-export function checkConnection(connection: ConnectionModel, vaults: VaultSet, problems: Problem[], live?: LiveFacts): void {
+export function checkConnection(connection: ConnectionModel, vaults: VaultSet, problems: Problem[], live?: LiveFacts, options: LiveCheckOptions = { now: Date.now(), expiryWarningDays: 14 }): void {
   checkAliases(connection.attachments, problems);
   for (const attachment of connection.attachments) checkAttachment(attachment, vaults, problems, live);
   const used = new Set<Attachment>();
@@ -31,7 +31,7 @@ export function checkConnection(connection: ConnectionModel, vaults: VaultSet, p
   }
   // A target with an offline problem (unknown vault or engine, wrong data/ prefix) has no locator
   // and is never asked for.
-  if (live) checkLiveSecrets(liveChecks(connection, resolvedAll, vaults, live), resolvedAll, live, problems);
+  if (live) checkLiveSecrets(liveChecks(connection, resolvedAll, vaults, live), resolvedAll, live, problems, options);
   for (const attachment of connection.attachments) {
     if (used.has(attachment) || !attachment.vault) continue;
     const what = attachment.path ? `${attachment.engine?.value ?? '?'}/${attachment.path.value}` : attachment.secret?.value ?? 'this secret';
@@ -48,7 +48,7 @@ function liveChecks(connection: ConnectionModel, resolved: ResolvedReference[], 
   for (const attachment of connection.attachments) {
     const target = targetOfAttachment(attachment, vaults, live);
     const span = attachment.path?.span ?? attachment.secret?.span;
-    if (target && span) checks.push({ target, attachment, span, version: attachment.version?.value });
+    if (target && span) checks.push({ target, attachment, span, version: attachment.version?.value, ...(attachment.versionStage ? { stage: attachment.versionStage.value } : {}) });
   }
   for (const r of resolved) {
     if (r.reference.inline && r.target) checks.push({ target: r.target, attachment: undefined, span: r.reference.inline.path.span, version: undefined });

@@ -1,4 +1,4 @@
-import type { LiveError, LiveFacts } from '../facts/liveFacts';
+import type { LiveError, LiveFacts, LiveSecret } from '../facts/liveFacts';
 import type { SecretLocator } from '../../providers/secretProvider';
 import type { Attachment, Located, Problem } from '../model/types';
 import type { ResolvedReference, SecretTarget } from '../references/resolve';
@@ -9,9 +9,17 @@ import { nearestNames } from '../text/nearest';
  * (only once the path has passed the `data/` checks), local by name. Undefined when there is
  * nothing to ask (another provider, an unknown engine, a path already reported).
  */
-export function locatorOf(target: SecretTarget, version: unknown): SecretLocator | undefined {
+export function locatorOf(target: SecretTarget, version: unknown, stage?: string): SecretLocator | undefined {
   const pin = typeof version === 'number' && Number.isInteger(version) && version > 0 ? version : undefined;
   if (target.provider === 'local' && target.secretName) return { path: target.secretName.value, ...(pin ? { version: pin } : {}) };
+  if ((target.provider === 'aws' || target.provider === 'azure') && target.secretName) {
+    const id = typeof version === 'string' && version.trim() !== '' ? version : undefined;
+    return { path: target.secretName.value, ...(id ? { version: id } : {}), ...(target.provider === 'aws' && stage && !id ? { stage } : {}) };
+  }
+  if (target.provider === 'gcp' && target.secretName) {
+    const number = pin ?? (typeof version === 'string' && /^[1-9][0-9]*$/.test(version) ? Number(version) : undefined);
+    return { path: target.secretName.value, ...(number ? { version: number } : {}) };
+  }
   if (target.provider !== 'hashicorp' || !target.engine || !target.secretPath || !target.engineFact?.kvVersion) return undefined;
   let path = target.secretPath.value.replace(/^\/+/, '');
   if (path.startsWith(`${target.engine.value}/`)) path = path.slice(target.engine.value.length + 1);
@@ -25,6 +33,7 @@ export function locatorOf(target: SecretTarget, version: unknown): SecretLocator
 
 /** The Vault API path a read of this locator goes to, as policies name it. */
 export function readApiPath(target: SecretTarget, locator: SecretLocator): string {
+  if (target.provider === 'gcp') return `projects/${target.vault?.project ?? '?'}/secrets/${locator.path}/versions/${locator.version ?? 'latest'}`;
   if (target.provider !== 'hashicorp') return locator.path;
   return target.engineFact?.kvVersion === 2 ? `${locator.engine}/data/${locator.path}` : `${locator.engine}/${locator.path}`;
 }
@@ -63,6 +72,7 @@ function errorProblem(error: LiveError, target: SecretTarget, locator: SecretLoc
       return { code: 'version-not-found', span, message: `${where} has no version ${String(locator.version ?? '')}.` };
     case 'permission-denied': {
       const path = error.apiPath ?? readApiPath(target, locator);
+      if (target.provider !== 'hashicorp') return { code: 'permission-denied', span, message: `Permission denied on ${where}: ${error.message}` };
       return {
         code: 'permission-denied',
         span,
@@ -82,26 +92,53 @@ export interface LiveSecretCheck {
   /** Where a problem with the secret itself is shown. */
   span: Located<unknown>['span'];
   version: unknown;
+  stage?: string;
+}
+
+export interface LiveCheckOptions {
+  now: number;
+  expiryWarningDays: number;
+}
+
+const day = 24 * 60 * 60 * 1000;
+
+/** secret-disabled, secret-expired, secret-expiring from the metadata of a readable secret. */
+function stateProblems(target: SecretTarget, locator: SecretLocator, secret: LiveSecret, span: Located<unknown>['span'], options: LiveCheckOptions): Problem[] {
+  const m = secret.metadata;
+  if (!m) return [];
+  const where = `\`${readApiPath(target, locator)}\``;
+  if (m.deletionDate) return [{ code: 'secret-disabled', span, message: `${where} is scheduled for deletion on ${m.deletionDate}; restore it or attach another secret.` }];
+  if (m.enabled === false) return [{ code: 'secret-disabled', span, message: `${where} is disabled${locator.version ? ` (version ${locator.version})` : ''}: it cannot be read.` }];
+  if (m.expiresOn) {
+    const at = Date.parse(m.expiresOn);
+    if (!Number.isNaN(at) && at <= options.now) return [{ code: 'secret-expired', span, message: `${where} expired on ${m.expiresOn}.` }];
+    if (!Number.isNaN(at) && at - options.now <= options.expiryWarningDays * day) {
+      const days = Math.max(0, Math.ceil((at - options.now) / day));
+      return [{ code: 'secret-expiring', span, message: `${where} expires on ${m.expiresOn} (in ${days} day${days === 1 ? '' : 's'}).` }];
+    }
+  }
+  return [];
 }
 
 /**
  * Checks targets against what the secret manager said: missing, deleted, destroyed, version,
  * permission, reachability (once per vault and document), then the keys references read.
  */
-export function checkLiveSecrets(checks: LiveSecretCheck[], references: ResolvedReference[], live: LiveFacts, problems: Problem[]): void {
+export function checkLiveSecrets(checks: LiveSecretCheck[], references: ResolvedReference[], live: LiveFacts, problems: Problem[], options: LiveCheckOptions): void {
   const unreachableReported = new Set<string>();
-  const keysById = new Map<string, readonly string[] | undefined>();
+  const keysById = new Map<string, LiveSecret>();
   const seen = new Set<string>();
-  for (const { target, span, version } of checks) {
-    const locator = locatorOf(target, version);
+  for (const { target, span, version, stage } of checks) {
+    const locator = locatorOf(target, version, stage);
     if (!locator || !target.vault?.enabled) continue;
-    const key = `${target.id}|${String(locator.version ?? '')}`;
+    const key = `${target.id}|${String(locator.version ?? '')}|${locator.stage ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const fact = live.secret(target.vault, locator);
     if (!fact) continue;
     if (fact.state === 'ok') {
-      keysById.set(key, fact.value.keys);
+      keysById.set(key, fact.value);
+      problems.push(...stateProblems(target, locator, fact.value, span, options));
       continue;
     }
     const problem = errorProblem(fact.error, target, locator, span);
@@ -115,9 +152,19 @@ export function checkLiveSecrets(checks: LiveSecretCheck[], references: Resolved
   for (const resolved of references) {
     const { target, key } = resolved;
     if (!target || !key || key.value === '*') continue;
-    const locator = locatorOf(target, resolved.attachment?.version?.value);
+    const locator = locatorOf(target, resolved.attachment?.version?.value, resolved.attachment?.versionStage?.value);
     if (!locator) continue;
-    const keys = keysById.get(`${target.id}|${String(locator.version ?? '')}`);
+    const secret = keysById.get(`${target.id}|${String(locator.version ?? '')}|${locator.stage ?? ''}`);
+    if (secret?.metadata?.json === false) {
+      problems.push({
+        code: 'not-json',
+        span: key.span,
+        message: `\`${readApiPath(target, locator)}\` holds plain text, not JSON, so it has no key \`${key.value.slice(0, 80)}\`: read it whole with \`*\`.`,
+        data: { fix: 'replace', start: key.span.start, end: key.span.end, text: '*', title: 'Read the whole secret (`*`)' },
+      });
+      continue;
+    }
+    const keys = secret?.keys;
     if (!keys || keys.includes(key.value)) continue;
     const near = nearestNames(key.value, keys, 1);
     problems.push({

@@ -5,10 +5,11 @@ import { checkConnection } from '../diagnostics/connectionChecks';
 import { isSuppressed } from '../diagnostics/suppression';
 import type { VaultFact, WorkspaceFacts } from '../facts/facts';
 import type { LiveFacts } from '../facts/liveFacts';
+import type { LiveCheckOptions } from '../diagnostics/liveChecks';
 import type { DocumentAnalysis, Problem, VaultConfigModel } from '../model/types';
 
 /** All problems of a document: its own, and those that need the workspace's facts. */
-export function collectProblems(analysis: DocumentAnalysis, facts: WorkspaceFacts): Problem[] {
+export function collectProblems(analysis: DocumentAnalysis, facts: WorkspaceFacts, options: LiveCheckOptions = { now: Date.now(), expiryWarningDays: 14 }): Problem[] {
   const problems = [...analysis.problems];
   if (!analysis.trusted) return problems;
   const vaults = facts.vaults(analysis.uri);
@@ -25,7 +26,7 @@ export function collectProblems(analysis: DocumentAnalysis, facts: WorkspaceFact
   }
   const self = analysis.vault?.name ? vaults.byName.get(analysis.vault.name.value)?.find((v) => v.uri === analysis.uri) : undefined;
   if (analysis.vault && self && facts.live) checkDeclaredEngines(analysis.vault, self, facts.live, problems);
-  if (analysis.connection) checkConnection(analysis.connection, vaults, problems, facts.live);
+  if (analysis.connection) checkConnection(analysis.connection, vaults, problems, facts.live, options);
   return problems;
 }
 
