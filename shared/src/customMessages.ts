@@ -68,7 +68,9 @@ export type Credential =
   | { kind: 'aws-profile'; profile: string }
   | { kind: 'azure-token'; token: string; expiresOnTimestamp?: number }
   | { kind: 'azure-client-secret'; tenantId: string; clientId: string; clientSecret: string }
-  | { kind: 'gcp-service-account'; json: string };
+  | { kind: 'gcp-service-account'; json: string }
+  /** Let the provider's SDK find credentials itself (AWS default chain, Azure environment, GCP ADC). */
+  | { kind: 'provider-default' };
 
 // ---------------------------------------------------------------------------------------------
 // Commands of the VS Code client, served by the language server. Secret values never cross the

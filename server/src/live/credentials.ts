@@ -24,6 +24,9 @@ export function environmentCredentials(
         const key = env.SECRETREFS_LOCAL_KEY;
         return key ? { kind: 'local-key', key } : undefined;
       }
+      if (vault.provider === 'aws' || vault.provider === 'azure' || vault.provider === 'gcp') {
+        return (await cloudDefaultsConfigured(vault, env, home())) ? { kind: 'provider-default' } : undefined;
+      }
       if (vault.provider !== 'hashicorp') return undefined;
       if (vault.connection.auth === 'approle') {
         const roleId = env.VAULT_ROLE_ID;
@@ -41,6 +44,39 @@ export function environmentCredentials(
       }
     },
   };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await readFile(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the SDK's own credential discovery has something to find. Without this check an SDK
+ * would probe further (a cloud metadata server, for instance), which a developer machine does not
+ * have and which must never be contacted from tests.
+ */
+async function cloudDefaultsConfigured(vault: VaultFact, env: NodeJS.ProcessEnv, home: string | undefined): Promise<boolean> {
+  switch (vault.provider) {
+    case 'aws':
+      return Boolean(
+        (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) ||
+          env.AWS_PROFILE ||
+          env.AWS_WEB_IDENTITY_TOKEN_FILE ||
+          vault.connection.profile ||
+          (home && ((await exists(join(home, '.aws', 'credentials'))) || (await exists(join(home, '.aws', 'config'))))),
+      );
+    case 'azure':
+      return Boolean(env.AZURE_TENANT_ID && env.AZURE_CLIENT_ID && (env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH));
+    case 'gcp':
+      return Boolean(env.GOOGLE_APPLICATION_CREDENTIALS || (home && (await exists(join(home, '.config', 'gcloud', 'application_default_credentials.json')))));
+    default:
+      return false;
+  }
 }
 
 /** The first source that has a credential wins. */
