@@ -17,13 +17,13 @@ const common = {
 const lazyProviders = {
   name: 'lazy-providers',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(hashicorp|local)\/index$/ }, (args) =>
+    build.onResolve({ filter: /^\.\/(hashicorp|local|aws|azure|gcp)\/index$/ }, (args) =>
       args.importer.endsWith('loadProviders.ts') ? { path: `./providers/${args.path.split('/')[1]}.js`, external: true } : undefined,
     );
   },
 };
 
-const providers = ['hashicorp', 'local'];
+const providers = ['hashicorp', 'local', 'aws'];
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),

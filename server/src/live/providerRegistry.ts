@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Credential } from '../../../shared/src/customMessages';
-import { loadHashicorp, loadLocal } from '../providers/loadProviders';
+import { loadAws, loadHashicorp, loadLocal } from '../providers/loadProviders';
 import type { SecretProvider } from '../providers/secretProvider';
 import type { VaultFact } from '../service/facts/facts';
 import type { LiveAccess } from '../service/facts/liveFacts';
@@ -39,6 +39,9 @@ interface Slot {
   resolved: ProviderEntry | undefined;
 }
 
+/** Providers that have live checks. */
+const liveProviders = new Set(['hashicorp', 'local', 'aws']);
+
 /** Where a hashicorp vault is: its `url`, else VAULT_ADDR. */
 export function vaultAddress(vault: VaultFact, env: NodeJS.ProcessEnv): string {
   if (vault.provider === 'hashicorp') return vault.address ?? env.VAULT_ADDR ?? '';
@@ -66,7 +69,7 @@ export class ProviderRegistry {
   }
 
   access(vault: VaultFact): LiveAccess {
-    if (vault.provider !== 'hashicorp' && vault.provider !== 'local') return 'unsupported';
+    if (!liveProviders.has(vault.provider ?? '')) return 'unsupported';
     const slot = this.slots.get(vault.name);
     return slot && slot.fingerprint === fingerprint(vault, this.env) ? slot.access : 'pending';
   }
@@ -79,7 +82,7 @@ export class ProviderRegistry {
 
   /** The provider for a vault, or undefined when it has no live access (see `access`). */
   get(vault: VaultFact): Promise<ProviderEntry | undefined> {
-    if (vault.provider !== 'hashicorp' && vault.provider !== 'local') return Promise.resolve(undefined);
+    if (!liveProviders.has(vault.provider ?? '')) return Promise.resolve(undefined);
     const print = fingerprint(vault, this.env);
     const slot = this.slots.get(vault.name);
     if (slot && slot.fingerprint === print) return slot.entry;
@@ -118,6 +121,21 @@ export class ProviderRegistry {
       if (credential.kind !== 'local-key') return undefined;
       const { LocalVaultProvider } = await loadLocal();
       return new LocalVaultProvider({ name: vault.name, key: credential.key, env: this.env });
+    }
+    if (vault.provider === 'aws') {
+      if (credential.kind !== 'aws-keys' && credential.kind !== 'aws-profile' && credential.kind !== 'provider-default') return undefined;
+      const { AwsProvider } = await loadAws();
+      const profile = credential.kind === 'aws-profile' ? credential.profile : vault.connection.profile;
+      return new AwsProvider({
+        vaultName: vault.name,
+        region: vault.region ?? this.env.AWS_REGION ?? '',
+        ...(profile ? { profile } : {}),
+        ...(vault.connection.endpoint ? { endpoint: vault.connection.endpoint } : {}),
+        timeoutMs: this.options.timeoutMs(),
+        ...(credential.kind === 'aws-keys'
+          ? { credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey, ...(credential.sessionToken ? { sessionToken: credential.sessionToken } : {}) } }
+          : {}),
+      });
     }
     if ((credential.kind !== 'token' && credential.kind !== 'approle') || !address) return undefined;
     const { HashicorpProvider } = await loadHashicorp();

@@ -5,3 +5,4 @@
  */
 export const loadHashicorp = () => import('./hashicorp/index');
 export const loadLocal = () => import('./local/index');
+export const loadAws = () => import('./aws/index');

@@ -1,0 +1,445 @@
+/**
+ * `provider: aws` — AWS Secrets Manager through @aws-sdk/client-secrets-manager, loaded lazily.
+ *
+ * Locators: `path` is the secret's name (or ARN); `version` pins a VersionId, or a staging label
+ * when it does not look like a VersionId (see looksLikeVersionId); an optional `stage` field pins a
+ * staging label explicitly. Without a pin, AWSCURRENT is read.
+ *
+ * Values are only returned by `readValue`; `keys` / `describe` parse the value and keep nothing but
+ * the key names.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DescribeSecretCommandOutput, GetSecretValueCommandInput, GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
+import {
+  ProviderError,
+  type EngineInfo,
+  type SecretLocator,
+  type SecretProvider,
+  type VersionInfo,
+  type WriteResult,
+} from '../secretProvider';
+import { AwsSession, type OperationTypes } from './awsSession';
+import {
+  type AwsSecretMetadata,
+  CURRENT,
+  keysOf,
+  looksLikeVersionId,
+  metadataFromDescribe,
+  metadataFromValue,
+  sortVersions,
+  valueOf,
+  versionFromListEntry,
+} from './convert';
+import { type AwsFailure, type AwsOperation, actionOf, redact, toFailure, toProviderError } from './errors';
+
+export interface AwsProviderOptions {
+  /** The vault configuration's `name` (used in messages). */
+  vaultName: string;
+  region: string;
+  /** A profile of the shared config / credentials files, for the SDK's default credential chain. */
+  profile?: string;
+  /** A custom endpoint URL (e.g. a VPC endpoint, LocalStack, or a test fake). */
+  endpoint?: string;
+  /** Per-request timeout. */
+  timeoutMs: number;
+  /** Static credentials; absent = the SDK's default chain (env, shared files, SSO profile, ...). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/** A SecretLocator with the AWS staging label pin. */
+export type AwsSecretLocator = SecretLocator & { stage?: string };
+
+export interface AwsDescribeResult {
+  /** Key names of the JSON object value; undefined when the value is not a JSON object. */
+  keys: string[] | undefined;
+  metadata: AwsSecretMetadata;
+  /**
+   * Set when DescribeSecret failed (typically denied) while the value could be read: `metadata`
+   * then holds only what GetSecretValue tells (version id, stages, ARN).
+   */
+  metadataError?: ProviderError;
+}
+
+interface Located {
+  name: string;
+  versionId?: string;
+  stage?: string;
+}
+
+type CallResult<K extends AwsOperation> =
+  | { ok: true; out: OperationTypes[K][1] }
+  | { ok: false; failure: AwsFailure; error: ProviderError };
+
+const PAGE_SIZE = 100;
+
+export class AwsProvider implements SecretProvider {
+  readonly vaultName: string;
+  private readonly session: AwsSession;
+  private readonly timeoutMs: number;
+  private readonly region: string;
+  private readonly endpoint: string | undefined;
+  private readonly profile: string | undefined;
+  private readonly sensitive: string[];
+
+  constructor(options: AwsProviderOptions) {
+    this.vaultName = options.vaultName;
+    this.timeoutMs = options.timeoutMs;
+    this.region = options.region;
+    this.endpoint = options.endpoint;
+    this.profile = options.profile;
+    const c = options.credentials;
+    this.sensitive = c ? [c.accessKeyId, c.secretAccessKey, ...(c.sessionToken ? [c.sessionToken] : [])] : [];
+    this.session = new AwsSession({
+      region: options.region,
+      timeoutMs: options.timeoutMs,
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+      ...(c ? { credentials: { ...c } } : {}),
+    });
+  }
+
+  // ================================================================ SecretProvider
+
+  async listEngines(): Promise<EngineInfo[]> {
+    return [];
+  }
+
+  async engineVersion(): Promise<1 | 2 | undefined> {
+    return undefined;
+  }
+
+  /**
+   * Every secret name (ListSecrets, all pages; secrets scheduled for deletion are not listed, as in
+   * AWS). There are no folders: a non-empty `folder` only keeps the names that start with it.
+   */
+  async list(_engine: string | undefined, folder: string): Promise<string[]> {
+    return this.guard(async () => {
+      const names: string[] = [];
+      const seen = new Set<string>();
+      let token: string | undefined;
+      do {
+        const out = await this.call('ListSecrets', { MaxResults: PAGE_SIZE, ...(token !== undefined ? { NextToken: token } : {}) });
+        if (!Array.isArray(out.SecretList)) throw this.badResponse('ListSecrets');
+        for (const s of out.SecretList) if (typeof s.Name === 'string') names.push(s.Name);
+        token = typeof out.NextToken === 'string' && out.NextToken !== '' ? out.NextToken : undefined;
+        if (token !== undefined) {
+          if (seen.has(token)) throw this.badResponse('ListSecrets');
+          seen.add(token);
+        }
+      } while (token !== undefined);
+      const prefix = folder ?? '';
+      return prefix === '' ? names : names.filter((n) => n.startsWith(prefix));
+    });
+  }
+
+  /** DescribeSecret: description, dates, rotation, tags, versions with stages, deletion date. Never the value. */
+  async metadata(secret: SecretLocator): Promise<AwsSecretMetadata> {
+    return this.guard(async () => {
+      const s = this.locate(secret);
+      return metadataFromDescribe(await this.call('DescribeSecret', { SecretId: s.name }, s.name));
+    });
+  }
+
+  /** Key names of the (pinned or current) value; [] when it is not a JSON object (see describe). */
+  async keys(secret: SecretLocator): Promise<string[]> {
+    return this.guard(async () => {
+      const s = this.locate(secret);
+      return keysOf(await this.readSecret(s)) ?? [];
+    });
+  }
+
+  /** The value (explicit preview only): the parsed JSON object, or the text. */
+  async readValue(secret: SecretLocator): Promise<Record<string, unknown> | string> {
+    return this.guard(async () => valueOf(await this.readSecret(this.locate(secret))));
+  }
+
+  /**
+   * Stores `data` as a NEW version (PutSecretValue; it becomes AWSCURRENT, the previous one
+   * AWSPREVIOUS; no version is deleted or overwritten). A random ClientRequestToken is sent per
+   * write, so the SDK's retry of the same request cannot create a second version.
+   *
+   * `cas` — Secrets Manager has no check-and-set. Accepted values:
+   * - a string: the VersionId the writer last saw as AWSCURRENT. It is compared with the current
+   *   AWSCURRENT (DescribeSecret) right before the write; a difference is `cas-conflict`. This is
+   *   NOT atomic: a write by someone else between the check and PutSecretValue goes unnoticed.
+   * - 0: the secret must not have a current value yet (same non-atomic check).
+   * - any other number: `invalid-request` (AWS versions are ids, not numbers).
+   */
+  async write(secret: SecretLocator, data: Record<string, string>, cas?: number | string): Promise<WriteResult> {
+    return this.guard(async () => {
+      const s = this.locate({ path: secret.path });
+      if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        throw new ProviderError('invalid-request', `Secret data for AWS vault "${this.vaultName}" must be an object.`);
+      }
+      if (cas !== undefined) {
+        if (typeof cas === 'number' && cas !== 0) {
+          throw new ProviderError(
+            'invalid-request',
+            `AWS vault "${this.vaultName}": versions are VersionIds, not numbers; pass the VersionId last seen as AWSCURRENT (or 0 for "no value yet").`,
+          );
+        }
+        const meta = metadataFromDescribe(await this.call('DescribeSecret', { SecretId: s.name }, s.name));
+        const current = meta.currentVersion;
+        if (cas === 0 ? current !== undefined : current !== cas) {
+          throw new ProviderError(
+            'cas-conflict',
+            cas === 0
+              ? `AWS vault "${this.vaultName}": secret "${s.name}" already has a current value (version ${current}).`
+              : `AWS vault "${this.vaultName}": secret "${s.name}" changed since version ${cas} was read (current: ${current ?? 'none'}).`,
+            { apiPath: actionOf('DescribeSecret') },
+          );
+        }
+      }
+      const r = await this.tryCall(
+        'PutSecretValue',
+        { SecretId: s.name, SecretString: JSON.stringify(data), ClientRequestToken: randomUUID() },
+        s.name,
+      );
+      if (!r.ok) throw r.error.kind === 'deleted' ? await this.deletedError(s, 'PutSecretValue', undefined) : r.error;
+      if (typeof r.out.VersionId !== 'string') throw this.badResponse('PutSecretValue');
+      return { version: r.out.VersionId };
+    });
+  }
+
+  /** IAM permissions cannot be told cheaply (it would take iam:SimulatePrincipalPolicy): always []. */
+  async capabilities(): Promise<string[]> {
+    return [];
+  }
+
+  dispose(): void {
+    this.session.dispose();
+  }
+
+  // ================================================================ AWS extras
+
+  /**
+   * Keys and metadata with one value read (GetSecretValue, for the pin) and one DescribeSecret, in
+   * parallel. `keys` undefined and `metadata.json` false: the value is not a JSON object.
+   */
+  async describe(secret: SecretLocator): Promise<AwsDescribeResult> {
+    return this.guard(async () => {
+      const s = this.locate(secret);
+      const [value, desc] = await Promise.all([
+        this.tryCall('GetSecretValue', this.valueInput(s), s.name),
+        this.tryCall('DescribeSecret', { SecretId: s.name }, s.name),
+      ]);
+      if (!value.ok) throw await this.valueError(s, value, desc.ok ? desc.out : null);
+      const keys = keysOf(value.out);
+      const metadata = desc.ok ? metadataFromDescribe(desc.out) : metadataFromValue(value.out);
+      metadata.json = keys !== undefined;
+      return { keys, metadata, ...(desc.ok ? {} : { metadataError: this.clean(desc.error) }) };
+    });
+  }
+
+  /**
+   * Versions that carry a staging label, with their creation dates (ListSecretVersionIds, all
+   * pages), AWSCURRENT first. Falls back to DescribeSecret's VersionIdsToStages (no dates) when
+   * ListSecretVersionIds is denied.
+   */
+  async versions(secret: SecretLocator): Promise<VersionInfo[]> {
+    return this.guard(async () => {
+      const s = this.locate(secret);
+      const versions: VersionInfo[] = [];
+      const seen = new Set<string>();
+      let token: string | undefined;
+      do {
+        const r = await this.tryCall(
+          'ListSecretVersionIds',
+          { SecretId: s.name, MaxResults: PAGE_SIZE, ...(token !== undefined ? { NextToken: token } : {}) },
+          s.name,
+        );
+        if (!r.ok) {
+          if (r.error.kind !== 'permission-denied') throw r.error;
+          return (await this.metadata(secret)).versions;
+        }
+        if (!Array.isArray(r.out.Versions)) throw this.badResponse('ListSecretVersionIds');
+        for (const e of r.out.Versions) {
+          const v = versionFromListEntry(e);
+          if (v) versions.push(v);
+        }
+        token = typeof r.out.NextToken === 'string' && r.out.NextToken !== '' ? r.out.NextToken : undefined;
+        if (token !== undefined) {
+          if (seen.has(token)) throw this.badResponse('ListSecretVersionIds');
+          seen.add(token);
+        }
+      } while (token !== undefined);
+      return sortVersions(versions);
+    });
+  }
+
+  // ================================================================ internals
+
+  private valueInput(s: Located): GetSecretValueCommandInput {
+    return {
+      SecretId: s.name,
+      ...(s.versionId !== undefined ? { VersionId: s.versionId } : {}),
+      ...(s.stage !== undefined ? { VersionStage: s.stage } : {}),
+    };
+  }
+
+  private async readSecret(s: Located): Promise<GetSecretValueCommandOutput> {
+    const r = await this.tryCall('GetSecretValue', this.valueInput(s), s.name);
+    if (!r.ok) throw await this.valueError(s, r, undefined);
+    return r.out;
+  }
+
+  /**
+   * The error for a failed GetSecretValue: a missing version of an existing secret becomes
+   * `version-not-found`, a secret scheduled for deletion `deleted` with its deletion date.
+   * `describe`: the DescribeSecret answer when already at hand, null when it failed, undefined to
+   * ask now (only when it can change the verdict).
+   */
+  private async valueError(
+    s: Located,
+    r: Extract<CallResult<'GetSecretValue'>, { ok: false }>,
+    describe: DescribeSecretCommandOutput | null | undefined,
+  ): Promise<ProviderError> {
+    const pinned = s.versionId !== undefined || s.stage !== undefined;
+    const needsDescribe =
+      (r.error.kind === 'not-found' && (pinned || r.failure.versionMissing)) || r.error.kind === 'deleted';
+    if (!needsDescribe) return r.error;
+    if (r.error.kind === 'deleted') return this.deletedError(s, 'GetSecretValue', describe);
+    const meta = await this.describeQuietly(s, describe);
+    const apiPath = actionOf('GetSecretValue');
+    // not-found: does the secret exist? The phrase says so; else DescribeSecret does.
+    if (!r.failure.versionMissing && !meta) return r.error;
+    const pin = [
+      ...(s.versionId !== undefined ? [`VersionId ${s.versionId}`] : []),
+      ...(s.stage !== undefined ? [`staging label ${s.stage}`] : []),
+    ].join(' with ');
+    const stages = meta ? [...new Set(meta.versions.flatMap((v) => v.stages ?? []))] : [];
+    const known = meta ? ` (staging labels: ${stages.length > 0 ? stages.join(', ') : 'none'})` : '';
+    const message = pinned
+      ? `AWS vault "${this.vaultName}": secret "${s.name}" has no version with ${pin}${known}.`
+      : `AWS vault "${this.vaultName}": secret "${s.name}" has no current value (no version labelled ${CURRENT})${known}.`;
+    return new ProviderError('version-not-found', message, { apiPath });
+  }
+
+  /** A secret scheduled for deletion, with the date DescribeSecret gives (DeletedDate) when it can be read. */
+  private async deletedError(s: Located, operation: AwsOperation, describe: DescribeSecretCommandOutput | null | undefined): Promise<ProviderError> {
+    const deletionTime = (await this.describeQuietly(s, describe))?.deletionDate;
+    const verb = operation === 'PutSecretValue' ? 'written' : 'read';
+    return new ProviderError(
+      'deleted',
+      `AWS vault "${this.vaultName}": secret "${s.name}" is scheduled for deletion${deletionTime ? ` (deleted ${deletionTime})` : ''}; it cannot be ${verb}. Restore it (RestoreSecret) to use it.`,
+      { apiPath: actionOf(operation), ...(deletionTime ? { deletionTime } : {}) },
+    );
+  }
+
+  /** DescribeSecret as metadata when it can be had: `describe` if given (null = it failed), else asked now. */
+  private async describeQuietly(s: Located, describe: DescribeSecretCommandOutput | null | undefined): Promise<AwsSecretMetadata | undefined> {
+    let d = describe;
+    if (d === undefined) {
+      const r = await this.tryCall('DescribeSecret', { SecretId: s.name }, s.name);
+      d = r.ok ? r.out : null;
+    }
+    return d ? metadataFromDescribe(d) : undefined;
+  }
+
+  private async call<K extends AwsOperation>(operation: K, input: OperationTypes[K][0], secret?: string): Promise<OperationTypes[K][1]> {
+    const r = await this.tryCall(operation, input, secret);
+    if (!r.ok) throw r.error;
+    return r.out;
+  }
+
+  private async tryCall<K extends AwsOperation>(operation: K, input: OperationTypes[K][0], secret?: string): Promise<CallResult<K>> {
+    this.checkConfig();
+    try {
+      return { ok: true, out: await this.session.send(operation, input) };
+    } catch (e) {
+      const failure = toFailure(e);
+      const error = toProviderError(failure, {
+        vaultName: this.vaultName,
+        where: this.where(),
+        operation,
+        ...(secret !== undefined ? { secret } : {}),
+        timeoutMs: this.timeoutMs,
+        ...(this.profile !== undefined ? { profile: this.profile } : {}),
+      });
+      return { ok: false, failure, error };
+    }
+  }
+
+  /** Configuration the SDK would otherwise reject with an unhelpful error (or silently replace from the environment). */
+  private checkConfig(): void {
+    if (!/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(this.region ?? '')) {
+      throw new ProviderError('invalid-request', `AWS vault "${this.vaultName}": "${this.region ?? ''}" is not an AWS region (e.g. us-east-1).`);
+    }
+    if (this.endpoint !== undefined) {
+      let ok = false;
+      try {
+        const u = new URL(this.endpoint);
+        ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw new ProviderError('invalid-request', `AWS vault "${this.vaultName}": the endpoint is not an http(s) URL without user info.`);
+    }
+  }
+
+  /** `region us-east-1`, or the custom endpoint's origin (never user info or a path). */
+  private where(): string {
+    if (this.endpoint) {
+      try {
+        const u = new URL(this.endpoint);
+        return `${u.protocol}//${u.host}`;
+      } catch {
+        return 'custom endpoint';
+      }
+    }
+    return `region ${this.region}`;
+  }
+
+  private badResponse(operation: AwsOperation): ProviderError {
+    return new ProviderError('bad-response', `AWS vault "${this.vaultName}": Secrets Manager sent an unexpected ${operation} response.`, {
+      apiPath: actionOf(operation),
+    });
+  }
+
+  private locate(secret: AwsSecretLocator): Located {
+    const name = typeof secret?.path === 'string' ? secret.path.trim() : '';
+    if (name === '') throw new ProviderError('invalid-request', `A secret name is required for AWS vault "${this.vaultName}".`);
+    const out: Located = { name };
+    const { version, stage } = secret;
+    if (version !== undefined && version !== '') {
+      if (typeof version !== 'string') {
+        throw new ProviderError(
+          'invalid-request',
+          `AWS vault "${this.vaultName}": a version is a VersionId or a staging label (a string), not a number.`,
+        );
+      }
+      if (looksLikeVersionId(version)) out.versionId = version;
+      else out.stage = version;
+    }
+    if (typeof stage === 'string' && stage !== '') {
+      if (out.stage !== undefined && out.stage !== stage) {
+        throw new ProviderError('invalid-request', `AWS vault "${this.vaultName}": two different staging labels were given (${out.stage}, ${stage}).`);
+      }
+      out.stage = stage;
+    }
+    return out;
+  }
+
+  /** Redacts credentials from a ProviderError (last line of defence). */
+  private clean(e: ProviderError): ProviderError {
+    const details = { ...e.details };
+    for (const k of Object.keys(details) as Array<keyof typeof details>) {
+      const v = details[k];
+      if (typeof v === 'string') details[k] = redact(v, this.sensitive);
+    }
+    return new ProviderError(e.kind, redact(e.message, this.sensitive), details);
+  }
+
+  /**
+   * Every public method runs in here: ProviderErrors pass (credentials redacted); anything else (a
+   * bug, an SDK that failed to load) becomes a bare bad-response error without the original text.
+   */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof ProviderError) throw this.clean(e);
+      throw new ProviderError('bad-response', `Unexpected failure talking to AWS Secrets Manager for vault "${this.vaultName}".`);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * `provider: aws` — AWS Secrets Manager through @aws-sdk/client-secrets-manager (and
+ * @smithy/node-http-handler), both loaded on the first call.
+ *
+ * Error mapping (every failure is a ProviderError; messages never hold a credential, a request
+ * header or a secret value, and AWS's own message text is never quoted — only fixed facts are read
+ * from it). `details.apiPath` is the IAM action of the failed call (`secretsmanager:GetSecretValue`).
+ *
+ * | AWS / transport                                              | kind              | details.cause              |
+ * |--------------------------------------------------------------|-------------------|----------------------------|
+ * | ResourceNotFoundException (secret missing)                   | not-found         |                            |
+ * | ResourceNotFoundException "... secret value for VersionId / staging label" (or a pin of an existing secret) | version-not-found | |
+ * | GetSecretValue on a secret without AWSCURRENT                | version-not-found |                            |
+ * | InvalidRequestException "... marked for deletion"            | deleted (deletionTime = DescribeSecret DeletedDate) | |
+ * | AccessDeniedException (message names the missing action: from AWS's text when it names one, else the call's) | permission-denied | |
+ * | DecryptionFailure (KMS)                                      | permission-denied (kms:Decrypt) |              |
+ * | 403 without an AWS error type (proxy, endpoint policy)       | permission-denied |                            |
+ * | UnrecognizedClientException, InvalidSignatureException, ExpiredToken(Exception), IncompleteSignature, MissingAuthenticationToken, ... | unauthenticated | |
+ * | no credentials in the default chain (CredentialsProviderError) | unauthenticated |                            |
+ * | ThrottlingException / TooManyRequests / HTTP 429             | unreachable       | throttled (429) / throttled (ThrottlingException) |
+ * | InternalServiceError, any 5xx (also with a non-JSON body)    | unreachable       | `<status> from Secrets Manager` |
+ * | 404 with a non-JSON body (wrong endpoint)                    | unreachable       | 404 from Secrets Manager   |
+ * | ECONNREFUSED                                                 | unreachable       | connection refused         |
+ * | request timeout / deadline (2 × timeoutMs + 800 ms)          | unreachable       | timed out after N ms       |
+ * | ENOTFOUND / EAI_AGAIN                                        | unreachable       | DNS: host not found        |
+ * | ECONNRESET / EPIPE                                           | unreachable       | connection reset           |
+ * | TLS codes (CERT_*, ERR_TLS_*, ...)                           | unreachable       | TLS: <code>                |
+ * | 2xx / 4xx whose body is not AWS JSON; wrong shape; NextToken loop | bad-response |                            |
+ * | ValidationException, InvalidParameterException, other InvalidRequestException, ResourceExistsException, ... | invalid-request | |
+ * | a DescribeSecret AWSCURRENT differing from the `cas` given to write() | cas-conflict |                   |
+ *
+ * Check-and-set: Secrets Manager has none. write() sends a random ClientRequestToken (idempotency:
+ * a retried request cannot create a second version) and, when `cas` is given, compares it with the
+ * current AWSCURRENT VersionId right before PutSecretValue — a non-atomic check (see write()).
+ */
+export { AwsProvider, type AwsProviderOptions, type AwsSecretLocator, type AwsDescribeResult } from './awsProvider';
+export { type AwsSecretMetadata, looksLikeVersionId } from './convert';

@@ -1,0 +1,440 @@
+/**
+ * A fake AWS Secrets Manager for tests: a real HTTP server on 127.0.0.1 speaking the service's wire
+ * protocol (AWS JSON 1.1: `POST /`, `X-Amz-Target: secretsmanager.<Operation>`,
+ * `Content-Type: application/x-amz-json-1.1`, timestamps as fractional epoch seconds, errors as
+ * `{"__type": "...", "message": "..."}` with an `x-amzn-ErrorType` header), meant to be driven
+ * through the real @aws-sdk/client-secrets-manager with `endpoint: fake.address`.
+ *
+ * Operations: ListSecrets, DescribeSecret, GetSecretValue, ListSecretVersionIds, PutSecretValue,
+ * CreateSecret (see aws/store.ts for their semantics). Plus, for tests: an IAM-like deny list
+ * (AccessDeniedException per secret and operation), known access keys (UnrecognizedClientException
+ * for others), fault injection and a request log.
+ *
+ * SigV4 signatures are not verified; a request without an `Authorization: AWS4-HMAC-SHA256
+ * Credential=...` header is refused with MissingAuthenticationTokenException, and a credential
+ * scoped to another region or service with InvalidSignatureException, as AWS does.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { AwsApiError, type RotationSetup, type SecretRecord, SecretStore, type SecretValue } from './aws/store';
+
+export type { RotationSetup, SecretValue } from './aws/store';
+
+export const OPERATIONS = ['ListSecrets', 'DescribeSecret', 'GetSecretValue', 'ListSecretVersionIds', 'PutSecretValue', 'CreateSecret'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export interface AwsFakeOptions {
+  /** Region the fake serves (credential scopes must name it). Default `us-east-1`. */
+  region?: string;
+  accountId?: string;
+  /** Page size of ListSecrets / ListSecretVersionIds when the request has no MaxResults. Default 100. */
+  pageSize?: number;
+  /** Most items per page whatever MaxResults says (AWS may return fewer than asked). Default 100. */
+  maxPageSize?: number;
+  /** When set, only these access key ids are accepted (others: UnrecognizedClientException). */
+  accessKeyIds?: string[];
+}
+
+interface FaultBase {
+  /** Only requests for this operation are affected. */
+  operation?: Operation;
+  /** Only the next N matching requests are affected, then the fault clears itself. */
+  times?: number;
+}
+export type AwsFault = FaultBase &
+  (
+    /** `type` null: no `__type` and no x-amzn-ErrorType (e.g. a proxy's error page). Default type per status. */
+    | { kind: 'status'; status: number; type?: string | null; message?: string }
+    | { kind: 'hang' }
+    /** A body that is not JSON (default: a truncated GetSecretValue answer). */
+    | { kind: 'malformed'; status?: number; body?: string }
+    /** Closes the connection without an answer, before the request is processed. */
+    | { kind: 'close' }
+    /** Processes the request (state changes happen), then closes the connection: the answer is lost. */
+    | { kind: 'drop' }
+    | { kind: 'delay'; ms: number }
+  );
+
+export interface RecordedRequest {
+  /** From X-Amz-Target, without the `secretsmanager.` prefix; `unknown` when absent or foreign. */
+  operation: string;
+  secretId?: string;
+  /** Access key id of the SigV4 credential scope. */
+  accessKeyId?: string;
+  /** Region of the SigV4 credential scope. */
+  region?: string;
+  hasAuthorization: boolean;
+  hasSessionToken: boolean;
+  contentType?: string;
+  clientRequestToken?: string;
+  /** MaxResults / NextToken of list calls. */
+  maxResults?: number;
+  nextToken?: string;
+  /** HTTP status sent, or `hang` / `close`. */
+  outcome?: number | 'hang' | 'close';
+  errorType?: string;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  /** Raw body (malformed fault). */
+  raw?: string;
+  errorType?: string | null;
+}
+
+type Action = { kind: 'reply'; reply: Reply } | { kind: 'hang' } | { kind: 'close' };
+
+const JSON_11 = 'application/x-amz-json-1.1';
+const MAX_BODY = 1024 * 1024;
+const DEFAULT_FAULT_TYPES: Record<number, [string, string]> = {
+  400: ['ValidationException', 'Fault injected by the fake.'],
+  403: ['AccessDeniedException', 'User: arn:aws:iam::123456789012:user/fake is not authorized to perform this operation'],
+  404: ['ResourceNotFoundException', "Secrets Manager can't find the specified secret."],
+  429: ['ThrottlingException', 'Rate exceeded'],
+  500: ['InternalServiceError', 'An error occurred on the server side.'],
+  502: ['InternalServiceError', 'An error occurred on the server side.'],
+  503: ['ServiceUnavailable', 'Service is unavailable.'],
+};
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const header = (h: http.IncomingHttpHeaders, name: string): string | undefined => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export class AwsFake {
+  readonly address: string;
+  readonly port: number;
+  readonly region: string;
+  readonly accountId: string;
+  readonly requests: RecordedRequest[] = [];
+  readonly faults: { set(fault: AwsFault | undefined): void; clear(): void; readonly current: AwsFault | undefined };
+  readonly store: SecretStore;
+
+  private readonly server: http.Server;
+  private readonly sockets: Set<Socket>;
+  private readonly denied = new Map<string, Set<string>>();
+  private readonly accessKeyIds: Set<string> | undefined;
+  private fault: AwsFault | undefined;
+  private clockOffsetMs = 0;
+  private stopped = false;
+
+  private constructor(server: http.Server, sockets: Set<Socket>, port: number, options: AwsFakeOptions) {
+    this.server = server;
+    this.sockets = sockets;
+    this.port = port;
+    this.address = `http://127.0.0.1:${port}`;
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.accessKeyIds = options.accessKeyIds ? new Set(options.accessKeyIds) : undefined;
+    this.store = new SecretStore(this.region, this.accountId, () => this.now(), options.pageSize ?? 100, options.maxPageSize ?? 100);
+    const self = this;
+    this.faults = {
+      set(fault) {
+        self.fault = fault ? { ...fault } : undefined;
+      },
+      clear() {
+        self.fault = undefined;
+      },
+      get current() {
+        return self.fault;
+      },
+    };
+  }
+
+  static async start(options: AwsFakeOptions = {}): Promise<AwsFake> {
+    let fake: AwsFake | undefined;
+    const server = http.createServer((req, res) => void fake?.handle(req, res));
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address() as AddressInfo;
+    if (addr.address !== '127.0.0.1') {
+      server.close();
+      throw new Error(`AwsFake bound to ${addr.address}, expected 127.0.0.1`);
+    }
+    fake = new AwsFake(server, sockets, addr.port, options);
+    return fake;
+  }
+
+  /** Closes the server and destroys every connection, including hanging ones. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  // =================================================================== setup API
+
+  /** Creates a secret; with a value, its first version is AWSCURRENT. Objects are stored as JSON text. */
+  createSecret(
+    name: string,
+    value?: SecretValue,
+    opts: { description?: string; tags?: Record<string, string>; kmsKeyId?: string; rotation?: RotationSetup; versionId?: string } = {},
+  ): { arn: string; versionId?: string } {
+    return this.store.create(name, value, opts);
+  }
+
+  /** Adds a version (like PutSecretValue): default stages [AWSCURRENT]. Returns the VersionId. */
+  putValue(name: string, value: SecretValue, opts: { stages?: string[]; versionId?: string } = {}): string {
+    return this.store.addVersion(this.secret(name), value, opts.versionId ?? randomUUID(), opts.stages);
+  }
+
+  /** Attaches a staging label to a version (UpdateSecretVersionStage). */
+  moveStage(name: string, stage: string, versionId: string): void {
+    this.store.moveStage(this.secret(name), stage, versionId);
+  }
+
+  /** DeleteSecret with a recovery window: DeletedDate is set, values can no longer be read. */
+  scheduleDeletion(name: string, at: Date = this.now()): void {
+    this.secret(name).deletedDate = at;
+  }
+
+  /** RestoreSecret. */
+  restore(name: string): void {
+    delete this.secret(name).deletedDate;
+  }
+
+  setRotation(name: string, rotation: RotationSetup | undefined): void {
+    const s = this.secret(name);
+    if (rotation) s.rotation = { ...rotation };
+    else delete s.rotation;
+  }
+
+  /** The stored record (for assertions). */
+  secret(name: string): SecretRecord {
+    const s = this.store.secrets.get(name);
+    if (!s) throw new Error(`no secret ${name} in the fake`);
+    return s;
+  }
+
+  /** VersionIds with their stages, in creation order. */
+  versionsOf(name: string): Array<{ versionId: string; stages: string[] }> {
+    const s = this.secret(name);
+    return [...s.versions.keys()].map((id) => ({ versionId: id, stages: this.store.stagesOf(s, id) }));
+  }
+
+  /**
+   * IAM-like explicit deny: `operations` on `secret` (a name, or `*` for every secret and for
+   * ListSecrets, which has no resource) answer AccessDeniedException.
+   */
+  deny(secret: string, operations: Operation[]): void {
+    let set = this.denied.get(secret);
+    if (!set) this.denied.set(secret, (set = new Set()));
+    for (const op of operations) set.add(op);
+  }
+
+  clearDenies(): void {
+    this.denied.clear();
+  }
+
+  advanceTime(seconds: number): void {
+    this.clockOffsetMs += seconds * 1000;
+  }
+
+  countRequests(predicate: (r: RecordedRequest) => boolean = () => true): number {
+    return this.requests.filter(predicate).length;
+  }
+
+  resetCounts(): void {
+    this.requests.length = 0;
+  }
+
+  // =================================================================== wire
+
+  private now(): Date {
+    return new Date(Date.now() + this.clockOffsetMs);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_BODY) {
+          this.send(res, { status: 413, body: { __type: 'RequestEntityTooLargeException', message: 'Request is too large.' } });
+          return;
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } catch {
+      return; // client went away
+    }
+    let action: Action;
+    try {
+      action = await this.dispatch(req, Buffer.concat(chunks));
+    } catch (e) {
+      action = { kind: 'reply', reply: { status: 500, body: { __type: 'InternalServiceError', message: `fake: ${(e as Error).message}` } } };
+    }
+    if (action.kind === 'hang') return;
+    if (action.kind === 'close') {
+      req.socket.destroy();
+      return;
+    }
+    this.send(res, action.reply);
+  }
+
+  private send(res: http.ServerResponse, reply: Reply): void {
+    if (res.destroyed) return;
+    const headers: Record<string, string> = { 'Content-Type': JSON_11, 'x-amzn-RequestId': randomUUID() };
+    let errorType = reply.errorType;
+    if (errorType === undefined && isObject(reply.body) && typeof reply.body.__type === 'string') errorType = reply.body.__type;
+    if (errorType) headers['x-amzn-ErrorType'] = errorType;
+    const body = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+    res.writeHead(reply.status, headers);
+    res.end(body);
+  }
+
+  private async dispatch(req: http.IncomingMessage, raw: Buffer): Promise<Action> {
+    const target = header(req.headers, 'x-amz-target') ?? '';
+    const operation = target.startsWith('secretsmanager.') ? target.slice('secretsmanager.'.length) : 'unknown';
+    const auth = header(req.headers, 'authorization');
+    const scope = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth ?? '');
+    const contentType = header(req.headers, 'content-type');
+    const record: RecordedRequest = {
+      operation,
+      hasAuthorization: auth !== undefined && auth !== '',
+      hasSessionToken: header(req.headers, 'x-amz-security-token') !== undefined,
+      ...(scope ? { accessKeyId: scope[1]!, region: scope[3]! } : {}),
+      ...(contentType !== undefined ? { contentType } : {}),
+    };
+    this.requests.push(record);
+    const finish = (action: Action): Action => {
+      if (action.kind === 'reply') {
+        record.outcome = action.reply.status;
+        const t = action.reply.errorType ?? (isObject(action.reply.body) ? action.reply.body.__type : undefined);
+        if (typeof t === 'string') record.errorType = t;
+      } else record.outcome = action.kind;
+      return action;
+    };
+    const error = (type: string, message: string, status = 400): Action =>
+      finish({ kind: 'reply', reply: { status, body: { __type: type, message } } });
+
+    let body: Record<string, unknown> = {};
+    let parsedOk = true;
+    try {
+      const parsed: unknown = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : {};
+      if (!isObject(parsed)) throw new Error('not an object');
+      body = parsed;
+    } catch {
+      parsedOk = false;
+    }
+    if (typeof body.SecretId === 'string') record.secretId = body.SecretId;
+    else if (typeof body.Name === 'string') record.secretId = body.Name;
+    if (typeof body.ClientRequestToken === 'string') record.clientRequestToken = body.ClientRequestToken;
+    if (typeof body.MaxResults === 'number') record.maxResults = body.MaxResults;
+    if (typeof body.NextToken === 'string') record.nextToken = body.NextToken;
+
+    let dropAnswer = false;
+    const fault = this.fault;
+    if (fault && (fault.operation === undefined || fault.operation === operation)) {
+      if (fault.times !== undefined) {
+        fault.times -= 1;
+        if (fault.times <= 0) this.fault = undefined;
+      }
+      switch (fault.kind) {
+        case 'hang':
+          return finish({ kind: 'hang' });
+        case 'close':
+          return finish({ kind: 'close' });
+        case 'malformed':
+          return finish({
+            kind: 'reply',
+            reply: {
+              status: fault.status ?? 200,
+              raw: fault.body ?? '{"ARN":"arn:aws:secretsmanager:us-east-1:123456789012:secret:x","Name":"x","Secre',
+              errorType: null,
+            },
+          });
+        case 'status': {
+          const [defType, defMessage] = DEFAULT_FAULT_TYPES[fault.status] ?? ['InternalServiceError', 'Fault injected by the fake.'];
+          if (fault.type === null) {
+            return finish({ kind: 'reply', reply: { status: fault.status, raw: `<html><body>${fault.status}</body></html>`, errorType: null } });
+          }
+          return error(fault.type ?? defType, fault.message ?? defMessage, fault.status);
+        }
+        case 'delay':
+          await sleep(fault.ms);
+          break;
+        case 'drop':
+          dropAnswer = true;
+          break;
+      }
+    }
+
+    if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') {
+      return error('UnknownOperationException', 'Unknown operation.', 404);
+    }
+    if (!record.hasAuthorization) return error('MissingAuthenticationTokenException', 'Missing Authentication Token');
+    if (!scope) return error('IncompleteSignatureException', 'Authorization header requires a Credential parameter.');
+    if (scope[4] !== 'secretsmanager' || scope[3] !== this.region) {
+      return error('InvalidSignatureException', `Credential should be scoped to a valid region. `);
+    }
+    if (this.accessKeyIds && !this.accessKeyIds.has(scope[1]!)) {
+      return error('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
+    if (!(OPERATIONS as readonly string[]).includes(operation)) return error('UnknownOperationException', 'Unknown operation.');
+    if (contentType !== JSON_11) return error('UnknownOperationException', 'Unknown operation.');
+    if (!parsedOk) return error('SerializationException', 'Start of structure or map found where not expected.');
+
+    const denied = this.deniedFor(operation as Operation, record.secretId);
+    if (denied) {
+      const s = record.secretId !== undefined ? this.store.find(record.secretId) : undefined;
+      const resource = operation === 'ListSecrets' ? '*' : (s?.arn ?? record.secretId ?? '*');
+      return error(
+        'AccessDeniedException',
+        `User: arn:aws:iam::${this.accountId}:user/fake is not authorized to perform: secretsmanager:${operation} on resource: ${resource} because no identity-based policy allows the secretsmanager:${operation} action`,
+      );
+    }
+
+    try {
+      const out = this.run(operation as Operation, body);
+      if (dropAnswer) return finish({ kind: 'close' });
+      return finish({ kind: 'reply', reply: { status: 200, body: out } });
+    } catch (e) {
+      if (e instanceof AwsApiError) return error(e.type, e.message, e.status);
+      throw e;
+    }
+  }
+
+  private deniedFor(operation: Operation, secretId: string | undefined): boolean {
+    if (this.denied.get('*')?.has(operation)) return true;
+    if (secretId === undefined) return false;
+    const s = this.store.find(secretId);
+    const name = s?.name ?? secretId;
+    return this.denied.get(name)?.has(operation) ?? false;
+  }
+
+  private run(operation: Operation, body: Record<string, unknown>): Record<string, unknown> {
+    switch (operation) {
+      case 'ListSecrets':
+        return this.store.listSecrets(body);
+      case 'DescribeSecret':
+        return this.store.describeSecret(body);
+      case 'GetSecretValue':
+        return this.store.getSecretValue(body);
+      case 'ListSecretVersionIds':
+        return this.store.listSecretVersionIds(body);
+      case 'PutSecretValue':
+        return this.store.putSecretValue(body);
+      case 'CreateSecret':
+        return this.store.createSecret(body);
+    }
+  }
+}

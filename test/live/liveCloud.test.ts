@@ -1,0 +1,87 @@
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import type { Hover } from 'vscode-languageserver-protocol';
+import type { CredentialParams, Credential } from '../../shared/src/customMessages';
+import { credentialBinding, newSessionKey, seal } from '../../shared/src/sealing';
+import { AwsFake } from '../fakes/awsFake';
+import { codes, makeFolder, startHarness, type Harness } from '../helpers/lspHarness';
+
+const SECRET_KEY = 'CANARY-aws-secret-key-3391';
+const VALUE = 'CANARY-aws-value-7710';
+
+describe('live AWS Secrets Manager over the language server', () => {
+  let fake: AwsFake;
+  let h: Harness;
+  let folder: ReturnType<typeof makeFolder>;
+  const sessionKey = newSessionKey();
+  const asked: CredentialParams[] = [];
+  let n = 0;
+  const next = () => folder.file(`a${++n}.connection.yaml`);
+  const attach = (secret: string, extra = '') => `name: c\nvault_secrets:\n  - vault: pay\n    secret: ${secret}\n${extra}value:\n`;
+
+  before(async () => {
+    fake = await AwsFake.start({ region: 'eu-west-1' });
+    fake.createSecret('api/json', { token: VALUE, user: 'svc' }, { description: 'Payments API', tags: { owner: 'payments' } });
+    fake.createSecret('api/plain', VALUE);
+    fake.createSecret('api/old', { token: VALUE });
+    fake.scheduleDeletion('api/old');
+    folder = makeFolder({ 'pay.vault.yaml': `name: pay\nprovider: aws\nregion: eu-west-1\nendpoint: ${fake.address}\n` });
+    h = await startHarness({
+      folders: [folder.uri],
+      env: { SECRETREFS_SESSION_KEY: sessionKey },
+      onCredential: (params) => {
+        const p = params as CredentialParams;
+        asked.push(p);
+        const credential: Credential = { kind: 'aws-keys', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: SECRET_KEY };
+        return { sealed: seal(sessionKey, JSON.stringify(credential), credentialBinding(p.vault, p.provider, p.address)) };
+      },
+    });
+  });
+
+  after(async () => {
+    await h.dispose();
+    await fake.stop();
+    folder.dispose();
+  });
+
+  async function diagnose(text: string, predicate: (c: string[]) => boolean): Promise<string[]> {
+    const uri = next();
+    h.open(uri, text);
+    return codes(await h.waitForDiagnostics(uri, (d) => predicate(codes(d)), 10_000));
+  }
+
+  it('gets the credential sealed from the editor and checks keys of a JSON secret', async () => {
+    assert.deepEqual(await diagnose(`${attach('api/json')}  t: vault.secret(tokn)\n`, (c) => c.length > 0), ['unknown-key']);
+    assert.equal(asked[0]?.provider, 'aws');
+  });
+
+  it('reports secret-not-found, not-json and a secret scheduled for deletion', async () => {
+    assert.deepEqual(await diagnose(`${attach('api/none')}  t: vault.secret(token)\n`, (c) => c.length > 0), ['secret-not-found']);
+    assert.deepEqual(await diagnose(`${attach('api/plain')}  t: vault.secret(token)\n`, (c) => c.length > 0), ['not-json']);
+    assert.deepEqual(await diagnose(`${attach('api/plain')}  t: vault.secret(*)\n`, () => true), []);
+    const deleted = await diagnose(`${attach('api/old')}  t: vault.secret(token)\n`, (c) => c.length > 0);
+    assert.ok(deleted.includes('secret-disabled') || deleted.includes('secret-deleted'), deleted.join());
+  });
+
+  it('reports a missing stage as version-not-found and permission-denied naming the action', async () => {
+    assert.deepEqual(await diagnose(`${attach('api/json', '    version_stage: AWSPENDING\n')}  t: vault.secret(token)\n`, (c) => c.length > 0), ['version-not-found']);
+    fake.deny('api/json', ['GetSecretValue']);
+    await h.client.sendRequest('secretRefs/resetCache');
+    const uri = next();
+    h.open(uri, `${attach('api/json')}  t: vault.secret(token)\n`);
+    const [d] = await h.waitForDiagnostics(uri, (x) => x.length > 0, 10_000);
+    assert.equal(d!.code, 'permission-denied');
+    assert.match(d!.message, /secretsmanager:GetSecretValue/);
+  });
+
+  it('hovers with description and tags, never the value or the key', async () => {
+    const uri = next();
+    h.open(uri, `${attach('api/plain')}  t: vault.secret(*)\n`);
+    await h.waitForDiagnostics(uri, () => true, 10_000);
+    const hover = (await h.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 10 } })) as Hover;
+    const text = (hover.contents as { value: string }).value;
+    assert.match(text, /plain text \(not JSON\)/);
+    const all = JSON.stringify([hover, [...h.diagnostics.values()], h.notifications]);
+    assert.ok(!all.includes(VALUE) && !all.includes(SECRET_KEY));
+  });
+});
