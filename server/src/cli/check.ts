@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Settings } from '../../../shared/src/settings';
 import { checkPaths as defaultCheckPaths, type CheckResult } from '../workspace/checkPaths';
+import { describeError } from '../workspace/readTextFile';
 import type { CheckOptions } from './args';
 import { displayPath, formatJson, formatSummary, formatText, hasErrors, sortFindings, type Finding } from './format';
 
@@ -18,26 +19,6 @@ export type CheckPaths = (paths: string[], settings: Settings, cwd?: string, opt
 /** Exit statuses of the CLI. */
 export const exitCodes = { ok: 0, errors: 1, trouble: 2 } as const;
 
-/** The reason a given path cannot be used, in words, e.g. `no such file or directory`. */
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a parent of it is not a folder';
-    case 'ELOOP':
-      return 'too many symbolic links';
-    case 'ENAMETOOLONG':
-      return 'the name is too long';
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
-}
-
 /** `secretrefs check`: prints findings and returns the exit status. */
 export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckPaths = defaultCheckPaths): Promise<number> {
   const absolute = options.paths.map((p) => path.resolve(io.cwd, p));
@@ -48,7 +29,7 @@ export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckP
     try {
       await fs.stat(absolute[i]!);
     } catch (error) {
-      missing.push(`secretrefs: cannot read "${options.paths[i]}": ${describeFsError(error)}\n`);
+      missing.push(`secretrefs: cannot read "${options.paths[i]}": ${describeError(error)}\n`);
     }
   }
   if (missing.length > 0) {

@@ -67,22 +67,22 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
     }
   }
   const entries = new Map<string, Entry>();
-  const add = async (path: string, kind: DocumentKind, folder: string) => {
+  const add = (path: string, kind: DocumentKind, folder: string) => {
     if (entries.has(path)) return;
     entries.set(path, { path, kind, folder, document: undefined, failure: undefined });
   };
   for (const dir of dirs) {
-    for (const found of await walkFolder(dir, classifier)) await add(found.path, found.kind, dir);
+    for (const found of await walkFolder(dir, classifier)) add(found.path, found.kind, dir);
   }
   const extraFolders = new Set<string>();
   for (const file of files) {
     const folder = dirs.find((d) => isInside(file, d)) ?? (isInside(file, cwd) ? cwd : dirname(file));
     const kind = classifyGiven(classifier, file, folder);
-    await add(file, kind, folder);
+    add(file, kind, folder);
     if (!dirs.includes(folder)) extraFolders.add(folder);
   }
   for (const folder of extraFolders) {
-    for (const found of await walkFolder(folder, classifier, 'vault-config')) await add(found.path, found.kind, folder);
+    for (const found of await walkFolder(folder, classifier, 'vault-config')) add(found.path, found.kind, folder);
   }
 
   const folderByUri = new Map<string, string>();

@@ -45,6 +45,7 @@ export async function readTextFile(path: string, maxSizeKb: number): Promise<Rea
   }
 }
 
+/** The reason a path cannot be used, in words, e.g. `no such file or directory`. */
 export function describeError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
@@ -55,6 +56,12 @@ export function describeError(error: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'is a directory';
+    case 'ENOTDIR':
+      return 'a parent of it is not a folder';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
     default:
       return error instanceof Error ? error.message : String(error);
   }

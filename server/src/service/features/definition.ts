@@ -1,9 +1,9 @@
 import type { Location } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Located2 } from './locate';
+import type { LocatedItem } from './locate';
 
 /** A vault name goes to its configuration; `vault.secret(KEY)` goes to the attached secret it reads. */
-export function definitionFor(document: TextDocument, located: Located2): Location[] {
+export function definitionFor(document: TextDocument, located: LocatedItem): Location[] {
   if (located.kind === 'vault-name') {
     const vault = located.target?.vault;
     return vault ? [{ uri: vault.uri, range: vault.nameRange }] : [];

@@ -3,7 +3,7 @@ import type { VaultFact } from '../facts/facts';
 import { apiPath, type SecretTarget } from '../references/resolve';
 import type { LiveFacts } from '../facts/liveFacts';
 import { liveHoverLines } from './liveHover';
-import type { Located2 } from './locate';
+import type { LocatedItem } from './locate';
 
 function code(text: string): string {
   return `\`${text.replace(/`/g, "'").slice(0, 200)}\``;
@@ -43,7 +43,7 @@ function secretLines(target: SecretTarget): string[] {
 }
 
 /** Markdown that explains a reference or attachment. It names where a secret lives, never its value. */
-export function hoverFor(located: Located2, vaultKnown: (name: string) => boolean, live?: LiveFacts): Hover | null {
+export function hoverFor(located: LocatedItem, vaultKnown: (name: string) => boolean, live?: LiveFacts): Hover | null {
   let lines: string[];
   switch (located.kind) {
     case 'reference': {

@@ -3,7 +3,7 @@ import type { LiveFacts } from '../facts/liveFacts';
 import type { Attachment, DocumentAnalysis, Located } from '../model/types';
 import { resolveReference, targetOfAttachment, type ResolvedReference, type SecretTarget } from '../references/resolve';
 
-export type Located2 =
+export type LocatedItem =
   | { kind: 'reference'; resolved: ResolvedReference }
   | { kind: 'vault-name'; name: Located<string>; target: SecretTarget | undefined }
   | { kind: 'attachment'; attachment: Attachment; target: SecretTarget | undefined };
@@ -13,7 +13,7 @@ function within(span: { start: number; end: number }, offset: number): boolean {
 }
 
 /** What stands at `offset` of a connection: a reference, an attachment's vault name, or an attachment field. */
-export function locate(analysis: DocumentAnalysis, offset: number, vaults: VaultSet, live?: LiveFacts): Located2 | undefined {
+export function locate(analysis: DocumentAnalysis, offset: number, vaults: VaultSet, live?: LiveFacts): LocatedItem | undefined {
   const connection = analysis.connection;
   if (!connection) return undefined;
   for (const reference of connection.references) {
