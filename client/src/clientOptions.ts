@@ -11,17 +11,21 @@ import type {
   TransportKind,
 } from 'vscode-languageclient/node';
 import type { InitializationOptions } from '../../shared/src/customMessages';
-import { clientId, serverDebugPort } from './constants';
+import { clientId, commandIds, serverDebugPort } from './constants';
 import { readSettings, type ConfigurationSource, type YamlFileFilter } from './settings';
 
-/** The bundled server over Node IPC; under the debugger it also opens an inspector port. */
-export function buildServerOptions(serverModule: string, transportKind: typeof TransportKind): ServerOptions {
+/**
+ * The bundled server over Node IPC; under the debugger it also opens an inspector port. `env` is
+ * the server process's whole environment: it carries the session key (SECRETREFS_SESSION_KEY),
+ * which never travels as an LSP message and is never logged.
+ */
+export function buildServerOptions(serverModule: string, transportKind: typeof TransportKind, env: NodeJS.ProcessEnv): ServerOptions {
   return {
-    run: { module: serverModule, transport: transportKind.ipc },
+    run: { module: serverModule, transport: transportKind.ipc, options: { env } },
     debug: {
       module: serverModule,
       transport: transportKind.ipc,
-      options: { execArgv: ['--nolazy', `--inspect=${serverDebugPort}`] },
+      options: { env, execArgv: ['--nolazy', `--inspect=${serverDebugPort}`] },
     },
   };
 }
@@ -60,5 +64,7 @@ export function buildClientOptions(input: ClientOptionsInput): LanguageClientOpt
     initializationFailedHandler: input.initializationFailedHandler,
     errorHandler: input.errorHandler,
     synchronize: { fileEvents: input.fileWatcher },
+    // Hovers may link to Preview Secret Value (`command:secretRefs.previewSecret?…`); no other command runs from server markdown.
+    markdown: { isTrusted: { enabledCommands: [commandIds.previewSecret] } },
   };
 }

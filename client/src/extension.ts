@@ -27,6 +27,12 @@ export function activate(context: vscode.ExtensionContext): void {
       new LanguageClient(id, name, serverOptions, clientOptions),
     lsp: { TransportKind, CloseAction, ErrorAction, State, RevealOutputChannelOn },
     LanguageStatusSeverity: vscode.LanguageStatusSeverity,
+    secrets: context.secrets,
+    workspaceState: context.workspaceState,
+    globalState: context.globalState,
+    env: vscode.env,
+    authentication: vscode.authentication,
+    types: { Uri: vscode.Uri, Range: vscode.Range, CodeLens: vscode.CodeLens },
   });
   context.subscriptions.push(extension);
 }

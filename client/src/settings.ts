@@ -30,6 +30,7 @@ export function readSettings(source: ConfigurationSource, scope?: vscode.Workspa
     live: {
       enabled: config.get('live.enabled'),
       timeoutSeconds: config.get('live.timeoutSeconds'),
+      expiryWarningDays: config.get('live.expiryWarningDays'),
     },
     cache: {
       ttlSeconds: config.get('cache.ttlSeconds'),

@@ -2,6 +2,7 @@
  * The extension's behaviour, given its collaborators. `extension.ts` passes the real `vscode`
  * namespaces and vscode-languageclient; tests pass fakes. Nothing here imports a `vscode` value.
  */
+import { randomBytes } from 'node:crypto';
 import type * as vscode from 'vscode';
 import type {
   CloseAction,
@@ -13,19 +14,62 @@ import type {
   StateChangeEvent,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { statusNotification } from '../../shared/src/customMessages';
+import { credentialRequest, listVaultsRequest, statusNotification } from '../../shared/src/customMessages';
+import { newSessionKey, sessionKeyEnv } from '../../shared/src/sealing';
 import { settingsSection } from '../../shared/src/settings';
+import { ClipboardGuard } from './clipboard';
 import { buildClientOptions, buildInitializationOptions, buildServerOptions } from './clientOptions';
-import { activeContextKey, clientId, commandIds, displayName, statusItemId, watchedFilesGlob } from './constants';
+import { ReferenceCodeLensProvider } from './codeLens';
+import { addVaultConfiguration } from './commands/addVaultConfiguration';
+import type { CommandContext, ServerSession } from './commands/context';
+import { previewSecret } from './commands/preview';
+import { resetCache, signIn, signOut } from './commands/signIn';
+import { troubleshoot } from './commands/troubleshoot';
+import { writeSecret } from './commands/writeSecret';
+import {
+  activeContextKey,
+  clientId,
+  clientSettingKeys,
+  commandIds,
+  displayName,
+  previewScheme,
+  statusItemId,
+  vaultsStatusItemId,
+  watchedFilesGlob,
+} from './constants';
+import { AddressApprovals, CredentialResponder, CredentialStore } from './credentials';
 import { createErrorHandler } from './errorHandler';
 import {
-  currentDocumentSelector,
-  filePatternKeys,
-  sameSelector,
-  type ConfigurationSource,
-  type YamlFileFilter,
-} from './settings';
+  describeError,
+  systemTimers,
+  type AuthenticationLike,
+  type CommandsLike,
+  type EnvLike,
+  type LanguagesLike,
+  type MementoLike,
+  type SecretStorageLike,
+  type Timers,
+  type VscodeTypes,
+  type WindowLike,
+  type WorkspaceLike,
+} from './host';
+import { PreviewDocuments } from './previewDocuments';
+import { currentDocumentSelector, filePatternKeys, sameSelector, type YamlFileFilter } from './settings';
 import { parseStatusParams, StatusItemController } from './status';
+import { VaultStatusController } from './vaultStatus';
+
+export type {
+  AuthenticationLike,
+  CommandsLike,
+  EnvLike,
+  LanguagesLike,
+  MementoLike,
+  SecretStorageLike,
+  Timers,
+  VscodeTypes,
+  WindowLike,
+  WorkspaceLike,
+} from './host';
 
 /** The part of a vscode-languageclient `LanguageClient` the extension uses. */
 export interface LanguageClientLike {
@@ -33,29 +77,9 @@ export interface LanguageClientLike {
   start(): Promise<void>;
   dispose(timeout?: number): Promise<void>;
   onNotification(method: string, handler: (params: unknown) => void): vscode.Disposable;
+  onRequest(method: string, handler: (params: any) => Promise<unknown>): vscode.Disposable;
+  sendRequest<R>(method: string, params: unknown): Promise<R>;
   readonly onDidChangeState: vscode.Event<StateChangeEvent>;
-}
-
-export interface WindowLike {
-  createOutputChannel(name: string, options: { log: true }): vscode.LogOutputChannel;
-  showErrorMessage(message: string, ...items: string[]): Thenable<string | undefined>;
-}
-
-export interface WorkspaceLike extends ConfigurationSource {
-  readonly isTrusted: boolean;
-  readonly onDidChangeConfiguration: vscode.Event<vscode.ConfigurationChangeEvent>;
-  readonly onDidGrantWorkspaceTrust: vscode.Event<void>;
-  readonly onDidChangeWorkspaceFolders: vscode.Event<vscode.WorkspaceFoldersChangeEvent>;
-  createFileSystemWatcher(globPattern: string): vscode.FileSystemWatcher;
-}
-
-export interface CommandsLike {
-  registerCommand(command: string, callback: (...args: any[]) => unknown): vscode.Disposable;
-  executeCommand(command: string, ...rest: unknown[]): Thenable<unknown>;
-}
-
-export interface LanguagesLike {
-  createLanguageStatusItem(id: string, selector: vscode.DocumentSelector): vscode.LanguageStatusItem;
 }
 
 /** Enums of vscode-languageclient, passed in so this module loads without `vscode`. */
@@ -84,8 +108,21 @@ export interface ExtensionDeps {
   createLanguageClient: CreateLanguageClient;
   lsp: LanguageClientEnums;
   LanguageStatusSeverity: typeof vscode.LanguageStatusSeverity;
+  /** `context.secrets`: the only place credentials are kept. */
+  secrets: SecretStorageLike;
+  /** `context.workspaceState`: the addresses approved for this workspace (no secrets). */
+  workspaceState: MementoLike;
+  /** `context.globalState`: the names of the stored credentials (no secrets). */
+  globalState: MementoLike;
+  env: EnvLike;
+  authentication: AuthenticationLike;
+  types: VscodeTypes;
   /** Clock for the crash policy; Date.now by default. */
   now?: () => number;
+  /** Timers for clearing the clipboard; the system's by default. */
+  timers?: Timers;
+  /** The environment the server process inherits; process.env by default. */
+  processEnv?: NodeJS.ProcessEnv;
 }
 
 export interface SecretRefsExtension extends vscode.Disposable {
@@ -106,6 +143,8 @@ export function startExtension(deps: ExtensionDeps): SecretRefsExtension {
 
 interface Session {
   client: LanguageClientLike | undefined;
+  /** Given to this server process only (environment), to seal what crosses the connection. */
+  readonly sessionKey: string;
   readonly disposables: vscode.Disposable[];
   /** Set while the extension itself stops the client: its state changes are then not shown. */
   retiring: boolean;
@@ -116,18 +155,16 @@ interface Session {
 const showOutputAction = 'Show Output';
 const restartAction = 'Restart Server';
 
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
-    return (error as { message: string }).message;
-  }
-  return String(error);
-}
-
 class ExtensionController implements SecretRefsExtension {
   readonly ready: Promise<void>;
   private readonly output: vscode.LogOutputChannel;
   private readonly status: StatusItemController;
+  private readonly vaultStatus: VaultStatusController;
+  private readonly credentials: CredentialStore;
+  private readonly responder: CredentialResponder;
+  private readonly clipboard: ClipboardGuard;
+  private readonly previews = new PreviewDocuments();
+  private readonly codeLenses: ReferenceCodeLensProvider;
   private readonly subscriptions: vscode.Disposable[] = [];
   private session: Session | undefined;
   /** Selector of the most recently started session. */
@@ -144,9 +181,45 @@ class ExtensionController implements SecretRefsExtension {
       languages.createLanguageStatusItem(statusItemId, this.selector),
       deps.LanguageStatusSeverity,
     );
+    this.vaultStatus = new VaultStatusController(
+      languages.createLanguageStatusItem(vaultsStatusItemId, this.selector),
+      deps.LanguageStatusSeverity,
+      () => this.currentServer()?.request(listVaultsRequest, {}),
+    );
+    this.credentials = new CredentialStore(deps.secrets, deps.globalState);
+    this.responder = new CredentialResponder({
+      workspace,
+      window,
+      authentication: deps.authentication,
+      store: this.credentials,
+      approvals: new AddressApprovals(deps.workspaceState),
+      log: this.output,
+    });
+    this.clipboard = new ClipboardGuard(deps.env.clipboard, deps.timers ?? systemTimers, this.output);
+    this.codeLenses = new ReferenceCodeLensProvider(deps.types, () => workspace.getConfiguration(settingsSection).get<unknown>(clientSettingKeys.codeLens) === true);
+    const context = this.commandContext();
+    const command = (id: string, run: (...args: any[]) => Promise<void>) =>
+      commands.registerCommand(id, (...args: unknown[]) =>
+        run(...args).catch((error: unknown) => {
+          const message = `${displayName}: the command failed: ${describeError(error)}`;
+          this.output.error(message);
+          void window.showErrorMessage(message);
+        }),
+      );
     this.subscriptions.push(
       commands.registerCommand(commandIds.showOutput, () => this.output.show(true)),
       commands.registerCommand(commandIds.restartServer, () => this.restart('Restart requested.')),
+      command(commandIds.signIn, () => signIn(context)),
+      command(commandIds.signOut, () => signOut(context)),
+      command(commandIds.addVaultConfiguration, () => addVaultConfiguration(context)),
+      command(commandIds.writeSecret, () => writeSecret(context)),
+      command(commandIds.previewSecret, (args?: unknown) => previewSecret(context, args)),
+      command(commandIds.resetCache, () => resetCache(context)),
+      command(commandIds.troubleshoot, () => troubleshoot(context)),
+      workspace.registerTextDocumentContentProvider(previewScheme, this.previews),
+      workspace.onDidCloseTextDocument((document) => {
+        if (document.uri.scheme === previewScheme) this.previews.forget(document.uri);
+      }),
       workspace.onDidChangeConfiguration((event) => this.onDidChangeConfiguration(event)),
       workspace.onDidChangeWorkspaceFolders(() => this.restartIfSelectorChanged('The workspace folders changed')),
       workspace.onDidGrantWorkspaceTrust(() => {
@@ -157,6 +230,35 @@ class ExtensionController implements SecretRefsExtension {
       this.output.warn(`Could not set the ${activeContextKey} context key: ${describeError(error)}`);
     });
     this.ready = this.enqueue(() => this.startSession());
+  }
+
+  private commandContext(): CommandContext {
+    const { deps } = this;
+    return {
+      window: deps.window,
+      workspace: deps.workspace,
+      commands: deps.commands,
+      env: deps.env,
+      authentication: deps.authentication,
+      types: deps.types,
+      output: this.output,
+      credentials: this.credentials,
+      responder: this.responder,
+      clipboard: this.clipboard,
+      previews: this.previews,
+      server: () => this.currentServer(),
+      vaultsChanged: () => void this.vaultStatus.refresh(),
+      randomKey: () => randomBytes(32).toString('base64'),
+    };
+  }
+
+  /** The running session, for requests; undefined while none exists or it is being replaced. */
+  private currentServer(): ServerSession | undefined {
+    const session = this.session;
+    const client = session?.client;
+    if (session === undefined || client === undefined || session.retiring || this.stopping !== undefined) return undefined;
+    if (client.state === this.deps.lsp.State.Stopped) return undefined;
+    return { sessionKey: session.sessionKey, request: <R>(method: string, params?: unknown) => client.sendRequest<R>(method, params) };
   }
 
   get client(): LanguageClientLike | undefined {
@@ -175,8 +277,12 @@ class ExtensionController implements SecretRefsExtension {
   stop(): Promise<void> {
     if (this.stopping === undefined) {
       for (const d of this.subscriptions.splice(0)) d.dispose();
-      this.stopping = this.enqueue(() => this.stopSession()).finally(() => {
+      this.stopping = this.enqueue(() => this.stopSession()).finally(async () => {
+        await this.clipboard.dispose();
+        this.previews.dispose();
+        this.codeLenses.dispose();
         this.status.dispose();
+        this.vaultStatus.dispose();
         this.output.dispose();
       });
     }
@@ -199,6 +305,7 @@ class ExtensionController implements SecretRefsExtension {
     if (filePatternKeys.some((key) => event.affectsConfiguration(`${settingsSection}.${key}`))) {
       this.restartIfSelectorChanged('The file pattern settings changed');
     }
+    if (event.affectsConfiguration(`${settingsSection}.${clientSettingKeys.codeLens}`)) this.codeLenses.refresh();
   }
 
   /** The document selector is fixed for a client's lifetime, so a new one needs a new client. */
@@ -215,10 +322,12 @@ class ExtensionController implements SecretRefsExtension {
     const selector = currentDocumentSelector(workspace);
     this.selector = selector;
     this.status.setSelector(selector);
+    this.vaultStatus.setSelector(selector);
     this.status.starting();
 
     const fileWatcher = workspace.createFileSystemWatcher(watchedFilesGlob);
-    const session: Session = { client: undefined, disposables: [fileWatcher], retiring: false };
+    const sessionKey = newSessionKey();
+    const session: Session = { client: undefined, sessionKey, disposables: [fileWatcher], retiring: false };
     const clientOptions = buildClientOptions({
       documentSelector: selector,
       outputChannel: this.output,
@@ -247,7 +356,7 @@ class ExtensionController implements SecretRefsExtension {
       client = this.deps.createLanguageClient(
         clientId,
         displayName,
-        buildServerOptions(this.deps.serverModule, lsp.TransportKind),
+        buildServerOptions(this.deps.serverModule, lsp.TransportKind, { ...(this.deps.processEnv ?? process.env), [sessionKeyEnv]: sessionKey }),
         clientOptions,
       );
     } catch (error) {
@@ -261,8 +370,13 @@ class ExtensionController implements SecretRefsExtension {
       client.onDidChangeState((event) => this.onDidChangeState(session, event.newState)),
       client.onNotification(statusNotification, (params) => {
         const status = parseStatusParams(params);
-        if (status !== undefined && this.session === session && !session.retiring) this.status.update(status);
+        if (status === undefined || this.session !== session || session.retiring) return;
+        this.status.update(status);
+        // Sign-in states change after indexing and live checks, not with every indexing step.
+        if (!status.indexing) void this.vaultStatus.refresh();
       }),
+      client.onRequest(credentialRequest, (params: unknown) => this.responder.answer(sessionKey, params)),
+      this.deps.languages.registerCodeLensProvider(selector, this.codeLenses),
     );
     this.session = session;
 
@@ -283,8 +397,10 @@ class ExtensionController implements SecretRefsExtension {
     if (this.session !== session || session.retiring) return;
     const { State } = this.deps.lsp;
     if (state === State.Starting) this.status.starting();
-    else if (state === State.Running) this.status.running();
-    else this.status.stopped(session.stopReason);
+    else if (state === State.Running) {
+      this.status.running();
+      void this.vaultStatus.refresh();
+    } else this.status.stopped(session.stopReason);
   }
 
   private async stopSession(): Promise<void> {

@@ -4,7 +4,14 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { allDiagnosticCodes } from '../../server/src/service/diagnostics/codes';
 import { defaultSettings } from '../../shared/src/settings';
-import { activeContextKey, clientId, commandIds, serverModulePath } from '../../client/src/constants';
+import {
+  activeContextKey,
+  clientId,
+  clientSettingKeys,
+  commandIds,
+  defaultClipboardClearSeconds,
+  serverModulePath,
+} from '../../client/src/constants';
 
 interface ConfigProperty {
   type: string;
@@ -32,6 +39,13 @@ function leaves(value: unknown, prefix: string): Map<string, unknown> {
 
 const settingLeaves = leaves(defaultSettings, clientId);
 
+/** Settings only the VS Code client reads (never sent to the server). */
+const clientOnlySettings = [
+  'secretRefs.trace.server',
+  `secretRefs.${clientSettingKeys.clipboardClearSeconds}`,
+  `secretRefs.${clientSettingKeys.codeLens}`,
+];
+
 describe('package.json contributes.configuration', () => {
   it('declares every setting of shared/src/settings.ts with the same default', () => {
     assert.ok(settingLeaves.has('secretRefs.files.vaultConfigs') && settingLeaves.has('secretRefs.diagnostics.disabled'));
@@ -46,8 +60,19 @@ describe('package.json contributes.configuration', () => {
     }
   });
 
-  it('declares nothing else but the client-side trace setting', () => {
-    assert.deepEqual(Object.keys(properties).sort(), [...settingLeaves.keys(), 'secretRefs.trace.server'].sort());
+  it('declares nothing else but the client-only settings', () => {
+    assert.deepEqual(Object.keys(properties).sort(), [...settingLeaves.keys(), ...clientOnlySettings].sort());
+  });
+
+  it('declares the preview settings: clipboard clearing (30 s, 0 = never) and code lenses (off)', () => {
+    const clear = properties['secretRefs.preview.clipboardClearSeconds'] as ConfigProperty & { minimum?: number };
+    assert.equal(clear.type, 'number');
+    assert.equal(clear.default, defaultClipboardClearSeconds);
+    assert.equal(clear.default, 30);
+    assert.equal(clear.minimum, 0);
+    const lens = properties['secretRefs.preview.codeLens']!;
+    assert.equal(lens.type, 'boolean');
+    assert.equal(lens.default, false);
   });
 
   it('is titled and documents every setting', () => {
@@ -91,16 +116,39 @@ describe('package.json activation, commands and capabilities', () => {
     const commands: { command: string; title: string; category: string }[] = pkg.contributes.commands;
     assert.deepEqual(commands.map((c) => c.command).sort(), Object.values(commandIds).sort());
     for (const c of commands) assert.equal(c.category, 'Secret References');
-    assert.deepEqual(
-      Object.fromEntries(commands.map((c) => [c.command, c.title])),
-      { 'secretRefs.showOutput': 'Show Output', 'secretRefs.restartServer': 'Restart Server' },
-    );
+    assert.deepEqual(Object.fromEntries(commands.map((c) => [c.command, c.title])), {
+      'secretRefs.showOutput': 'Show Output',
+      'secretRefs.restartServer': 'Restart Server',
+      'secretRefs.signIn': 'Sign In...',
+      'secretRefs.signOut': 'Sign Out...',
+      'secretRefs.addVaultConfiguration': 'Add Vault Configuration...',
+      'secretRefs.writeSecret': 'Write Secret...',
+      'secretRefs.previewSecret': 'Preview Secret Value',
+      'secretRefs.resetCache': 'Reset Secret Cache',
+      'secretRefs.troubleshoot': 'Troubleshoot Connection...',
+    });
   });
 
-  it('lists the commands in the command palette; Restart Server once the extension is active', () => {
+  it('lists the commands in the command palette; those that need the server once the extension is active', () => {
     const palette: { command: string; when?: string }[] = pkg.contributes.menus.commandPalette;
     assert.deepEqual(palette.map((m) => m.command).sort(), Object.values(commandIds).sort());
-    assert.equal(palette.find((m) => m.command === commandIds.restartServer)?.when, activeContextKey);
+    const when = (id: string) => palette.find((m) => m.command === id)?.when ?? '';
+    for (const id of [commandIds.restartServer, commandIds.signIn, commandIds.signOut, commandIds.writeSecret, commandIds.resetCache, commandIds.troubleshoot]) {
+      assert.equal(when(id), activeContextKey, id);
+    }
+    assert.match(when(commandIds.previewSecret), /secretRefs\.active && editorLangId == yaml/);
+    // Usable before any vault configuration exists (running it activates the extension).
+    assert.equal(when(commandIds.addVaultConfiguration), 'workspaceFolderCount > 0');
+    assert.equal(when(commandIds.showOutput), '');
+  });
+
+  it('enables the commands that talk to the server only once the extension is active', () => {
+    const commands: { command: string; enablement?: string }[] = pkg.contributes.commands;
+    const enablement = (id: string) => commands.find((c) => c.command === id)?.enablement;
+    for (const id of [commandIds.signIn, commandIds.signOut, commandIds.writeSecret, commandIds.previewSecret, commandIds.resetCache, commandIds.troubleshoot]) {
+      assert.equal(enablement(id), activeContextKey, id);
+    }
+    assert.equal(enablement(commandIds.addVaultConfiguration), undefined);
   });
 
   it('supports untrusted workspaces in a limited way', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { statusNotification } from '../../shared/src/customMessages';
+import { credentialRequest, statusNotification } from '../../shared/src/customMessages';
 import { defaultSettings } from '../../shared/src/settings';
 import { startExtension, type SecretRefsExtension } from '../../client/src/startExtension';
-import { flush, folder, harness, LanguageStatusSeverity, lsp, type Harness } from './fakes';
+import { flush, folder, harness, LanguageStatusSeverity, lsp, serverEnv, type Harness } from './fakes';
 
 let running: SecretRefsExtension[] = [];
 
@@ -28,14 +28,42 @@ describe('startExtension: language client', () => {
     assert.equal(client.id, 'secretRefs', 'the id must equal the settings prefix for secretRefs.trace.server');
     assert.equal(client.name, 'Secret References');
     assert.equal(client.startCalls, 1);
+    const env = { ...serverEnv, SECRETREFS_SESSION_KEY: client.sessionKey };
     assert.deepEqual(client.serverOptions, {
-      run: { module: '/ext/dist/server.js', transport: lsp.TransportKind.ipc },
+      run: { module: '/ext/dist/server.js', transport: lsp.TransportKind.ipc, options: { env } },
       debug: {
         module: '/ext/dist/server.js',
         transport: lsp.TransportKind.ipc,
-        options: { execArgv: ['--nolazy', '--inspect=6009'] },
+        options: { env, execArgv: ['--nolazy', '--inspect=6009'] },
       },
     });
+  });
+
+  it('gives each server process a new 32-byte session key in its environment, merged with the extension host environment, and never logs it', async () => {
+    const { h, ext } = await start();
+    const first = h.lastClient.sessionKey;
+    assert.equal(Buffer.from(first, 'base64').length, 32);
+    await ext.restart('test');
+    const second = h.lastClient.sessionKey;
+    assert.notEqual(first, second);
+    assert.equal((h.lastClient.serverOptions as { run: { options: { env: Record<string, string> } } }).run.options.env.PATH, '/usr/bin');
+    assert.ok(!h.output.text().includes(first) && !h.output.text().includes(second));
+  });
+
+  it('merges process.env when no environment is injected', async () => {
+    const { h } = await start((h) => {
+      delete h.deps.processEnv;
+    });
+    const env = (h.lastClient.serverOptions as { run: { options: { env: Record<string, string> } } }).run.options.env;
+    assert.equal(env.PATH, process.env.PATH);
+    assert.equal(env.SECRETREFS_SESSION_KEY, h.lastClient.sessionKey);
+    assert.equal(process.env.SECRETREFS_SESSION_KEY, undefined, 'the extension host environment is not changed');
+  });
+
+  it('answers the server\'s credential requests and trusts hover markdown only for Preview Secret Value', async () => {
+    const { h } = await start();
+    assert.ok(h.lastClient.requestHandlers.has(credentialRequest));
+    assert.deepEqual(h.lastClient.clientOptions.markdown, { isTrusted: { enabledCommands: ['secretRefs.previewSecret'] } });
   });
 
   it('builds the document selector from the default file patterns', async () => {
@@ -101,9 +129,19 @@ describe('startExtension: language client', () => {
 });
 
 describe('startExtension: commands', () => {
-  it('registers Show Output and Restart Server and sets the active context key', async () => {
+  it('registers every command and sets the active context key', async () => {
     const { h } = await start();
-    assert.deepEqual([...h.commands.registered.keys()].sort(), ['secretRefs.restartServer', 'secretRefs.showOutput']);
+    assert.deepEqual([...h.commands.registered.keys()].sort(), [
+      'secretRefs.addVaultConfiguration',
+      'secretRefs.previewSecret',
+      'secretRefs.resetCache',
+      'secretRefs.restartServer',
+      'secretRefs.showOutput',
+      'secretRefs.signIn',
+      'secretRefs.signOut',
+      'secretRefs.troubleshoot',
+      'secretRefs.writeSecret',
+    ]);
     assert.deepEqual(h.commands.executed, [['setContext', 'secretRefs.active', true]]);
   });
 
@@ -221,6 +259,7 @@ describe('startExtension: language status item', () => {
     const old = h.lastClient;
     await ext.restart('test');
     assert.equal(old.handlers.size, 0, 'the old client\'s handlers are disposed');
+    assert.equal(old.requestHandlers.size, 0);
     assert.equal(old.stateListeners, 0);
     old.setState(lsp.State.Stopped);
     assert.equal(h.statusItem.detail, 'Ready');
@@ -357,8 +396,12 @@ describe('startExtension: stop', () => {
     assert.equal(h.lastClient.disposed, true);
     assert.equal(h.commands.registered.size, 0);
     assert.equal(h.statusItem.disposed, true);
+    assert.equal(h.vaultsItem.disposed, true);
     assert.equal(h.workspace.watchers[0]!.disposed, true);
     assert.equal(h.output.disposed, true);
+    assert.equal(h.workspace.contentProviders.size, 0);
+    assert.equal(h.workspace.documentClosed.size, 0);
+    assert.ok(h.languages.codeLensProviders.every((p) => p.disposed));
     assert.equal(h.workspace.configurationChanged.size, 0);
     assert.equal(h.workspace.trustGranted.size, 0);
     assert.equal(ext.client, undefined);

@@ -1,0 +1,191 @@
+/**
+ * Preview Secret Value: for the reference under the cursor, or the one a hover link or code lens
+ * names (`{ uri, line, character }`). Nothing is read before a modal confirmation; the value is
+ * shown masked in a read-only virtual document until the user chooses Reveal, and is never logged.
+ */
+import type * as vscode from 'vscode';
+import { previewSecretRequest, type PreviewSecretParams, type PreviewSecretResult } from '../../../shared/src/customMessages';
+import { previewBinding, unseal } from '../../../shared/src/sealing';
+import { displayName, previewScheme } from '../constants';
+import { describeError } from '../host';
+import { referenceAt } from '../references';
+import { clipboardClearSeconds, requireServer, requireTrust, send, type CommandContext, type ServerSession } from './context';
+
+export interface PreviewArgs {
+  uri: string;
+  line: number;
+  character: number;
+}
+
+function isPosition(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0;
+}
+
+/** The command's optional argument, from a hover link (`command:secretRefs.previewSecret?…`) or a code lens. */
+export function parsePreviewArgs(raw: unknown): PreviewArgs | undefined {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.uri !== 'string' || v.uri === '' || !isPosition(v.line) || !isPosition(v.character)) return undefined;
+  return { uri: v.uri, line: v.line, character: v.character };
+}
+
+interface Target extends PreviewArgs {
+  /** The reference as written, when it could be found in the document. */
+  reference?: string;
+}
+
+async function lineText(ctx: CommandContext, uri: string, line: number): Promise<string | undefined> {
+  try {
+    const document =
+      ctx.workspace.textDocuments.find((d) => d.uri.toString() === uri) ?? (await ctx.workspace.openTextDocument(ctx.types.Uri.parse(uri)));
+    return line < document.lineCount ? document.lineAt(line).text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function resolveTarget(ctx: CommandContext, raw: unknown): Promise<Target | undefined> {
+  const args = parsePreviewArgs(raw);
+  if (args !== undefined) {
+    const text = await lineText(ctx, args.uri, args.line);
+    const found = text !== undefined ? referenceAt(text, args.line, args.character) : undefined;
+    return found !== undefined ? { ...args, reference: found.text } : args;
+  }
+  const editor = ctx.window.activeTextEditor;
+  if (editor === undefined || editor.document.uri.scheme === previewScheme) return undefined;
+  const { line, character } = editor.selection.active;
+  const found = referenceAt(editor.document.lineAt(line).text, line, character);
+  if (found === undefined) return undefined;
+  return { uri: editor.document.uri.toString(), line, character, reference: found.text };
+}
+
+interface Value {
+  value: string;
+  label: string;
+  versions: { version: number | string; createdTime?: string; state: string }[];
+}
+
+async function fetchValue(ctx: CommandContext, session: ServerSession, target: Target, version?: number | string): Promise<Value | undefined> {
+  const params: PreviewSecretParams = { textDocument: { uri: target.uri }, position: { line: target.line, character: target.character } };
+  if (version !== undefined) params.version = version;
+  const result = await send<PreviewSecretResult>(ctx, session, previewSecretRequest, params, 'Reading the secret value');
+  if (result === undefined) return undefined;
+  if (!result.ok) {
+    void ctx.window.showErrorMessage(`${displayName}: cannot preview the value: ${result.message}`);
+    return undefined;
+  }
+  const plain = unseal(session.sessionKey, result.sealed, previewBinding(target.uri, target.line, target.character));
+  let value: unknown;
+  try {
+    value = plain === undefined ? undefined : (JSON.parse(plain) as { value?: unknown }).value;
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'string') {
+    void ctx.window.showErrorMessage(`${displayName}: the value could not be unsealed; restart the server and try again.`);
+    return undefined;
+  }
+  return { value, label: result.label, versions: Array.isArray(result.versions) ? result.versions : [] };
+}
+
+/**
+ * How the confirmation names the reference: an inline one as "`prod:secret/data/oracle` key
+ * password"; any other as written (only the server knows which attachment it reads).
+ */
+export function describeReference(reference: string): string {
+  const argument = /^vault\.secret\((.*)\)$/.exec(reference)?.[1];
+  if (argument === undefined || !argument.includes(':')) return `\`${reference}\``;
+  const dot = argument.lastIndexOf('.');
+  if (dot <= argument.indexOf(':')) return `\`${reference}\``;
+  const key = argument.slice(dot + 1);
+  return `\`${argument.slice(0, dot)}\` ${key === '*' ? '(the whole secret)' : `key ${key}`}`;
+}
+
+let previewCounter = 0;
+
+function previewUri(ctx: CommandContext, label: string): vscode.Uri {
+  // The label becomes the tab title: slashes would make it a folder path.
+  const title = label.replace(/[\\/]/g, '∕') || 'secret';
+  return ctx.types.Uri.from({ scheme: previewScheme, path: `/${title}`, query: `preview=${++previewCounter}` });
+}
+
+const actions = { reveal: 'Reveal', hide: 'Hide', copy: 'Copy', versions: 'Choose Version...' } as const;
+
+async function chooseVersion(ctx: CommandContext, versions: Value['versions']): Promise<number | string | undefined> {
+  const picked = await ctx.window.showQuickPick(
+    versions.map((v) => ({ label: `Version ${v.version}`, description: v.state, detail: v.createdTime, version: v.version })),
+    { placeHolder: 'Show which version?', ignoreFocusOut: true },
+  );
+  return picked?.version;
+}
+
+/** Reveal / Hide, Copy, Choose Version... until the notification is dismissed or the document closed. */
+async function offerActions(ctx: CommandContext, session: ServerSession, target: Target, uri: vscode.Uri, first: Value): Promise<void> {
+  let label = first.label;
+  let versions = first.versions;
+  let note = '';
+  for (;;) {
+    if (!ctx.previews.has(uri)) return;
+    const revealed = ctx.previews.isRevealed(uri);
+    const buttons: string[] = [revealed ? actions.hide : actions.reveal, actions.copy];
+    if (versions.length > 0) buttons.push(actions.versions);
+    const choice = await ctx.window.showInformationMessage(`${label}: the value is ${revealed ? 'shown' : 'masked'}.${note}`, {}, ...buttons);
+    note = '';
+    if (choice === undefined || !ctx.previews.has(uri)) return;
+    if (choice === actions.reveal || choice === actions.hide) {
+      ctx.previews.setRevealed(uri, choice === actions.reveal);
+    } else if (choice === actions.copy) {
+      const value = ctx.previews.value(uri);
+      if (value === undefined) return;
+      const seconds = clipboardClearSeconds(ctx);
+      try {
+        await ctx.clipboard.copy(value, seconds);
+        note = seconds > 0 ? ` Copied; the clipboard is cleared in ${seconds} s if it still holds the value.` : ' Copied.';
+      } catch (error) {
+        note = ` Copying failed: ${describeError(error)}.`;
+      }
+    } else if (choice === actions.versions) {
+      const version = await chooseVersion(ctx, versions);
+      if (version === undefined) continue;
+      const next = await fetchValue(ctx, session, target, version);
+      if (next === undefined || !ctx.previews.has(uri)) continue;
+      label = next.label;
+      if (next.versions.length > 0) versions = next.versions;
+      ctx.previews.set(uri, label, next.value, version);
+    }
+  }
+}
+
+export async function previewSecret(ctx: CommandContext, raw?: unknown): Promise<void> {
+  if (!requireTrust(ctx, 'Previewing a secret value')) return;
+  const target = await resolveTarget(ctx, raw);
+  if (target === undefined) {
+    void ctx.window.showInformationMessage(`${displayName}: put the cursor on a vault.secret(...) reference to preview its value.`, {});
+    return;
+  }
+  const session = requireServer(ctx);
+  if (session === undefined) return;
+  const what = target.reference !== undefined ? describeReference(target.reference) : `the secret reference at line ${target.line + 1}`;
+  const show = 'Show Value';
+  const confirmed = await ctx.window.showWarningMessage(
+    `Show the value of ${what}? It will be visible on screen.`,
+    { modal: true, detail: 'The value is read from the secret manager and opened masked in a read-only editor; it is shown only when you choose Reveal.' },
+    show,
+  );
+  if (confirmed !== show) return;
+  const value = await fetchValue(ctx, session, target);
+  if (value === undefined) return;
+  const uri = previewUri(ctx, value.label);
+  ctx.previews.set(uri, value.label, value.value);
+  try {
+    await ctx.window.showTextDocument(await ctx.workspace.openTextDocument(uri), { preview: true });
+  } catch (error) {
+    ctx.previews.forget(uri);
+    void ctx.window.showErrorMessage(`${displayName}: could not open the preview: ${describeError(error)}`);
+    return;
+  }
+  await offerActions(ctx, session, target, uri, value);
+  // Once the actions are dismissed a masked value can no longer be revealed: forget it now.
+  if (!ctx.previews.isRevealed(uri)) ctx.previews.forget(uri);
+}

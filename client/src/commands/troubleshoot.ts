@@ -1,0 +1,44 @@
+/**
+ * Troubleshoot Connection...: the server checks a vault configuration step by step; the client
+ * writes a readable report to the output channel and shows it.
+ */
+import { troubleshootRequest, type TroubleshootParams, type TroubleshootResult, type TroubleshootStep, type VaultSummary } from '../../../shared/src/customMessages';
+import { displayName } from '../constants';
+import { pickVault, requireServer, send, type CommandContext } from './context';
+
+const marks: Record<TroubleshootStep['status'], string> = { ok: '✓', warning: '⚠', error: '✗', skipped: '–' };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Pure: the report's lines. */
+export function troubleshootReport(vault: VaultSummary, result: TroubleshootResult): string[] {
+  const steps = Array.isArray(result.steps) ? result.steps : [];
+  const lines = [`Troubleshooting vault "${vault.name}" (${vault.provider}${vault.address !== '' ? `, ${vault.address}` : ''})`];
+  for (const step of steps) {
+    const mark = marks[step.status] ?? '?';
+    lines.push(`  ${mark} ${step.name}${step.detail ? `: ${step.detail}` : ''}`);
+  }
+  const errors = steps.filter((s) => s.status === 'error').length;
+  const warnings = steps.filter((s) => s.status === 'warning').length;
+  if (steps.length === 0) lines.push('  (the server reported no checks)');
+  lines.push(errors === 0 && warnings === 0 ? '  Result: every check passed.' : `  Result: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.`);
+  return lines;
+}
+
+export async function troubleshoot(ctx: CommandContext): Promise<void> {
+  const session = requireServer(ctx);
+  if (session === undefined) return;
+  const vault = await pickVault(ctx, session, {
+    placeHolder: 'Troubleshoot which vault configuration?',
+    none: `${displayName}: there is no vault configuration in this workspace.`,
+  });
+  if (vault === undefined) return;
+  const params: TroubleshootParams = { vaultUri: vault.uri };
+  const result = await send<TroubleshootResult>(ctx, session, troubleshootRequest, params, `Troubleshooting "${vault.name}"`);
+  if (result === undefined) return;
+  for (const line of troubleshootReport(vault, result)) ctx.output.info(line);
+  ctx.output.show(true);
+  ctx.vaultsChanged();
+}
