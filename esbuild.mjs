@@ -23,7 +23,7 @@ const lazyProviders = {
   },
 };
 
-const providers = ['hashicorp', 'local', 'aws'];
+const providers = ['hashicorp', 'local', 'aws', 'azure', 'gcp'];
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),

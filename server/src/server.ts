@@ -34,6 +34,8 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv;
   /** How long completion and hover wait for a secret manager before answering from what is known. */
   liveBudgetMs?: number;
+  /** Per provider, options for loopback fakes (tests only; never read from files or settings). */
+  providerTesting?: Record<string, Record<string, unknown>>;
 }
 
 /** Wires the language service to an LSP connection. Knows nothing of how the connection is made. */
@@ -172,6 +174,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       },
       connection,
       env: options.env,
+      ...(options.providerTesting ? { testing: options.providerTesting } : {}),
     });
     settings = normalizeSettings(init.settings);
     classifier = createFileClassifier(settings);

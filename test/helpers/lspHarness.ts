@@ -47,6 +47,8 @@ export interface HarnessOptions {
   env?: NodeJS.ProcessEnv;
   /** How long completion and hover wait for a secret manager. */
   liveBudgetMs?: number;
+  /** Options for loopback fakes, per provider. */
+  providerTesting?: Record<string, Record<string, unknown>>;
   /** Answers `secretRefs/credential` requests. */
   onCredential?: (params: unknown) => unknown;
 }
@@ -56,7 +58,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  startServer(serverConnection, { debounceMs: 10, env: options.env ?? {}, liveBudgetMs: options.liveBudgetMs ?? 300 });
+  startServer(serverConnection, {
+    debounceMs: 10,
+    env: options.env ?? {},
+    liveBudgetMs: options.liveBudgetMs ?? 300,
+    ...(options.providerTesting ? { providerTesting: options.providerTesting } : {}),
+  });
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const diagnostics = new Map<string, Diagnostic[]>();
   const notifications: { method: string; params: unknown }[] = [];

@@ -4,6 +4,9 @@ import type { Hover } from 'vscode-languageserver-protocol';
 import type { CredentialParams, Credential } from '../../shared/src/customMessages';
 import { credentialBinding, newSessionKey, seal } from '../../shared/src/sealing';
 import { AwsFake } from '../fakes/awsFake';
+import { AzureFake } from '../fakes/azureFake';
+import { GcpFake } from '../fakes/gcpFake';
+import type { ServiceAccount } from '../fakes/gcp/credentials';
 import { codes, makeFolder, startHarness, type Harness } from '../helpers/lspHarness';
 
 const SECRET_KEY = 'CANARY-aws-secret-key-3391';
@@ -83,5 +86,86 @@ describe('live AWS Secrets Manager over the language server', () => {
     assert.match(text, /plain text \(not JSON\)/);
     const all = JSON.stringify([hover, [...h.diagnostics.values()], h.notifications]);
     assert.ok(!all.includes(VALUE) && !all.includes(SECRET_KEY));
+  });
+});
+
+describe('live Azure Key Vault and GCP Secret Manager over the language server', () => {
+  const sessionKey = newSessionKey();
+  const AZ_TOKEN = 'CANARY-azure-token-6621';
+  const GCP_VALUE = 'CANARY-gcp-value-9902';
+  let azure: AzureFake;
+  let gcp: GcpFake;
+  let sa: ServiceAccount;
+  let h: Harness;
+  let folder: ReturnType<typeof makeFolder>;
+  let n = 0;
+  const next = () => folder.file(`z${++n}.connection.yaml`);
+  const attach = (vault: string, secret: string, extra = '') => `name: c\nvault_secrets:\n  - vault: ${vault}\n    secret: ${secret}\n${extra}value:\n`;
+
+  before(async () => {
+    azure = await AzureFake.start();
+    azure.addToken(AZ_TOKEN);
+    azure.setSecret('db', JSON.stringify({ password: GCP_VALUE, user: 'app' }));
+    azure.setSecret('off', 'x', { enabled: false });
+    azure.setSecret('soon', JSON.stringify({ k: 'v' }), { expiresOn: new Date(Date.now() + 3 * 24 * 3600 * 1000) });
+    gcp = await GcpFake.start();
+    sa = gcp.createServiceAccount();
+    gcp.createSecret('api');
+    gcp.addVersion('api', { token: GCP_VALUE });
+    gcp.createSecret('plain');
+    gcp.addVersion('plain', GCP_VALUE);
+    folder = makeFolder({
+      'az.vault.yaml': `name: az\nprovider: azure\nvault_url: ${azure.url}\n`,
+      'g.vault.yaml': `name: g\nprovider: gcp\nproject: ${gcp.projectId}\nendpoint: http://${gcp.endpoint}\n`,
+    });
+    h = await startHarness({
+      folders: [folder.uri],
+      env: { SECRETREFS_SESSION_KEY: sessionKey },
+      providerTesting: { azure: { allowInsecureConnection: true, disableChallengeResourceVerification: true }, gcp: { protocol: 'http' } },
+      onCredential: (params) => {
+        const p = params as CredentialParams;
+        const credential: Credential = p.provider === 'azure' ? { kind: 'azure-token', token: AZ_TOKEN } : { kind: 'gcp-service-account', json: sa.json };
+        return { sealed: seal(sessionKey, JSON.stringify(credential), credentialBinding(p.vault, p.provider, p.address)) };
+      },
+    });
+  });
+
+  after(async () => {
+    await h.dispose();
+    await azure.stop();
+    await gcp.stop();
+    folder.dispose();
+  });
+
+  async function diagnose(text: string, predicate: (c: string[]) => boolean): Promise<string[]> {
+    const uri = next();
+    h.open(uri, text);
+    return codes(await h.waitForDiagnostics(uri, (d) => predicate(codes(d)), 10_000));
+  }
+
+  it('Azure: unknown-key, secret-not-found, secret-disabled, secret-expiring', async () => {
+    assert.deepEqual(await diagnose(`${attach('az', 'db')}  p: vault.secret(pasword)\n`, (c) => c.length > 0), ['unknown-key']);
+    assert.deepEqual(await diagnose(`${attach('az', 'none')}  p: vault.secret(k)\n`, (c) => c.length > 0), ['secret-not-found']);
+    assert.deepEqual(await diagnose(`${attach('az', 'off')}  p: vault.secret(*)\n`, (c) => c.length > 0), ['secret-disabled']);
+    assert.deepEqual(await diagnose(`${attach('az', 'soon')}  p: vault.secret(k)\n`, (c) => c.length > 0), ['secret-expiring']);
+  });
+
+  it('GCP: unknown-key, not-json, version-not-found, permission-denied naming the permission', async () => {
+    assert.deepEqual(await diagnose(`${attach('g', 'api')}  p: vault.secret(tokn)\n`, (c) => c.length > 0), ['unknown-key']);
+    assert.deepEqual(await diagnose(`${attach('g', 'plain')}  p: vault.secret(k)\n`, (c) => c.length > 0), ['not-json']);
+    assert.deepEqual(await diagnose(`${attach('g', 'api', '    version: 7\n')}  p: vault.secret(token)\n`, (c) => c.length > 0), ['version-not-found']);
+    gcp.deny('secretmanager.versions.access', { secret: 'plain' });
+    await h.client.sendRequest('secretRefs/resetCache');
+    const uri = next();
+    h.open(uri, `${attach('g', 'plain')}  p: vault.secret(*)\n`);
+    const [d] = await h.waitForDiagnostics(uri, (x) => x.length > 0, 10_000);
+    assert.equal(d!.code, 'permission-denied');
+    assert.match(d!.message, /secretmanager\.versions\.access/);
+  });
+
+  it('shows no value and no credential anywhere', () => {
+    const all = JSON.stringify([[...h.diagnostics.values()], h.notifications]);
+    for (const canary of [AZ_TOKEN, GCP_VALUE]) assert.ok(!all.includes(canary), canary);
+    assert.ok(!all.includes(JSON.parse(sa.json).private_key as string));
   });
 });

@@ -19,6 +19,8 @@ export interface LiveSetup {
   connection?: Connection;
   env?: NodeJS.ProcessEnv;
   credentials?: CredentialSource;
+  /** Per provider, options for loopback fakes in tests. */
+  testing?: Record<string, Record<string, unknown>>;
 }
 
 /** Builds the live layer: credentials (editor first, then environment), providers, cache, store. */
@@ -35,6 +37,7 @@ export function createLiveFacts(setup: LiveSetup): LiveFactsStore {
     env,
     log: setup.log,
     warn: setup.warn,
+    ...(setup.testing ? { testing: setup.testing } : {}),
   });
   const cache = new TtlCache(() => setup.settings().cache.ttlSeconds * 1000);
   return new LiveFactsStore({

@@ -58,7 +58,10 @@ export class LiveFactsStore implements LiveFacts {
       if (entry.provider.describe) {
         // Cloud providers: one value read gives the key names (values dropped) and JSON-ness.
         const described = await entry.provider.describe(locator);
-        return { keys: described.keys, metadata: { ...described.metadata, json: described.keys !== undefined } };
+        // Undefined keys mean plain text, unless the version could not be read at all (disabled).
+        const unreadable = described.metadata.enabled === false;
+        const json = described.metadata.json ?? (unreadable ? undefined : described.keys !== undefined);
+        return { keys: described.keys, metadata: { ...described.metadata, ...(json === undefined ? {} : { json }) } };
       }
       const keys = await entry.provider.keys(locator);
       let metadata: LiveSecret['metadata'];

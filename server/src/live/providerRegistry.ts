@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Credential } from '../../../shared/src/customMessages';
-import { loadAws, loadHashicorp, loadLocal } from '../providers/loadProviders';
+import { loadAws, loadAzure, loadGcp, loadHashicorp, loadLocal } from '../providers/loadProviders';
 import type { SecretProvider } from '../providers/secretProvider';
 import type { VaultFact } from '../service/facts/facts';
 import type { LiveAccess } from '../service/facts/liveFacts';
@@ -30,6 +30,8 @@ export interface RegistryOptions {
   log: (message: string) => void;
   /** A token that can no longer be renewed, or similar news for the user. */
   warn: (message: string) => void;
+  /** Per provider, options for talking to loopback fakes in tests. */
+  testing?: Record<string, Record<string, unknown>>;
 }
 
 interface Slot {
@@ -40,12 +42,23 @@ interface Slot {
 }
 
 /** Providers that have live checks. */
-const liveProviders = new Set(['hashicorp', 'local', 'aws']);
+const liveProviders = new Set(['hashicorp', 'local', 'aws', 'azure', 'gcp']);
 
-/** Where a hashicorp vault is: its `url`, else VAULT_ADDR. */
+/**
+ * Where a vault's credentials are sent: hashicorp `url` (else VAULT_ADDR), azure `vault_url`, the
+ * aws or gcp `endpoint` (else the provider's public endpoint), '' for the local vault.
+ */
 export function vaultAddress(vault: VaultFact, env: NodeJS.ProcessEnv): string {
-  if (vault.provider === 'hashicorp') return vault.address ?? env.VAULT_ADDR ?? '';
-  return vault.address ?? '';
+  switch (vault.provider) {
+    case 'hashicorp':
+      return vault.address ?? env.VAULT_ADDR ?? '';
+    case 'aws':
+      return vault.connection.endpoint ?? `https://secretsmanager.${vault.region ?? env.AWS_REGION ?? 'us-east-1'}.amazonaws.com`;
+    case 'gcp':
+      return vault.connection.endpoint ?? 'https://secretmanager.googleapis.com';
+    default:
+      return vault.address ?? '';
+  }
 }
 
 function fingerprint(vault: VaultFact, env: NodeJS.ProcessEnv): string {
@@ -137,6 +150,37 @@ export class ProviderRegistry {
           : {}),
       });
     }
+    if (vault.provider === 'azure') {
+      const azure =
+        credential.kind === 'azure-token'
+          ? { kind: 'access-token' as const, token: credential.token, ...(credential.expiresOnTimestamp ? { expiresOnTimestamp: credential.expiresOnTimestamp } : {}) }
+          : credential.kind === 'azure-client-secret'
+            ? { kind: 'client-secret' as const, tenantId: credential.tenantId, clientId: credential.clientId, clientSecret: credential.clientSecret }
+            : credential.kind === 'provider-default'
+              ? { kind: 'environment' as const }
+              : undefined;
+      if (!azure || !vault.address) return undefined;
+      const { AzureProvider } = await loadAzure();
+      return new AzureProvider({ vaultName: vault.name, vaultUrl: vault.address, timeoutMs: this.options.timeoutMs(), credential: azure, ...this.testingOptions('azure') });
+    }
+    if (vault.provider === 'gcp') {
+      const gcp =
+        credential.kind === 'gcp-service-account'
+          ? { kind: 'service-account' as const, json: credential.json }
+          : credential.kind === 'provider-default'
+            ? { kind: 'adc' as const }
+            : undefined;
+      if (!gcp || !vault.project) return undefined;
+      const { GcpProvider } = await loadGcp();
+      return new GcpProvider({
+        vaultName: vault.name,
+        project: vault.project,
+        ...(vault.connection.endpoint ? { endpoint: vault.connection.endpoint } : {}),
+        timeoutMs: this.options.timeoutMs(),
+        credential: gcp,
+        ...this.testingOptions('gcp'),
+      });
+    }
     if ((credential.kind !== 'token' && credential.kind !== 'approle') || !address) return undefined;
     const { HashicorpProvider } = await loadHashicorp();
     const caPath = vault.connection.caCertificate ?? this.env.VAULT_CACERT;
@@ -161,6 +205,12 @@ export class ProviderRegistry {
     });
     if (vault.connection.autoRenew) provider.startAutoRenew();
     return provider;
+  }
+
+  /** Options only tests set (loopback fakes over plain HTTP): never from a workspace file. */
+  private testingOptions(provider: string): { testing?: Record<string, unknown> } {
+    const testing = this.options.testing?.[provider];
+    return testing ? { testing } : {};
   }
 
   private disposeSlot(slot: Slot): void {

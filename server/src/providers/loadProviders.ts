@@ -6,3 +6,5 @@
 export const loadHashicorp = () => import('./hashicorp/index');
 export const loadLocal = () => import('./local/index');
 export const loadAws = () => import('./aws/index');
+export const loadAzure = () => import('./azure/index');
+export const loadGcp = () => import('./gcp/index');
