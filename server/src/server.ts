@@ -265,10 +265,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   /** Answers from what is known; if that started loads, waits for them within the budget and answers again. */
   async function withLive<T>(answer: () => T): Promise<T> {
-    const first = answer();
-    if (!live || live.pending() === 0) return first;
-    await live.settle(liveBudgetMs);
-    return answer();
+    let result = answer();
+    const deadline = Date.now() + liveBudgetMs;
+    // Each answer may start further loads (a provider, then a mount, then the secret).
+    for (let round = 0; live && live.pending() > 0 && round < 4 && Date.now() < deadline; round++) {
+      await live.settle(deadline - Date.now());
+      result = answer();
+    }
+    return result;
   }
 
   connection.onCompletion((params, token) =>

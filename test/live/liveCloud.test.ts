@@ -169,3 +169,32 @@ describe('live Azure Key Vault and GCP Secret Manager over the language server',
     assert.ok(!all.includes(JSON.parse(sa.json).private_key as string));
   });
 });
+
+describe('live completion of cloud secret names', () => {
+  it('lists every AWS secret name across pages after `secret:`', async () => {
+    const fake = await AwsFake.start({ region: 'eu-west-1', pageSize: 3 } as Parameters<typeof AwsFake.start>[0]);
+    for (let i = 0; i < 8; i++) fake.createSecret(`svc/s${i}`, { k: 'v' });
+    const folder = makeFolder({ 'pay.vault.yaml': `name: pay\nprovider: aws\nregion: eu-west-1\nendpoint: ${fake.address}\n` });
+    const sessionKey = newSessionKey();
+    const h = await startHarness({
+      folders: [folder.uri],
+      env: { SECRETREFS_SESSION_KEY: sessionKey },
+      liveBudgetMs: 3000,
+      onCredential: (params) => {
+        const p = params as CredentialParams;
+        return { sealed: seal(sessionKey, JSON.stringify({ kind: 'aws-keys', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' }), credentialBinding(p.vault, p.provider, p.address)) };
+      },
+    });
+    try {
+      const uri = folder.file('c.connection.yaml');
+      h.open(uri, 'name: c\nvault_secrets:\n  - vault: pay\n    secret: \nvalue:\n  a: vault.secret(*)\n');
+      await h.waitForDiagnostics(uri, () => true, 10_000);
+      const list = (await h.client.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 3, character: 12 } })) as { items: { label: string }[] };
+      assert.deepEqual(list.items.map((i) => i.label).sort(), Array.from({ length: 8 }, (_, i) => `svc/s${i}`));
+    } finally {
+      await h.dispose();
+      await fake.stop();
+      folder.dispose();
+    }
+  });
+});

@@ -120,11 +120,24 @@ function attachmentValueItems(key: string, prefix: string, attachment: Attachmen
     const fact = target?.vault && locator ? facts.live?.secret(target.vault, locator) : undefined;
     const versions = fact?.state === 'ok' ? (fact.value.metadata?.versions ?? []) : [];
     return versions
-      .filter((v) => !v.destroyed && !v.deletionTime)
-      .map((v) => ({ label: String(v.version), kind: CompletionItemKind.Value, detail: `created ${v.createdTime ?? '?'}`, sortText: String(100000 - Number(v.version)).padStart(6, '0'), textEdit: { range, newText: String(v.version) } }));
+      .filter((v) => !v.destroyed && !v.deletionTime && !v.disabled)
+      .map((v, i) => {
+        const text = typeof v.version === 'number' ? String(v.version) : `"${v.version}"`;
+        const order = typeof v.version === 'number' ? 100000 - v.version : i;
+        return { label: String(v.version), kind: CompletionItemKind.Value, detail: `created ${v.createdTime ?? '?'}${v.stages?.length ? ` · ${v.stages.join(', ')}` : ''}`, sortText: String(order).padStart(6, '0'), textEdit: { range, newText: text } };
+      });
+  }
+  if (key === 'secret' && vault && vault.provider !== 'hashicorp') {
+    const listing = facts.live?.list(vault, undefined, '');
+    return (listing?.state === 'ok' ? listing.value : []).map((name) => ({ label: name, kind: CompletionItemKind.File, detail: `secret in ${vault.name}`, textEdit: { range, newText: name } }));
   }
   if (key === 'version_stage') {
-    return ['AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING'].map((label, i) => ({ label, kind: CompletionItemKind.EnumMember, sortText: String(i), textEdit: { range, newText: label } }));
+    const labels = new Set(['AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING']);
+    const target = attachment && targetOfAttachment(attachment, vaults, facts.live);
+    const locator = target && locatorOf(target, undefined);
+    const fact = target?.vault && locator ? facts.live?.secret(target.vault, locator) : undefined;
+    for (const v of fact?.state === 'ok' ? (fact.value.metadata?.versions ?? []) : []) for (const stage of v.stages ?? []) labels.add(stage);
+    return [...labels].map((label, i) => ({ label, kind: CompletionItemKind.EnumMember, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: label } }));
   }
   return [];
 }
