@@ -31,7 +31,8 @@ function connectionText(f: number): string {
   const lines = ['name: c', 'value:'];
   for (let r = 0; r < referencesPerFile; r++) {
     const secret = (f * 5 + (r % 5)) % secrets;
-    lines.push(`  r${r}: vault.secret(prod:secret/data/bench/s${secret}.k${r % 5})`);
+    // Key k9 does not exist: every reference gets a live unknown-key, the sign that its read is done.
+    lines.push(`  r${r}: vault.secret(prod:secret/data/bench/s${secret}.k9)`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -52,7 +53,7 @@ export async function benchReads(): Promise<ReadsBench> {
     fake.resetCounts();
     const uris = Array.from({ length: files }, (_, f) => folder.file(`c${f}.connection.yaml`));
     uris.forEach((uri, f) => h.open(uri, connectionText(f)));
-    for (const uri of uris) await h.waitForDiagnostics(uri, (d) => d.length === 0, 20_000);
+    for (const uri of uris) await h.waitForDiagnostics(uri, (d) => d.length === referencesPerFile, 20_000);
     // A second round of edits within the TTL must not read again.
     uris.forEach((uri, f) => h.change(uri, `${connectionText(f)}# edited\n`, 2));
     await new Promise((r) => setTimeout(r, 500));
@@ -109,4 +110,104 @@ export async function benchCompletion(serverJs: string, runs = 200): Promise<Com
     await fake.stop();
     folder.dispose();
   }
+}
+
+export interface ProviderReads {
+  provider: string;
+  distinctSecrets: number;
+  references: number;
+  /** Value reads counted at the fake over two validation rounds within the TTL. */
+  reads: number;
+  readsPerSecret: number;
+}
+
+/** One cloud provider: 10 secrets, 5 connection files with 10 references each, two rounds. */
+async function cloudReads(
+  provider: string,
+  vaultConfig: string,
+  credential: Record<string, string>,
+  count: () => number,
+  testing?: Record<string, Record<string, unknown>>,
+): Promise<ProviderReads> {
+  const { newSessionKey, seal, credentialBinding } = await import('../shared/src/sealing');
+  const sessionKey = newSessionKey();
+  const folder = makeFolder({ 'cloud.vault.yaml': vaultConfig });
+  const h = await startHarness({
+    folders: [folder.uri],
+    env: { SECRETREFS_SESSION_KEY: sessionKey },
+    ...(testing ? { providerTesting: testing } : {}),
+    onCredential: (params) => {
+      const p = params as { vault: string; provider: string; address: string };
+      return { sealed: seal(sessionKey, JSON.stringify(credential), credentialBinding(p.vault, p.provider, p.address)) };
+    },
+  });
+  try {
+    const before = count();
+    // Key `nokey` does not exist: each reference gets a live unknown-key once its secret was read.
+    const text = (f: number) => `name: c${f}\nvalue:\n${Array.from({ length: 10 }, (_, r) => `  r${r}: vault.secret(cloud:s${(f * 2 + r) % 10}.nokey)`).join('\n')}\n`;
+    const uris = Array.from({ length: 5 }, (_, f) => folder.file(`c${f}.connection.yaml`));
+    uris.forEach((uri, f) => h.open(uri, text(f)));
+    for (const uri of uris) await h.waitForDiagnostics(uri, (d) => d.length === 10, 20_000);
+    uris.forEach((uri, f) => h.change(uri, `${text(f)}# edited\n`, 2));
+    await new Promise((r) => setTimeout(r, 500));
+    const reads = count() - before;
+    return { provider, distinctSecrets: 10, references: 50, reads, readsPerSecret: Math.round((reads / 10) * 100) / 100 };
+  } finally {
+    await h.dispose();
+    folder.dispose();
+  }
+}
+
+export async function benchCloudReads(): Promise<ProviderReads[]> {
+  const { AwsFake } = await import('../test/fakes/awsFake');
+  const { AzureFake } = await import('../test/fakes/azureFake');
+  const { GcpFake } = await import('../test/fakes/gcpFake');
+  const results: ProviderReads[] = [];
+  const aws = await AwsFake.start({ region: 'eu-west-1' });
+  try {
+    for (let i = 0; i < 10; i++) aws.createSecret(`s${i}`, { k: 'v' });
+    results.push(
+      await cloudReads('aws', `name: cloud\nprovider: aws\nregion: eu-west-1\nendpoint: ${aws.address}\n`, { kind: 'aws-keys', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' }, () =>
+        aws.countRequests((r) => (r as { operation?: string }).operation === 'GetSecretValue'),
+      ),
+    );
+  } finally {
+    await aws.stop();
+  }
+  const azure = await AzureFake.start();
+  try {
+    azure.addToken('bench-token');
+    for (let i = 0; i < 10; i++) azure.setSecret(`s${i}`, JSON.stringify({ k: 'v' }));
+    results.push(
+      await cloudReads(
+        'azure',
+        `name: cloud\nprovider: azure\nvault_url: ${azure.url}\n`,
+        { kind: 'azure-token', token: 'bench-token' },
+        () => azure.countRequests((r) => (r as { operation?: string }).operation === 'get' && (r as { auth?: string }).auth === 'valid'),
+        { azure: { allowInsecureConnection: true, disableChallengeResourceVerification: true } },
+      ),
+    );
+  } finally {
+    await azure.stop();
+  }
+  const gcp = await GcpFake.start();
+  try {
+    const sa = gcp.createServiceAccount();
+    for (let i = 0; i < 10; i++) {
+      gcp.createSecret(`s${i}`);
+      gcp.addVersion(`s${i}`, { k: 'v' });
+    }
+    results.push(
+      await cloudReads(
+        'gcp',
+        `name: cloud\nprovider: gcp\nproject: ${gcp.projectId}\nendpoint: http://${gcp.endpoint}\n`,
+        { kind: 'gcp-service-account', json: sa.json },
+        () => gcp.countRequests((r) => (r as { rpc?: string }).rpc === 'accessSecretVersion'),
+        { gcp: { protocol: 'http' } },
+      ),
+    );
+  } finally {
+    await gcp.stop();
+  }
+  return results;
 }

@@ -11,7 +11,7 @@
  * Inputs are generated into a temporary folder (deterministically) and removed afterwards.
  */
 import { spawn } from 'node:child_process';
-import { benchCompletion, benchReads } from './live';
+import { benchCloudReads, benchCompletion, benchReads } from './live';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -382,6 +382,26 @@ async function main(): Promise<void> {
     }
 
     const reads = await benchReads();
+    const cloudReads = await benchCloudReads();
+    let providersStart: { none: Stats; four: Stats; ratio: number } | undefined;
+    if (existsSync(serverJs)) {
+      const none = mkdtempSync(path.join(base, 'none-'));
+      const four = mkdtempSync(path.join(base, 'four-'));
+      writeFileSync(path.join(four, 'v.vault.yaml'), 'name: v\nprovider: hashicorp\nurl: https://vault.example.com\n');
+      writeFileSync(path.join(four, 'a.vault.yaml'), 'name: a\nprovider: aws\nregion: eu-west-1\n');
+      writeFileSync(path.join(four, 'z.vault.yaml'), 'name: z\nprovider: azure\nvault_url: https://z.vault.azure.net\n');
+      writeFileSync(path.join(four, 'g.vault.yaml'), 'name: g\nprovider: gcp\nproject: p\n');
+      const noneTimes: number[] = [];
+      const fourTimes: number[] = [];
+      await serverStartOnce(none);
+      for (let i = 0; i < 7; i++) {
+        noneTimes.push(await serverStartOnce(none));
+        fourTimes.push(await serverStartOnce(four));
+      }
+      const n = stats(noneTimes);
+      const f = stats(fourTimes);
+      providersStart = { none: n, four: f, ratio: round(f.medianMs / n.medianMs) };
+    }
     const completion = existsSync(serverJs) ? await benchCompletion(serverJs) : undefined;
 
     const rows: string[][] = [['measurement', 'median', 'min', 'max', 'runs', 'result']];
@@ -407,6 +427,14 @@ async function main(): Promise<void> {
       String(reads.reads),
       reads.readsPerSecret <= 1 ? 'PASS' : 'FAIL',
     ]);
+    for (const c of cloudReads) {
+      rows.push([`live ${c.provider}: reads per distinct secret (${c.references} refs, ${c.distinctSecrets} secrets, 2 rounds; target ≤ 1)`, c.readsPerSecret.toFixed(2), '', '', String(c.reads), c.readsPerSecret <= 1 ? 'PASS' : 'FAIL']);
+    }
+    if (providersStart) {
+      rows.push(statsRow('server start, no vault configured', providersStart.none));
+      rows.push(statsRow('server start, 4 providers configured, unused', providersStart.four));
+      rows.push(['  ratio 4 providers / none (SDKs not loaded)', providersStart.ratio.toFixed(2), '', '', '', '']);
+    }
     if (completion) {
       rows.push(['live: warm completion over stdio, median', ms(completion.medianMs), '', '', String(completion.runs), '']);
       rows.push(['live: warm completion over stdio, p95 (target < 15 ms)', ms(completion.p95Ms), '', '', String(completion.runs), completion.p95Ms < 15 ? 'PASS' : 'FAIL']);
@@ -426,6 +454,8 @@ async function main(): Promise<void> {
       checks,
       serverStart: start ?? { skipped: startSkipped },
       liveReads: reads,
+      cloudReads,
+      providersStart: providersStart ?? { skipped: 'dist/server.js is missing' },
       completion: completion ?? { skipped: 'dist/server.js is missing' },
       totalMs: round(totalMs),
     };
