@@ -56,11 +56,17 @@ describe('commands served to the VS Code client', () => {
     folder.dispose();
   });
 
-  it('lists vault configurations with their address and access', async () => {
+  it('lists vault configurations with their address, access and token TTL', async () => {
     const { vaults } = (await h.client.sendRequest('secretRefs/listVaults')) as ListVaultsResult;
     assert.equal(vaults.length, 1);
     assert.equal(vaults[0]!.name, 'prod');
     assert.equal(vaults[0]!.address, fake.address);
+    let ttl: number | undefined;
+    for (let i = 0; i < 50 && ttl === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      ttl = ((await h.client.sendRequest('secretRefs/listVaults')) as ListVaultsResult).vaults[0]!.tokenTtlSeconds;
+    }
+    assert.ok(ttl !== undefined && ttl > 3500 && ttl <= 3600, String(ttl));
   });
 
   it('browses engines, then folders', async () => {

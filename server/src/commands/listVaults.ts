@@ -15,7 +15,13 @@ export function listVaults(ctx: CommandContext, env: NodeJS.ProcessEnv): ListVau
         uri: fact.uri,
         folder,
         access: live ? live.access(fact) : 'off',
+        ...tokenTtl(live?.tokenExpiry(fact)),
       }))
       .sort((a, b) => a.folder.localeCompare(b.folder) || a.name.localeCompare(b.name)),
   };
+}
+
+function tokenTtl(expiresAt: number | undefined): { tokenTtlSeconds?: number } {
+  if (expiresAt === undefined || expiresAt === 0) return {};
+  return { tokenTtlSeconds: Math.max(0, Math.round((expiresAt - Date.now()) / 1000)) };
 }

@@ -87,6 +87,16 @@ export class LiveFactsStore implements LiveFacts {
     return this.lookup(vault, `list|${engine ?? ''}|${folder}`, (entry) => entry.provider.list(engine, folder));
   }
 
+  /** When the vault's token expires (epoch ms; 0 = never), when known; loads it in the background otherwise. */
+  tokenExpiry(vault: VaultFact): number | undefined {
+    const fact = this.lookup(vault, 'token', async (entry) => {
+      if (!entry.provider.tokenInfo) return undefined;
+      const info = await entry.provider.tokenInfo();
+      return info.ttlSeconds === 0 ? 0 : Date.now() + info.ttlSeconds * 1000;
+    });
+    return fact?.state === 'ok' ? fact.value : undefined;
+  }
+
   /** The provider of a vault, for the editor's commands; undefined when it has no live access. */
   async providerFor(vault: VaultFact): Promise<ProviderEntry | undefined> {
     if (this.options.allowed() !== true || !vault.enabled) return undefined;

@@ -1,0 +1,365 @@
+/**
+ * End-to-end scenarios in a real VS Code: code-server 4.100.3 (VS Code 1.100.3) with the packaged
+ * extension installed, driven in Debian's Chromium through playwright-core, against the fake
+ * HashiCorp Vault of test/fakes on 127.0.0.1. Each scenario ends with a screenshot of its final
+ * state in test-artifacts/e2e/<name>.png.
+ *
+ * Run with `npm run test:e2e` (test/e2e/run.sh builds the .vsix first). Needs test/e2e/setup.sh.
+ * Environment: E2E_VSIX (the .vsix, default ./secret-references.vsix), E2E_TMP (a scratch
+ * folder, default a new one under the system temp folder), E2E_KEEP=1 keeps the scratch folder.
+ */
+import { strict as assert } from 'node:assert';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type BrowserContext } from 'playwright-core';
+import type { FakeVault } from '../fakes/fakeVault';
+import { assertInstalled, codeServerDirs, installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './src/codeServer';
+import {
+  expectedDiagnostics,
+  fakeVaultName,
+  files,
+  lines,
+  paletteTitle,
+  prepareWorkspace,
+  previewValue,
+  repoRoot,
+  startFakeVault,
+  tokens,
+} from './src/fixtures';
+import { poll, waitFor } from './src/poll';
+import { Workbench, type Marker } from './src/workbench';
+
+const artifacts = path.join(repoRoot, 'test-artifacts', 'e2e');
+const vsix = path.resolve(process.env.E2E_VSIX ?? path.join(repoRoot, 'secret-references.vsix'));
+const chromiumPath = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Palette titles of the commands the live scenarios use; undefined while the client lacks one. */
+const commands = {
+  signIn: paletteTitle('secretRefs.signIn'),
+  writeSecret: paletteTitle('secretRefs.writeSecret'),
+  previewSecret: paletteTitle('secretRefs.previewSecret'),
+  resetCache: paletteTitle('secretRefs.resetCache'),
+};
+
+/** `{ todo }` for a scenario whose command the client does not contribute yet. */
+function needs(...titles: (string | undefined)[]): { todo?: string } {
+  return titles.every((t) => t !== undefined) ? {} : { todo: 'waiting for the command' };
+}
+
+const codes = (markers: Marker[]): string[] => markers.map((m) => m.code).sort();
+const fileName = (relativePath: string): string => path.posix.basename(relativePath);
+
+describe('Secret References in VS Code (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
+  let scratch = '';
+  let fake: FakeVault;
+  let server: RunningCodeServer | undefined;
+  let browser: BrowserContext | undefined;
+  let wb: Workbench;
+  let workspace = '';
+
+  /** Runs a scenario and always saves its screenshot, failed or not. */
+  function scenario(name: string, title: string, options: { todo?: string; timeout?: number }, body: () => Promise<void>): void {
+    it(title, { timeout: options.timeout ?? 120_000, ...(options.todo ? { todo: options.todo } : {}) }, async () => {
+      if (options.todo) return;
+      try {
+        await body();
+      } finally {
+        await wb?.screenshot(name).catch(() => undefined);
+      }
+    });
+  }
+
+  /** Signs in to the fake vault with a token through the command palette, as a person does. */
+  async function signIn(token: string): Promise<void> {
+    await wb.runCommand(commands.signIn!);
+    await wb.pick((item) => item.label === fakeVaultName, `the vault "${fakeVaultName}" in Sign In`);
+    await wb.pick((item) => /^token$/i.test(item.label), 'the Token method');
+    await wb.waitForQuickInput((s) => s.password, 'the (hidden) token input');
+    await wb.answerInput(token);
+    await wb.waitForNotification((n) => n.message.includes(`signed in to vault "${fakeVaultName}"`), 'the sign-in confirmation');
+  }
+
+  /** Approves sending the credential to the fake's address when the extension asks (once per workspace). */
+  async function approveAddressIfAsked(timeout: number): Promise<boolean> {
+    try {
+      const dialog = await wb.waitForDialog((d) => d.message.includes(fake.address), `the question whether to send the credential to ${fake.address}`, timeout);
+      assert.ok(dialog.buttons.includes('Allow'), `the dialog offers Allow: ${JSON.stringify(dialog)}`);
+      await wb.clickDialogButton('Allow');
+      return true;
+    } catch (error) {
+      if ((await wb.readDialog()) !== undefined) throw error;
+      return false;
+    }
+  }
+
+  /** Successful reads of the fake under the `secret` engine since `from`. */
+  const secretReads = (from = 0): number =>
+    fake.requests.slice(from).filter((r) => r.path.startsWith('secret/') && r.outcome === 200).length;
+
+  before(async () => {
+    assertInstalled();
+    assert.ok(existsSync(vsix), `the extension package ${vsix} exists (run "npm run package" first)`);
+    assert.ok(existsSync(chromiumPath), `Chromium is installed at ${chromiumPath} (run test/e2e/setup.sh)`);
+    rmSync(artifacts, { recursive: true, force: true });
+    mkdirSync(artifacts, { recursive: true });
+    scratch = process.env.E2E_TMP ? path.resolve(process.env.E2E_TMP) : mkdtempSync(path.join(os.tmpdir(), 'secretrefs-e2e-'));
+    mkdirSync(scratch, { recursive: true });
+
+    fake = await startFakeVault();
+    workspace = prepareWorkspace(path.join(scratch, 'workspace'), fake.address);
+    const dirs = codeServerDirs(path.join(scratch, 'code-server'));
+    writeUserSettings(dirs);
+    await installExtension(dirs, vsix);
+    server = await startCodeServer(dirs, workspace, path.join(artifacts, 'code-server.log'));
+
+    browser = await chromium.launchPersistentContext(path.join(scratch, 'chromium-profile'), {
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      viewport: { width: 1440, height: 900 },
+      timeout: 60_000,
+    });
+    // tsx compiles with esbuild's keepNames, which wraps named functions in `__name(...)`; the
+    // functions given to page.evaluate run in the page, where that helper must exist too.
+    await browser.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(20_000);
+    wb = new Workbench(page, artifacts);
+    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
+    await wb.waitReady();
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    if (fake !== undefined) {
+      // What the fake Vault was asked (paths and statuses; tokens are not recorded).
+      writeFileSync(path.join(artifacts, 'fake-vault-requests.json'), `${JSON.stringify(fake.requests, null, 1)}\n`);
+      await fake.stop().catch(() => undefined);
+    }
+    // The extension's log (with the LSP trace: credentials and values cross it sealed only).
+    const logs = path.join(scratch, 'code-server', 'user-data', 'logs');
+    if (scratch !== '' && existsSync(logs)) cpSync(logs, path.join(artifacts, 'logs'), { recursive: true });
+    if (scratch !== '' && process.env.E2E_KEEP !== '1') rmSync(scratch, { recursive: true, force: true });
+  });
+
+  // ---------------------------------------------------------------- offline, from the files alone
+
+  scenario('problems', 'an example connection shows the expected problems (count and codes) in the Problems panel', { timeout: 180_000 }, async () => {
+    for (const example of ['connections/broken/kv2-missing-data.connection.yaml', 'connections/broken/malformed.connection.yaml']) {
+      const expected = expectedDiagnostics(example);
+      await wb.openFile(example);
+      const markers = await wb.waitForProblems(
+        fileName(example),
+        (m) => m.length === expected.length,
+        `${expected.length} problems for ${example}`,
+        90_000,
+      );
+      assert.deepEqual(codes(markers), expected.map((e) => e.code).sort(), `codes of ${example}`);
+      assert.deepEqual(markers.map((m) => m.line).sort((a, b) => a - b), expected.map((e) => e.line).sort((a, b) => a - b), `lines of ${example}`);
+      assert.ok(markers.every((m) => m.source === 'secretrefs'), 'every problem comes from secretrefs');
+    }
+    // The first file again, as the final state of the screenshot.
+    await wb.openFile('connections/broken/kv2-missing-data.connection.yaml');
+  });
+
+  scenario('quick-fix', 'the `data/` quick fix inserts data/ and its problem disappears', {}, async () => {
+    const example = 'connections/broken/kv2-missing-data.connection.yaml';
+    await wb.openFile(example);
+    const before = await wb.waitForProblems(fileName(example), (m) => m.length === 2, 'the two kv2-missing-data-prefix problems');
+    const attachment = before.find((m) => m.line === 8)!;
+    assert.equal(attachment.code, 'kv2-missing-data-prefix');
+    await wb.goTo(attachment.line, attachment.column);
+    await wb.applyQuickFix('Insert `data/` (KV v2)');
+    const text = await waitFor(() => wb.editorLines(), (l) => /path: data\/oracle-qa\b/.test(l[7] ?? ''), { what: 'line 8 to read path: data/oracle-qa' });
+    assert.match(text[7]!, /^ {4}path: data\/oracle-qa # expect: kv2-missing-data-prefix$/);
+    const after = await wb.waitForProblems(fileName(example), (m) => m.length === 1, 'one problem left after the quick fix');
+    assert.deepEqual(after.map((m) => [m.line, m.code]), [[14, 'kv2-missing-data-prefix']], 'only the inline reference is left');
+  });
+
+  scenario('completion-offline', 'completion offers vault names after vault: and data/ first on a KV v2 path', {}, async () => {
+    await wb.revertFile().catch(() => undefined);
+    const example = 'connections/oracle.connection.yaml';
+    await wb.openFile(example);
+    // `  - vault: prod` → clear the value, ask for suggestions.
+    await wb.goTo(7, 12);
+    await wb.replaceToLineEnd('');
+    const vaults = await wb.suggest((items) => items.some((i) => i.label === 'prod'), 'vault names after `vault:`');
+    const names = vaults.map((i) => i.label);
+    for (const name of ['prod', 'prod-aws', 'local', fakeVaultName]) assert.ok(names.includes(name), `"${name}" is offered: ${names.join(', ')}`);
+    await wb.screenshot('completion-vaults');
+    await wb.closeSuggestions();
+    await wb.page.keyboard.type('prod');
+    // `    path: data/oracle` → clear it: on a KV v2 engine `data/` comes first.
+    await wb.goTo(9, 11);
+    await wb.replaceToLineEnd('');
+    const paths = await wb.suggest((items) => items.some((i) => i.label === 'data/'), '`data/` on the KV v2 path');
+    assert.equal(paths[0]?.label, 'data/', `data/ is the first path suggestion: ${paths.map((i) => i.label).join(', ')}`);
+  });
+
+  scenario('hover-offline', 'hover on a reference shows the vault, the engine and the full API path', {}, async () => {
+    await wb.closeSuggestions();
+    await wb.revertFile();
+    await wb.goTo(13, 23); // `  user: vault.secret(user)`
+    const text = await wb.hover((t) => t.includes('/v1/secret/data/oracle'), 'the hover with the API path');
+    assert.match(text, /prod/);
+    assert.match(text, /KV v2|version 2/i);
+  });
+
+  // ---------------------------------------------------------------- live, against the fake Vault
+
+  scenario('sign-in', 'Sign In stores the token: live checks run with it, and again after a reload', needs(commands.signIn), async () => {
+    await wb.closeAllEditors();
+    await wb.openFile(files.fakeConnection);
+    // Offline the file is fine: the keys of the secret are unknown without credentials.
+    await wb.waitForProblems(fileName(files.fakeConnection), (m) => m.length === 0, 'no problem offline');
+    const from = fake.requests.length;
+    await signIn(tokens.good);
+    assert.ok(await approveAddressIfAsked(30_000), 'the extension asked before sending the credential to the fake Vault');
+    const markers = await wb.waitForProblems(
+      fileName(files.fakeConnection),
+      (m) => m.some((x) => x.code === 'unknown-key'),
+      'the live unknown-key problem for api_token',
+      60_000,
+    );
+    assert.deepEqual(codes(markers), ['unknown-key'], 'only api_token is unknown');
+    assert.equal(markers[0]!.line, lines.apiToken.line);
+    assert.ok(secretReads(from) > 0, 'the fake Vault answered reads made with the token');
+
+    // Stored, not only kept in memory: a reloaded window (new extension host, new server) reads it back.
+    const beforeReload = fake.requests.length;
+    await wb.runCommand('Developer: Reload Window');
+    await wb.waitReady();
+    await wb.openFile(files.fakeConnection);
+    await wb.waitForProblems(
+      fileName(files.fakeConnection),
+      (m) => m.some((x) => x.code === 'unknown-key'),
+      'the live unknown-key problem again after the reload, without signing in',
+      60_000,
+    );
+    assert.ok(secretReads(beforeReload) > 0, 'the new server read the fake Vault with the stored token');
+    assert.equal(await wb.readDialog(), undefined, 'the approved address is not asked about again');
+  });
+
+  scenario('completion-live', 'path and key completion list what the fake Vault holds', needs(commands.signIn), async () => {
+    await wb.openFile(files.fakeConnection);
+    // `    path: data/app/db` → `data/`: the folders of the engine, listed live.
+    await wb.goTo(lines.path.line, lines.path.column);
+    await wb.replaceToLineEnd('');
+    const paths = await wb.suggest((items) => items.some((i) => i.label === 'data/app/'), 'the live folder data/app/', 30_000);
+    assert.ok(paths.some((i) => i.label === 'data/shared/'), `data/shared/ is offered: ${paths.map((i) => i.label).join(', ')}`);
+    await wb.closeSuggestions();
+    await wb.page.keyboard.type('app/db');
+    // `vault.secret(api_token)` → `vault.secret()`: the keys of app/db, from the server.
+    await wb.goTo(lines.apiToken.line, lines.apiToken.column);
+    for (let i = 0; i < lines.apiToken.length; i++) await wb.page.keyboard.press('Shift+ArrowRight');
+    await wb.page.keyboard.press('Delete');
+    const keys = await wb.suggest((items) => items.some((i) => i.label === 'port'), 'the key `port`, known only to the fake Vault', 30_000);
+    const labels = keys.map((i) => i.label);
+    for (const key of ['user', 'password', 'port']) assert.ok(labels.includes(key), `key ${key} is offered: ${labels.join(', ')}`);
+  });
+
+  scenario('hover-live', 'hover shows the API path and the metadata the fake Vault holds, never a value', needs(commands.signIn), async () => {
+    await wb.closeSuggestions();
+    await wb.revertFile();
+    await wb.goTo(lines.password.line, lines.password.column);
+    const text = await wb.hover((t) => /Current version:?\s*2/.test(t), 'the live metadata in the hover', 30_000);
+    assert.match(text, /\/v1\/secret\/data\/app\/db/);
+    assert.match(text, /owner:?\s*payments-team/);
+    assert.match(text, /Keys:.*password/s);
+    assert.ok(!text.includes(previewValue), 'no value in the hover');
+  });
+
+  scenario('write-secret', 'Write Secret creates a new version with check-and-set', needs(commands.signIn, commands.writeSecret), async () => {
+    await wb.page.keyboard.press('Escape');
+    const newValue = 'service-v2-written-from-vscode';
+    await wb.runCommand(commands.writeSecret!);
+    await wb.pick((item) => item.label === fakeVaultName, `the vault "${fakeVaultName}"`);
+    await wb.pick((item) => item.label === 'secret', 'the engine secret');
+    await wb.pick((item) => item.label.trim() === 'app/' || item.ariaLabel.startsWith('app/'), 'the folder app/');
+    await wb.pick((item) => item.label.trim() === 'service' || item.ariaLabel.startsWith('service'), 'the secret app/service');
+    await wb.pick((item) => item.label.trim() === 'client_id' || item.ariaLabel.startsWith('client_id'), 'the existing key client_id');
+    await wb.waitForQuickInput((s) => s.password, 'the hidden value input');
+    await wb.answerInput(newValue);
+    await wb.pick((item) => /Done/.test(item.label) || /Done/.test(item.ariaLabel), 'Done');
+    const dialog = await wb.waitForDialog((d) => d.message.includes('/v1/secret/data/app/service'), 'the confirmation with the API path');
+    assert.match(dialog.message, /version 2/, `the next version is named: ${dialog.message}`);
+    assert.equal(fake.readSecret('secret', 'app/service', { version: 2 }), undefined, 'nothing is written before confirming');
+    await wb.clickDialogButton('Write');
+    await wb.waitForNotification((n) => /wrote version 2/.test(n.message), 'the confirmation of the write');
+    assert.deepEqual(fake.readSecret('secret', 'app/service'), { client_id: newValue });
+    assert.deepEqual(fake.readSecret('secret', 'app/service', { version: 1 }), { client_id: 'service-v1' }, 'version 1 is kept');
+    assert.equal(fake.readSecret('secret', 'app/service', { version: 3 }), undefined, 'exactly one new version');
+  });
+
+  scenario('preview', 'Preview shows the value only after confirmation, masked until Reveal', needs(commands.signIn, commands.previewSecret), async () => {
+    await wb.clearNotifications();
+    await wb.openFile(files.fakeConnection);
+    await wb.goTo(lines.password.line, lines.password.column);
+    await wb.runCommand(commands.previewSecret!);
+    const dialog = await wb.waitForDialog((d) => /vault\.secret\(password\)/.test(d.message), 'the confirmation before reading the value');
+    assert.ok(dialog.buttons.some((b) => /show/i.test(b)), `the dialog offers to show the value: ${dialog.buttons.join(', ')}`);
+    assert.ok(!(await wb.page.content()).includes(previewValue), 'the value is nowhere in the page before confirming');
+    await wb.screenshot('preview-confirm');
+    await wb.clickDialogButton(dialog.buttons.find((b) => /show/i.test(b))!);
+    const masked = await waitFor(() => wb.editorLines(), (l) => l.some((x) => x.includes('••••')), { what: 'the masked preview document', timeout: 30_000 });
+    assert.ok(!masked.join('\n').includes(previewValue), 'the preview is masked');
+    await wb.waitForNotification((n) => n.buttons.includes('Reveal'), 'the Reveal button');
+    assert.ok(!(await wb.page.content()).includes(previewValue), 'the value is nowhere in the page while masked');
+    await wb.screenshot('preview-masked');
+    await wb.clickNotificationButton('masked', 'Reveal');
+    await waitFor(() => wb.editorLines(), (l) => l.some((x) => x.includes(previewValue)), { what: 'the revealed value', timeout: 15_000 });
+  });
+
+  scenario('reset-cache', 'Reset Secret Cache makes a changed secret visible', needs(commands.signIn, commands.resetCache), async () => {
+    // Close the preview (the value is forgotten with it) and go back to the connection.
+    await wb.clearNotifications();
+    await wb.closeAllEditors();
+    await wb.openFile(files.fakeConnection);
+    await wb.waitForProblems(fileName(files.fakeConnection), (m) => codes(m).join() === 'unknown-key', 'unknown-key for api_token');
+    // Someone adds the key at the fake Vault: the cached key list still says it is missing.
+    fake.putSecret('secret', 'app/db', { user: 'app', password: previewValue, port: '5432', api_token: 'tok-1' }, { customMetadata: { owner: 'payments-team' } });
+    const from = fake.requests.length;
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.type(' ');
+    await poll(async () => (await wb.editorLines()).some((l) => l.endsWith('vault.secret(password) ')), { what: 'the edit' });
+    await wb.page.keyboard.press('Backspace');
+    assert.deepEqual(codes(await wb.problemsOf(fileName(files.fakeConnection))), ['unknown-key'], 'still cached after an edit');
+    await wb.runCommand(commands.resetCache!);
+    await wb.waitForProblems(fileName(files.fakeConnection), (m) => m.length === 0, 'unknown-key to disappear after the reset', 30_000);
+    assert.ok(secretReads(from) > 0, 'the reset made the server read the fake Vault again');
+  });
+
+  scenario('permission-denied', 'a token without read on the path gives permission-denied, naming the policy it needs', needs(commands.signIn), async () => {
+    await wb.clearNotifications();
+    await wb.openFile(files.fakeConnection);
+    await signIn(tokens.limited);
+    await approveAddressIfAsked(3000);
+    const markers = await wb.waitForProblems(
+      fileName(files.fakeConnection),
+      (m) => m.length > 0 && m.every((x) => x.code === 'permission-denied'),
+      'permission-denied with the limited token',
+      60_000,
+    );
+    assert.ok(
+      markers.some((m) => m.message.includes('secret/data/app/db') && /capabilities\s*=\s*\["read"\]/.test(m.message)),
+      `the message names the path and the policy stanza: ${markers.map((m) => m.message).join(' | ')}`,
+    );
+  });
+
+  scenario('wrong-token', 'a wrong (rejected) token gives permission-denied', needs(commands.signIn), async () => {
+    await wb.clearNotifications();
+    await wb.openFile(files.fakeConnection);
+    await signIn(tokens.wrong);
+    await approveAddressIfAsked(3000);
+    const markers = await wb.waitForProblems(
+      fileName(files.fakeConnection),
+      (m) => m.length > 0 && m.every((x) => x.code === 'permission-denied'),
+      'permission-denied with the wrong token',
+      60_000,
+    );
+    assert.ok(markers.some((m) => /denied|invalid token/i.test(m.message)), `the message says why: ${markers.map((m) => m.message).join(' | ')}`);
+  });
+});
