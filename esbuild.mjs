@@ -17,8 +17,8 @@ const common = {
 const lazyProviders = {
   name: 'lazy-providers',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(hashicorp|local|aws|azure|gcp)\/index$/ }, (args) =>
-      args.importer.endsWith('loadProviders.ts') ? { path: `./providers/${args.path.split('/')[1]}.js`, external: true } : undefined,
+    build.onResolve({ filter: /^\.\.?\/(hashicorp|local|aws|azure|gcp|secretScan)\/index$/ }, (args) =>
+      args.importer.endsWith('loadProviders.ts') ? { path: `./providers/${args.path.split('/').at(-2)}.js`, external: true } : undefined,
     );
   },
 };
@@ -32,4 +32,5 @@ await Promise.all([
   ...providers.map((name) =>
     esbuild.build({ ...common, entryPoints: [`server/src/providers/${name}/index.ts`], outfile: `dist/providers/${name}.js` }),
   ),
+  esbuild.build({ ...common, entryPoints: ['server/src/secretScan/index.ts'], outfile: 'dist/providers/secretScan.js' }),
 ]);

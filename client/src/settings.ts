@@ -35,6 +35,11 @@ export function readSettings(source: ConfigurationSource, scope?: vscode.Workspa
     cache: {
       ttlSeconds: config.get('cache.ttlSeconds'),
     },
+    hardcodedCredentials: {
+      enabled: config.get('hardcodedCredentials.enabled'),
+      disabledRules: config.get('hardcodedCredentials.disabledRules'),
+      fieldNames: config.get('hardcodedCredentials.fieldNames'),
+    },
   });
 }
 

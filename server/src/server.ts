@@ -13,6 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { resetCacheRequest, statusNotification, type InitializationOptions, type StatusParams } from '../../shared/src/customMessages';
 import { normalizeSettings, settingsSection, type Settings } from '../../shared/src/settings';
 import { registerCommands } from './commands/registerCommands';
+import { SecretScans } from './secretScan/secretScans';
 import { createLiveFacts } from './live/createLiveFacts';
 import { sessionKeyEnv } from '../../shared/src/sealing';
 import type { LiveFactsStore } from './live/liveFactsStore';
@@ -45,6 +46,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const openUris = new Map<string, string>(); // normalized → client's URI
   const index = new WorkspaceIndex((uri) => folders.folderOf(normalizeUri(uri)), normalizeUri);
   let settings: Settings = normalizeSettings(undefined);
+  let initialSettings: unknown;
   let classifier: FileClassifier = createFileClassifier(settings);
   let service = createLanguageService({ settings });
   let pullConfiguration = false;
@@ -55,11 +57,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let shutDown = false;
   let live: LiveFactsStore | undefined;
   const liveBudgetMs = options.liveBudgetMs ?? 300;
+  const scans = new SecretScans(() => settings.hardcodedCredentials.enabled, (uri) => scheduler.schedule(uri, 0), (m) => log.error(m));
   const facts: WorkspaceFacts = {
     vaults: (uri) => index.vaults(uri),
     keysUsed: (uri, id) => index.keysUsed(uri, id),
     get live() {
       return live;
+    },
+    secretScan: (uri) => {
+      const document = documents.get(uri);
+      return document ? scans.findings(document) : undefined;
     },
   };
   const log = {
@@ -121,7 +128,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         log.error(`Reading settings failed; using defaults: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    settings = normalizeSettings(raw ?? init);
+    // A client that answers workspace/configuration with nothing for our section keeps the
+    // settings it gave in initializationOptions.
+    settings = normalizeSettings(raw ?? init ?? initialSettings);
     classifier = createFileClassifier(settings);
     service.configure(settings);
   }
@@ -176,6 +185,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       env: options.env,
       ...(options.providerTesting ? { testing: options.providerTesting } : {}),
     });
+    initialSettings = init.settings;
     settings = normalizeSettings(init.settings);
     classifier = createFileClassifier(settings);
     service = createLanguageService({ settings, snippets, previewCommand: Boolean((options.env ?? process.env)[sessionKeyEnv]) });
@@ -258,6 +268,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     openUris.delete(normalized);
     scheduler.cancel(uri);
     service.forget(uri);
+    scans.forget(uri);
     problemCounts.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
     void indexer.indexFile(normalized, undefined, settings).then(() => revalidateFolder(folders.folderOf(normalized)));

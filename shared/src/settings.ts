@@ -30,6 +30,14 @@ export interface Settings {
     /** How long facts from a secret manager are kept; 0 disables the cache. */
     ttlSeconds: number;
   };
+  hardcodedCredentials: {
+    /** Report literal secrets in connection files (`hardcoded-credential`). */
+    enabled: boolean;
+    /** Detection rules that are off: secretlint rule ids (e.g. `@secretlint/secretlint-rule-basicauth`) or `credential-field`. */
+    disabledRules: string[];
+    /** Field names whose literal value is a credential (matched whole or as a `_` part of the key). */
+    fieldNames: string[];
+  };
 }
 
 export const defaultSettings: Settings = {
@@ -49,6 +57,11 @@ export const defaultSettings: Settings = {
   },
   cache: {
     ttlSeconds: 1800,
+  },
+  hardcodedCredentials: {
+    enabled: true,
+    disabledRules: [],
+    fieldNames: ['password', 'passwd', 'pwd', 'secret', 'client_secret', 'secret_access_key', 'token', 'access_token', 'refresh_token', 'session_token', 'api_key', 'apikey', 'private_key'],
   },
 };
 
@@ -78,6 +91,7 @@ export function normalizeSettings(raw: unknown): Settings {
   const diagnostics = record(root.diagnostics);
   const live = record(root.live);
   const cache = record(root.cache);
+  const hardcoded = record(root.hardcodedCredentials);
   const d = defaultSettings;
   return {
     files: {
@@ -96,6 +110,11 @@ export function normalizeSettings(raw: unknown): Settings {
     },
     cache: {
       ttlSeconds: nonNegativeNumber(cache.ttlSeconds, d.cache.ttlSeconds),
+    },
+    hardcodedCredentials: {
+      enabled: typeof hardcoded.enabled === 'boolean' ? hardcoded.enabled : d.hardcodedCredentials.enabled,
+      disabledRules: stringArray(hardcoded.disabledRules, d.hardcodedCredentials.disabledRules),
+      fieldNames: stringArray(hardcoded.fieldNames, d.hardcodedCredentials.fieldNames),
     },
   };
 }

@@ -28,6 +28,7 @@ describe('client settings', () => {
       diagnostics: { disabled: [] },
       live: defaultSettings.live,
       cache: defaultSettings.cache,
+      hardcodedCredentials: defaultSettings.hardcodedCredentials,
     });
     assert.deepEqual(readSettings(ws, a).files.exclude, []);
   });

@@ -103,6 +103,7 @@ describe('startExtension: language client', () => {
         diagnostics: { disabled: ['unused-secret'] },
         live: defaultSettings.live,
         cache: defaultSettings.cache,
+      hardcodedCredentials: defaultSettings.hardcodedCredentials,
       },
       trusted: false,
       watchesFiles: true,

@@ -111,6 +111,24 @@ describe('settings and clients', () => {
     }
   });
 
+  it('keeps initializationOptions settings when workspace/configuration answers nothing for the section', async () => {
+    const folder = makeFolder({ 'prod.vault.yaml': prodVault });
+    const h = await startHarness({
+      folders: [folder.uri],
+      capabilities: { workspace: { configuration: true } },
+      configuration: null,
+      initializationOptions: { settings: { diagnostics: { disabled: ['kv2-missing-data-prefix'] } } },
+    });
+    try {
+      const uri = folder.file('c.connection.yaml');
+      h.open(uri, broken.replace('value:\n', 'value:\n  x: vault.secret()\n'));
+      assert.deepEqual(codes(await h.waitForDiagnostics(uri, (d) => d.length > 0)), ['malformed-reference']);
+    } finally {
+      await h.dispose();
+      folder.dispose();
+    }
+  });
+
   it('pulls settings with workspace/configuration, including custom file patterns', async () => {
     const folder = makeFolder({ 'vaults/prod.secrets.yaml': prodVault });
     const h = await startHarness({

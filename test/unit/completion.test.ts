@@ -77,7 +77,7 @@ describe('completion', () => {
 
   it('offers connection and attachment field names that are not yet present', () => {
     const ws = new TestWorkspace();
-    assert.deepEqual(ws.complete('c.connection.yaml', 'name: c\n|\n'), ['connector_type', 'description', 'vault_secrets', 'value']);
+    assert.deepEqual(ws.complete('c.connection.yaml', 'name: c\n|\n'), ['connector_type', 'description', 'vault_secrets', 'value', 'auth', 'owner', 'expires']);
     const fields = ws.complete('d.connection.yaml', 'name: c\nvault_secrets:\n  - vault: prod\n    |\n');
     assert.deepEqual(fields.sort(), ['alias', 'engine', 'path', 'version']);
     const aws = ws.complete('e.connection.yaml', 'name: c\nvault_secrets:\n  - vault: prod-aws\n    |\n');

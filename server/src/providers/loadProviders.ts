@@ -8,3 +8,4 @@ export const loadLocal = () => import('./local/index');
 export const loadAws = () => import('./aws/index');
 export const loadAzure = () => import('./azure/index');
 export const loadGcp = () => import('./gcp/index');
+export const loadSecretScan = () => import('../secretScan/index');

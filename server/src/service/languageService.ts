@@ -71,7 +71,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     analyze,
     validate(document, kind, facts) {
       const analysis = analyze(document, kind);
-      const liveOptions = { now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays };
+      const liveOptions = { now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays, hardcoded: settings.hardcodedCredentials };
       return toDiagnostics(document, analysis, collectProblems(analysis, facts, liveOptions), settings.diagnostics.disabled);
     },
     complete(document, kind, position, facts) {
@@ -100,7 +100,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     },
     codeActions(document, kind, range, diagnostics, facts) {
       const analysis = analyze(document, kind);
-      const liveOptions = { now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays };
+      const liveOptions = { now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays, hardcoded: settings.hardcodedCredentials };
       return codeActions(document, range, collectProblems(analysis, facts, liveOptions), diagnostics);
     },
     secretAt(document, kind, position, facts) {

@@ -6,7 +6,8 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import type { Settings } from '../../../shared/src/settings';
 import { diagnosticSource } from '../service/diagnostics/codes';
 import { WorkspaceIndex } from '../service/facts/workspaceIndex';
-import type { WorkspaceFacts } from '../service/facts/facts';
+import type { SecretScanFinding, WorkspaceFacts } from '../service/facts/facts';
+import { loadSecretScan } from '../providers/loadProviders';
 import { createLiveFacts } from '../live/createLiveFacts';
 import { createLanguageService } from '../service/languageService';
 import type { DocumentKind } from '../service/model/types';
@@ -107,7 +108,19 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   const live = options.live
     ? createLiveFacts({ settings: () => settings, trusted: () => true, onFactsChanged: () => undefined, log: () => undefined, warn: () => undefined, env: options.env ?? process.env })
     : undefined;
-  const facts: WorkspaceFacts = { vaults: (uri) => index.vaults(uri), keysUsed: (uri, id) => index.keysUsed(uri, id), live };
+  const scans = new Map<string, SecretScanFinding[]>();
+  if (settings.hardcodedCredentials.enabled) {
+    const { scanForSecrets } = await loadSecretScan();
+    for (const entry of entries.values()) {
+      if (entry.document && entry.kind === 'connection') scans.set(entry.document.uri, await scanForSecrets(entry.path, entry.document.getText()));
+    }
+  }
+  const facts: WorkspaceFacts = {
+    vaults: (uri) => index.vaults(uri),
+    keysUsed: (uri, id) => index.keysUsed(uri, id),
+    live,
+    secretScan: (uri) => scans.get(uri),
+  };
   if (live) {
     // Each round asks for what the previous one missed (a provider, then mounts, then secrets).
     for (let round = 0; round < 6; round++) {

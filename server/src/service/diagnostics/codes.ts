@@ -36,6 +36,10 @@ export const diagnosticCodes = {
   'secret-disabled': { severity: DiagnosticSeverity.Error, summary: 'Live: the secret or its version is disabled, destroyed, or scheduled for deletion.' },
   'secret-expired': { severity: DiagnosticSeverity.Error, summary: 'Live: the secret has expired.' },
   'secret-expiring': { severity: DiagnosticSeverity.Warning, summary: 'Live: the secret expires within secretRefs.live.expiryWarningDays.' },
+  'missing-credential-field': { severity: DiagnosticSeverity.Error, summary: 'A connection with `auth` lacks a field that kind of authentication needs.' },
+  'credential-expired': { severity: DiagnosticSeverity.Error, summary: 'The connection\'s `expires` date has passed.' },
+  'credential-expiring': { severity: DiagnosticSeverity.Warning, summary: 'The connection\'s `expires` date falls within secretRefs.live.expiryWarningDays.' },
+  'hardcoded-credential': { severity: DiagnosticSeverity.Error, summary: 'A literal secret in a connection file: move it to a vault.' },
   'declared-engine-mismatch': { severity: DiagnosticSeverity.Warning, summary: 'Live: an engine declaration contradicts the server (other KV version, or not mounted).' },
 } as const;
 

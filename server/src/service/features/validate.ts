@@ -6,10 +6,16 @@ import { isSuppressed } from '../diagnostics/suppression';
 import type { VaultFact, WorkspaceFacts } from '../facts/facts';
 import type { LiveFacts } from '../facts/liveFacts';
 import type { LiveCheckOptions } from '../diagnostics/liveChecks';
+import { checkAuthFields, checkCredentialExpiry, checkHardcodedCredentials } from '../diagnostics/credentialChecks';
+import type { Settings } from '../../../../shared/src/settings';
 import type { DocumentAnalysis, Problem, VaultConfigModel } from '../model/types';
 
 /** All problems of a document: its own, and those that need the workspace's facts. */
-export function collectProblems(analysis: DocumentAnalysis, facts: WorkspaceFacts, options: LiveCheckOptions = { now: Date.now(), expiryWarningDays: 14 }): Problem[] {
+export interface ProblemOptions extends LiveCheckOptions {
+  hardcoded?: Settings['hardcodedCredentials'];
+}
+
+export function collectProblems(analysis: DocumentAnalysis, facts: WorkspaceFacts, options: ProblemOptions = { now: Date.now(), expiryWarningDays: 14 }): Problem[] {
   const problems = [...analysis.problems];
   if (!analysis.trusted) return problems;
   const vaults = facts.vaults(analysis.uri);
@@ -26,7 +32,12 @@ export function collectProblems(analysis: DocumentAnalysis, facts: WorkspaceFact
   }
   const self = analysis.vault?.name ? vaults.byName.get(analysis.vault.name.value)?.find((v) => v.uri === analysis.uri) : undefined;
   if (analysis.vault && self && facts.live) checkDeclaredEngines(analysis.vault, self, facts.live, problems);
-  if (analysis.connection) checkConnection(analysis.connection, vaults, problems, facts.live, options);
+  if (analysis.connection) {
+    checkConnection(analysis.connection, vaults, problems, facts.live, options);
+    checkAuthFields(analysis.connection, problems);
+    checkCredentialExpiry(analysis.connection, options.now, options.expiryWarningDays, problems);
+    if (options.hardcoded) checkHardcodedCredentials(analysis.connection, options.hardcoded, facts.secretScan?.(analysis.uri), problems);
+  }
   return problems;
 }
 

@@ -49,6 +49,10 @@ export function checkFieldValue(name: string, spec: FieldSpec, pair: Pair<Scalar
     case 'attachments':
     case 'version':
       return true;
+    case 'date': {
+      const text = isScalar(node) ? (node.value instanceof Date ? node.value.toISOString().slice(0, 10) : typeof node.value === 'string' ? node.value : undefined) : undefined;
+      return text !== undefined && /^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text)) ? true : wrong(`\`${name}\` must be a date, YYYY-MM-DD.`);
+    }
     case 'boolean':
       return isScalar(node) && typeof node.value === 'boolean' ? true : wrong(`\`${name}\` must be true or false, not ${describe(node)}.`);
     case 'enum': {

@@ -9,7 +9,17 @@ const documentStart: Span = { start: 0, end: 1 };
 
 /** Reads a connection: its attached secrets and every reference in its values. */
 export function buildConnection(doc: Document.Parsed, text: string, problems: Problem[]): ConnectionModel {
-  const model: ConnectionModel = { name: undefined, attachments: [], references: [], attachmentsKeySpan: undefined };
+  const model: ConnectionModel = {
+    name: undefined,
+    attachments: [],
+    references: [],
+    attachmentsKeySpan: undefined,
+    auth: undefined,
+    owner: undefined,
+    expires: undefined,
+    valueKeys: new Set(),
+    credentialScalars: [],
+  };
   const root = doc.contents;
   if (!isMap(root)) {
     problems.push({
@@ -25,6 +35,19 @@ export function buildConnection(doc: Document.Parsed, text: string, problems: Pr
   const valid = checkFields(pairs, connectionFields, ctx, firstKey);
   const name = valid.get('name');
   if (name) model.name = { value: stringValue(name.value) ?? '', span: spanOf(name.value, firstKey) };
+  const located = (field: string): Located<string> | undefined => {
+    const pair = valid.get(field);
+    if (!pair || !isScalar(pair.value)) return undefined;
+    const raw = pair.value.value;
+    const value = raw instanceof Date ? raw.toISOString().slice(0, 10) : typeof raw === 'string' ? raw : undefined;
+    return value === undefined ? undefined : { value, span: spanOf(pair.value, firstKey) };
+  };
+  model.auth = located('auth');
+  model.owner = located('owner');
+  model.expires = located('expires');
+  const value = valid.get('value')?.value ?? null;
+  if (isMap(value)) for (const p of pairsOf(value)) model.valueKeys.add(String(p.key.value));
+  collectKeyedScalars(value, model.credentialScalars);
 
   const scan: ScanResult = { references: model.references, problems };
   for (const pair of pairs) {
@@ -36,6 +59,26 @@ export function buildConnection(doc: Document.Parsed, text: string, problems: Pr
     }
   }
   return model;
+}
+
+/** Every string scalar under a mapping key below `root`, with that key: candidates for hard-coded credentials. */
+function collectKeyedScalars(root: Node | null, out: ConnectionModel['credentialScalars']): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isScalar(pair.value) && typeof pair.value.value === 'string' && isScalar(pair.key)) {
+          const span = scalarContentSpan(pair.value);
+          if (span) out.push({ key: String(pair.key.value), span, text: pair.value.value });
+        } else {
+          stack.push(pair.value);
+        }
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(isPair(item) ? item.value : item);
+    }
+  }
 }
 
 /** Scans every scalar value (not mapping keys) below `root` for references, without recursion. */

@@ -1,6 +1,6 @@
 import type { Provider } from './types';
 
-export type FieldType = 'string' | 'boolean' | 'url' | 'name' | 'engines' | 'enum' | 'any' | 'attachments' | 'alias' | 'version';
+export type FieldType = 'string' | 'boolean' | 'url' | 'name' | 'engines' | 'enum' | 'any' | 'attachments' | 'alias' | 'version' | 'date';
 
 export interface FieldSpec {
   type: FieldType;
@@ -48,7 +48,19 @@ export const connectionFields: Record<string, FieldSpec> = {
   description: { type: 'string', doc: 'Free text describing the connection.' },
   vault_secrets: { type: 'attachments', doc: 'Secrets attached to this connection; vault.secret(KEY) reads their keys.' },
   value: { type: 'any', doc: 'The connection settings. Any scalar may hold vault.secret(...) references.' },
+  auth: { type: 'enum', values: ['basic', 'api_key', 'aws', 'oauth2'], doc: 'How the connection authenticates; each kind needs its fields under `value`.' },
+  owner: { type: 'string', doc: 'The team or person responsible for the credentials.' },
+  expires: { type: 'date', doc: 'When the credentials expire (YYYY-MM-DD); reported as expiring within secretRefs.live.expiryWarningDays.' },
 };
+
+/** Fields each `auth` kind needs (required) or may have (optional) under `value`. */
+export const authFields: Record<string, { required: readonly string[]; optional: readonly string[] }> = {
+  basic: { required: ['username', 'password'], optional: [] },
+  api_key: { required: ['key'], optional: ['header'] },
+  aws: { required: ['access_key_id', 'secret_access_key', 'region'], optional: ['session_token'] },
+  oauth2: { required: ['client_id', 'client_secret', 'token_url'], optional: ['scopes'] },
+};
+
 
 /** Fields of one attached secret under `vault_secrets`. */
 export const attachmentFields: Record<string, FieldSpec> = {

@@ -99,6 +99,14 @@ export interface ConnectionModel {
   references: Reference[];
   /** Span of the `vault_secrets` key, or of the document start when it is absent. */
   attachmentsKeySpan: Span | undefined;
+  auth: Located<string> | undefined;
+  owner: Located<string> | undefined;
+  /** ISO date (YYYY-MM-DD...). */
+  expires: Located<string> | undefined;
+  /** Names of the keys directly under `value`. */
+  valueKeys: Set<string>;
+  /** Scalars under `value` whose key names a credential, with their key and content span. */
+  credentialScalars: { key: string; span: Span; text: string }[];
 }
 
 export type DocumentKind = 'vault-config' | 'connection';

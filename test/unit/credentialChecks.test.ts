@@ -1,0 +1,58 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { defaultSettings } from '../../shared/src/settings';
+import type { SecretScanFinding } from '../../server/src/service/facts/facts';
+import { createLanguageService } from '../../server/src/service/languageService';
+import { TestWorkspace } from '../helpers/workspace';
+
+const now = Date.parse('2026-11-26T12:00:00Z');
+
+function check(text: string, scan: SecretScanFinding[] = [], hardcoded = defaultSettings.hardcodedCredentials): string[] {
+  const ws = new TestWorkspace();
+  const doc = ws.set('c.connection.yaml', text);
+  const service = createLanguageService({ settings: { ...defaultSettings, hardcodedCredentials: hardcoded }, now: () => now });
+  const facts = { vaults: (u: string) => ws.index.vaults(u), keysUsed: () => [], secretScan: () => scan };
+  return service.validate(doc, 'connection', facts).map((d) => `${String(d.code)}@${d.range.start.line}: ${d.message}`);
+}
+
+describe('connection credentials', () => {
+  it('requires the fields of each auth kind under value', () => {
+    const out = check('name: c\nauth: oauth2\nvalue:\n  client_id: app\n  token_url: https://login.example.com\n');
+    assert.equal(out.length, 1);
+    assert.match(out[0]!, /^missing-credential-field@1: `auth: oauth2` needs `client_secret`/);
+    assert.deepEqual(check('name: c\nauth: api_key\nvalue:\n  key: vault.secret(prod:secret/data/api.key)\n'), []);
+    assert.match(check('name: c\nauth: saml\n')[0]!, /invalid-config@1: `auth` must be one of basic, api_key, aws, oauth2/);
+  });
+
+  it('reports expired and expiring credentials with the owner', () => {
+    assert.match(check('name: c\nowner: dba\nexpires: 2026-11-01\n')[0]!, /^credential-expired@2: .*expired on 2026-11-01\. Ask dba to renew them\./);
+    assert.match(check('name: c\nexpires: 2026-12-01\n')[0]!, /^credential-expiring@1: .*in 5 days/);
+    assert.deepEqual(check('name: c\nexpires: 2027-06-01\n'), []);
+    assert.match(check('name: c\nexpires: next week\n')[0]!, /invalid-config@1: `expires` must be a date/);
+  });
+
+  it('reports literals in credential-named fields, never their value', () => {
+    const out = check('name: c\nvalue:\n  db_password: hunter2-CANARY\n  api_key: "k-CANARY"\n  user: admin\n');
+    assert.deepEqual(out.map((o) => o.split(':')[0]), ['hardcoded-credential@2', 'hardcoded-credential@3']);
+    assert.ok(out.every((o) => !o.includes('CANARY')));
+  });
+
+  it('matches credential names as the whole key or its last part only', () => {
+    assert.deepEqual(check('name: c\nvalue:\n  token_url: https://x\n  password_policy: strict\n  github-token: abc\n').map((o) => o.split(':')[0]), ['hardcoded-credential@4']);
+  });
+
+  it('skips references, template syntax and empty values', () => {
+    const text = 'name: c\nvalue:\n  a_password: vault.secret(prod:secret/data/x.p)\n  b_password: ${DB_PASSWORD}\n  c_password: "{{ .Values.pw }}"\n  d_password: ${{ secrets.PW }}\n  e_password: ""\n  f_password: $PW\n';
+    assert.deepEqual(check(text), []);
+  });
+
+  it('reports secretlint findings outside references, and can switch rules off', () => {
+    const text = 'name: c\nvalue:\n  note: token ghp_abc in here\n';
+    const start = text.indexOf('ghp_abc');
+    const scan = [{ start, end: start + 7, ruleId: '@secretlint/secretlint-rule-github', kind: 'github token', text: 'ghp_abc' }];
+    assert.deepEqual(check(text, scan).map((o) => o.split(':')[0]), ['hardcoded-credential@2']);
+    assert.deepEqual(check(text, scan, { ...defaultSettings.hardcodedCredentials, disabledRules: ['@secretlint/secretlint-rule-github'] }), []);
+    assert.deepEqual(check(text, scan, { ...defaultSettings.hardcodedCredentials, enabled: false }), []);
+    assert.deepEqual(check('name: c\nvalue:\n  x_token: abc\n', [], { ...defaultSettings.hardcodedCredentials, disabledRules: ['credential-field'] }), []);
+  });
+});
