@@ -1,7 +1,8 @@
 import { defaultSettings, normalizeSettings, type Settings } from '../../../shared/src/settings';
 import { allDiagnosticCodes, isDiagnosticCode } from '../service/diagnostics/codes';
 
-export type OutputFormat = 'text' | 'json';
+export type OutputFormat = 'text' | 'json' | 'sarif';
+export type InventoryFormat = 'json' | 'veza-oaa';
 
 export interface CheckOptions {
   /** Files and folders as the user typed them (default `.`). */
@@ -9,6 +10,15 @@ export interface CheckOptions {
   format: OutputFormat;
   settings: Settings;
   /** Also check against the secret managers, with credentials from the environment. */
+  live: boolean;
+}
+
+export interface InventoryOptions {
+  /** Files and folders as the user typed them (default `.`). */
+  paths: string[];
+  format: InventoryFormat;
+  settings: Settings;
+  /** Also ask the secret managers (metadata, permissions), with credentials from the environment. */
   live: boolean;
 }
 
@@ -23,6 +33,7 @@ export type Command =
   /** No arguments at all: usage goes to stderr and the exit status is 2. */
   | { kind: 'no-command' }
   | { kind: 'check'; options: CheckOptions }
+  | { kind: 'inventory'; options: InventoryOptions }
   | { kind: 'local'; command: LocalCommand };
 
 /** Bad command line; `message` is shown after `secretrefs: ` and the exit status is 2. */
@@ -33,6 +44,7 @@ export class UsageError extends Error {
 const list = (values: readonly string[]) => values.join(', ');
 
 export const usageText = `Usage: secretrefs check [options] [PATH...]
+       secretrefs inventory [options] [PATH...]
        secretrefs local put VAULT SECRET KEY=VALUE... [--cas N]
        secretrefs local get VAULT SECRET [KEY] [--version N]
        secretrefs local list VAULT [FOLDER]
@@ -42,7 +54,9 @@ and their vault.secret(...) references. Each PATH is a file or a folder (default
 the current folder); folders are searched for files matching the patterns below.
 
 Options:
-  --format text|json     Output format (default: text)
+  --format text|json|sarif
+                         Output format of check (default: text)
+  --format json|veza-oaa Output format of inventory (default: json)
   --vault-configs GLOB   Vault configuration files; repeatable, replaces the default
                          (${list(defaultSettings.files.vaultConfigs)})
   --connections GLOB     Connection files; repeatable, replaces the default
@@ -50,11 +64,14 @@ Options:
   --exclude GLOB         Files never checked; repeatable, replaces the default
                          (${list(defaultSettings.files.exclude)})
   --disable CODE         Do not report diagnostic CODE; repeatable or comma-separated
+                         (check only)
   --max-size-kb N        Report files larger than N kilobytes instead of checking
                          them (default: ${defaultSettings.files.maxSizeKb})
   --live                 Also check against the secret managers, with credentials
                          from the environment (VAULT_TOKEN or ~/.vault-token,
-                         VAULT_ROLE_ID and VAULT_SECRET_ID, SECRETREFS_LOCAL_KEY)
+                         VAULT_ROLE_ID and VAULT_SECRET_ID, SECRETREFS_LOCAL_KEY);
+                         inventory: also read each secret's metadata and the
+                         caller's permissions on it
   --timeout SECONDS      Timeout of one request to a secret manager (default: ${defaultSettings.live.timeoutSeconds})
   -h, --help             Show this help
   --version              Show the version
@@ -65,10 +82,20 @@ $SECRETREFS_LOCAL_DIR or ~/.secretrefs/local; its key is SECRETREFS_LOCAL_KEY.
 
 Text output: one line per problem, FILE:LINE:COL: SEVERITY CODE MESSAGE, then a
 summary on stderr. JSON output: an array of {file, range, severity, code, message}
-with 0-based LSP ranges.
+with 0-based LSP ranges. SARIF output: a SARIF 2.1.0 log for code-scanning tools,
+one rule per diagnostic code, 1-based regions, paths relative to %SRCROOT% (the
+current folder).
+
+"inventory" lists every vault configuration with the engines or stores it uses,
+and every referenced secret (attached or inline) with the connections that read
+it and the keys they read; with --live also its owner, expiry and rotation (from
+the secret's metadata or tags) and the caller's permissions on it. It never holds
+a secret value. veza-oaa: a Veza Open Authorization API payload of the
+secret_store template (vaults = engines or stores, entries = secrets, identities
+= connections with "read" on what they read).
 
 Exit status: 0 no errors (warnings allowed), 1 errors found,
-2 bad usage, unreadable input or internal error.
+2 bad usage, unreadable input or internal error. inventory: 0, or 2.
 `;
 
 const valueOptions = ['--format', '--vault-configs', '--connections', '--exclude', '--disable', '--max-size-kb', '--timeout', '--cas', '--version-pin'] as const;
@@ -155,11 +182,18 @@ export function parseArgs(argv: readonly string[]): Command {
   const [command, ...paths] = positionals;
   if (command === undefined) throw new UsageError(`no command given; the commands are "check" and "local" ${see}`);
   if (command === 'local') return { kind: 'local', command: parseLocal(paths, values['--cas'].at(-1), values['--version-pin'].at(-1)) };
-  if (command !== 'check') throw new UsageError(`unknown command "${command}"; the commands are "check" and "local" ${see}`);
+  if (command !== 'check' && command !== 'inventory') throw new UsageError(`unknown command "${command}"; the commands are "check" and "local" ${see}`);
 
   const settings = normalizeSettings(undefined);
-  const format = values['--format'].at(-1) ?? 'text';
-  if (format !== 'text' && format !== 'json') {
+  const givenFormat = values['--format'].at(-1);
+  if (command === 'inventory') {
+    if (givenFormat !== undefined && givenFormat !== 'json' && givenFormat !== 'veza-oaa') {
+      throw new UsageError(`--format of inventory must be "json" or "veza-oaa", not "${givenFormat}"`);
+    }
+    if (values['--disable'].length > 0) throw new UsageError(`option "--disable" applies to "check" only ${see}`);
+  }
+  const format = givenFormat ?? 'text';
+  if (command === 'check' && format !== 'text' && format !== 'json' && format !== 'sarif') {
     throw new UsageError(`--format must be "text" or "json", not "${format}"`);
   }
   if (values['--vault-configs'].length > 0) settings.files.vaultConfigs = values['--vault-configs'];
@@ -190,7 +224,9 @@ export function parseArgs(argv: readonly string[]): Command {
     settings.live.timeoutSeconds = n;
   }
 
-  return { kind: 'check', options: { paths: paths.length > 0 ? paths : ['.'], format, settings, live } };
+  const given = paths.length > 0 ? paths : ['.'];
+  if (command === 'inventory') return { kind: 'inventory', options: { paths: given, format: givenFormat === 'veza-oaa' ? 'veza-oaa' : 'json', settings, live } };
+  return { kind: 'check', options: { paths: given, format: format as OutputFormat, settings, live } };
 }
 
 function positiveInteger(name: string, value: string | undefined, allowZero = false): number | undefined {

@@ -5,6 +5,8 @@ import { checkPaths as defaultCheckPaths, type CheckResult } from '../workspace/
 import { describeError } from '../workspace/readTextFile';
 import type { CheckOptions } from './args';
 import { displayPath, formatJson, formatSummary, formatText, hasErrors, sortFindings, type Finding } from './format';
+import { formatSarif } from './sarif';
+import { toolVersion } from './version';
 
 /** Where the command writes; main passes the process streams, so the command itself is pure. */
 export interface Io {
@@ -46,15 +48,17 @@ export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckP
   }
   const sorted = sortFindings(findings);
 
-  io.stdout(options.format === 'json' ? formatJson(sorted) : formatText(sorted));
+  const unreadable = result.unreadable.map((u) => ({ file: displayPath(path.resolve(io.cwd, u.path), io.cwd), message: u.message.split('\n')[0] ?? '' }));
+  if (options.format === 'sarif') {
+    const checkedFiles = result.files.map((report) => displayPath(report.path, io.cwd));
+    io.stdout(formatSarif({ findings: sorted, checkedFiles, unreadable, cwd: io.cwd, toolVersion }));
+  } else {
+    io.stdout(options.format === 'json' ? formatJson(sorted) : formatText(sorted));
+  }
   if (options.format === 'text') io.stderr(formatSummary(sorted, result.files.length));
 
-  if (result.unreadable.length > 0) {
-    io.stderr(
-      result.unreadable
-        .map((u) => `secretrefs: cannot read "${displayPath(path.resolve(io.cwd, u.path), io.cwd)}": ${u.message.split('\n')[0]}\n`)
-        .join(''),
-    );
+  if (unreadable.length > 0) {
+    io.stderr(unreadable.map((u) => `secretrefs: cannot read "${u.file}": ${u.message}\n`).join(''));
     return exitCodes.trouble;
   }
   return hasErrors(sorted) ? exitCodes.errors : exitCodes.ok;

@@ -4,11 +4,10 @@
  */
 import { parseArgs, usageText, UsageError } from './args';
 import { exitCodes, runCheck, type Io } from './check';
+import { runInventory } from './inventory';
 import { runLocal } from './local';
+import { toolVersion as version } from './version';
 
-// A literal require() so esbuild inlines package.json into the bundle (an ES import of it would put
-// package.json into the server project, which tsc -b rejects: it is outside the project's include).
-const { version } = require('../../../package.json') as { version: string };
 
 const debug = process.env.SECRETREFS_DEBUG === '1';
 
@@ -46,6 +45,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return exitCodes.trouble;
     case 'check':
       return runCheck(command.options, io);
+    case 'inventory':
+      return runInventory(command.options, io);
     case 'local':
       return runLocal(command.command, io);
   }

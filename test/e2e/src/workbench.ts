@@ -76,6 +76,15 @@ export class Workbench {
     });
   }
 
+  /** Developer: Reload Window, then waits for the new workbench. */
+  async reloadWindow(): Promise<void> {
+    const navigated = this.page.waitForEvent('framenavigated', { predicate: (frame) => frame === this.page.mainFrame(), timeout: 30_000 });
+    await this.runCommand('Developer: Reload Window');
+    await navigated;
+    await this.page.waitForLoadState('load');
+    await this.waitReady();
+  }
+
   async screenshot(name: string): Promise<string> {
     const file = path.join(this.artifacts, `${name}.png`);
     await this.page.screenshot({ path: file });
@@ -133,6 +142,24 @@ export class Workbench {
     await poll(async () => !(await this.quickInputVisible()), { what, timeout });
   }
 
+  /**
+   * Presses `key` until a quick input satisfying `accept` opens: right after start-up or a reload
+   * the workbench may not take the first key press.
+   */
+  private async openQuickInputWith(key: string, accept: (state: QuickInputState) => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      await this.page.keyboard.press(key);
+      try {
+        await this.waitForQuickInput(accept, what, 3000);
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await this.dismissQuickInput();
+      }
+    }
+  }
+
   /** Replaces the quick input's text. */
   async typeInQuickInput(text: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
@@ -145,8 +172,7 @@ export class Workbench {
    */
   async runCommand(title: string, timeout = 15_000): Promise<void> {
     await this.dismissQuickInput();
-    await this.page.keyboard.press('F1');
-    await this.waitForQuickInput((s) => s.value.startsWith('>'), 'the command palette');
+    await this.openQuickInputWith('F1', (s) => s.value.startsWith('>'), 'the command palette');
     await this.typeInQuickInput(`>${title}`);
     const state = await this.waitForQuickInput(
       (s) => s.items.some((item) => item.label === title || item.ariaLabel.startsWith(title)),
@@ -155,27 +181,6 @@ export class Workbench {
     );
     const index = state.items.findIndex((item) => item.label === title || item.ariaLabel.startsWith(title));
     await this.page.locator('.quick-input-list .monaco-list-row').nth(index).click();
-  }
-
-  /** Whether the palette offers a command with this exact title (closes the palette again). */
-  async hasCommand(title: string): Promise<boolean> {
-    await this.dismissQuickInput();
-    await this.page.keyboard.press('F1');
-    await this.waitForQuickInput((s) => s.value.startsWith('>'), 'the command palette');
-    await this.typeInQuickInput(`>${title}`);
-    let found = false;
-    try {
-      await this.waitForQuickInput(
-        (s) => s.items.some((item) => item.label === title || item.ariaLabel.startsWith(title)),
-        `the command "${title}"`,
-        3000,
-      );
-      found = true;
-    } catch {
-      found = false;
-    }
-    await this.dismissQuickInput();
-    return found;
   }
 
   /** Picks the item whose label is `label` (or for which `match` holds) in the open quick pick. */
@@ -210,8 +215,7 @@ export class Workbench {
     await this.dismissQuickInput();
     const base = path.posix.basename(relativePath);
     const dir = path.posix.dirname(relativePath);
-    await this.page.keyboard.press('Control+P');
-    await this.waitForQuickInput((s) => !s.value.startsWith('>'), 'Quick Open');
+    await this.openQuickInputWith('Control+P', (s) => !s.value.startsWith('>'), 'Quick Open');
     await this.typeInQuickInput(relativePath);
     await this.pick(
       (item) => item.label === base && (dir === '.' || item.description === dir || item.ariaLabel.includes(dir)),
@@ -259,8 +263,7 @@ export class Workbench {
   /** Moves the cursor with Go to Line (Ctrl+G) and waits for the status bar to show it. */
   async goTo(line: number, column: number): Promise<void> {
     await this.dismissQuickInput();
-    await this.page.keyboard.press('Control+G');
-    await this.waitForQuickInput(() => true, 'Go to Line');
+    await this.openQuickInputWith('Control+G', () => true, 'Go to Line');
     await this.typeInQuickInput(`:${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await waitFor(() => this.cursorPosition(), (text) => text.startsWith(`Ln ${line}, Col ${column}`), {
@@ -401,6 +404,43 @@ export class Workbench {
     );
   }
 
+  /** Whether the line of the visible hover that contains `text` is inside the hover's viewport. */
+  private async hoverShows(text: string): Promise<boolean> {
+    return this.page.evaluate((wanted) => {
+      const hover = [...document.querySelectorAll('.monaco-editor .monaco-hover:not(.hidden)')].find((h) => (h as HTMLElement).offsetParent !== null);
+      if (hover === undefined) return false;
+      const line = ([...hover.querySelectorAll('li, p')] as HTMLElement[]).find((e) => e.innerText.includes(wanted));
+      if (line === undefined) return false;
+      const outer = hover.getBoundingClientRect();
+      const inner = line.getBoundingClientRect();
+      return inner.top >= outer.top && inner.bottom <= outer.bottom;
+    }, text);
+  }
+
+  /**
+   * Scrolls the visible hover with the mouse wheel until the line containing `text` is in view,
+   * so a screenshot shows it. Returns whether it got there.
+   */
+  async scrollHoverTo(text: string): Promise<boolean> {
+    const hover = this.page.locator('.monaco-editor .monaco-hover:not(.hidden)').first();
+    const box = await hover.boundingBox();
+    if (box === null) return false;
+    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    try {
+      await poll(
+        async () => {
+          if (await this.hoverShows(text)) return true;
+          await this.page.mouse.wheel(0, 60);
+          return false;
+        },
+        { what: `"${text}" in view in the hover`, timeout: 5000, interval: 150 },
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Titles in the open code action (light bulb) menu. */
   async readCodeActions(): Promise<string[]> {
     return this.page.evaluate(() => {
@@ -461,10 +501,13 @@ export class Workbench {
     await poll(async () => (await this.readDialog()) === undefined, { what: 'the dialog to close' });
   }
 
+  /** The notification toasts on screen, once their fade-in is over (so a screenshot shows them). */
   async readNotifications(): Promise<NotificationState[]> {
     return this.page.evaluate(() =>
-      ([...document.querySelectorAll('.notifications-toasts .notification-list-item')] as HTMLElement[])
-        .filter((n) => n.offsetParent !== null)
+      ([...document.querySelectorAll('.notifications-toasts .notification-toast-container')] as HTMLElement[])
+        .filter((c) => c.offsetParent !== null && c.querySelector('.notification-toast.notification-fade-in-done') !== null)
+        .map((c) => c.querySelector('.notification-list-item') as HTMLElement | null)
+        .filter((n): n is HTMLElement => n !== null)
         .map((n) => ({
           message: ((n.querySelector('.notification-list-item-message') as HTMLElement | null)?.innerText ?? '').trim(),
           buttons: ([...n.querySelectorAll('.notification-list-item-buttons-container .monaco-button')] as HTMLElement[]).map((b) =>
@@ -488,10 +531,5 @@ export class Workbench {
     if ((await this.readNotifications()).length === 0) return;
     await this.runCommand('Notifications: Clear All Notifications');
     await poll(async () => (await this.readNotifications()).length === 0, { what: 'the notifications to clear' });
-  }
-
-  /** All the text on the page (to check that a secret value is nowhere on screen). */
-  async pageText(): Promise<string> {
-    return normalize(await this.page.evaluate(() => document.body.innerText));
   }
 }

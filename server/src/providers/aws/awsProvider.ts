@@ -18,6 +18,7 @@ import {
   type VersionInfo,
   type WriteResult,
 } from '../secretProvider';
+import { guardCall, redactError } from '../transportErrors';
 import { AwsSession, type OperationTypes } from './awsSession';
 import {
   type AwsSecretMetadata,
@@ -30,7 +31,7 @@ import {
   valueOf,
   versionFromListEntry,
 } from './convert';
-import { type AwsFailure, type AwsOperation, actionOf, redact, toFailure, toProviderError } from './errors';
+import { type AwsFailure, type AwsOperation, actionOf, toFailure, toProviderError } from './errors';
 
 export interface AwsProviderOptions {
   /** The vault configuration's `name` (used in messages). */
@@ -227,7 +228,7 @@ export class AwsProvider implements SecretProvider {
       const keys = keysOf(value.out);
       const metadata = desc.ok ? metadataFromDescribe(desc.out) : metadataFromValue(value.out);
       metadata.json = keys !== undefined;
-      return { keys, metadata, ...(desc.ok ? {} : { metadataError: this.clean(desc.error) }) };
+      return { keys, metadata, ...(desc.ok ? {} : { metadataError: redactError(desc.error, this.sensitive) }) };
     });
   }
 
@@ -420,26 +421,14 @@ export class AwsProvider implements SecretProvider {
     return out;
   }
 
-  /** Redacts credentials from a ProviderError (last line of defence). */
-  private clean(e: ProviderError): ProviderError {
-    const details = { ...e.details };
-    for (const k of Object.keys(details) as Array<keyof typeof details>) {
-      const v = details[k];
-      if (typeof v === 'string') details[k] = redact(v, this.sensitive);
-    }
-    return new ProviderError(e.kind, redact(e.message, this.sensitive), details);
-  }
-
   /**
    * Every public method runs in here: ProviderErrors pass (credentials redacted); anything else (a
    * bug, an SDK that failed to load) becomes a bare bad-response error without the original text.
    */
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof ProviderError) throw this.clean(e);
-      throw new ProviderError('bad-response', `Unexpected failure talking to AWS Secrets Manager for vault "${this.vaultName}".`);
-    }
+  private guard<T>(fn: () => Promise<T>): Promise<T> {
+    return guardCall(fn, {
+      sensitive: () => this.sensitive,
+      unexpected: `Unexpected failure talking to AWS Secrets Manager for vault "${this.vaultName}".`,
+    });
   }
 }

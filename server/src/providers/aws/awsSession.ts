@@ -23,6 +23,7 @@ import type {
   SecretsManagerClient,
   SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
+import { RetryingLazy } from '../sessionHelpers';
 import type { AwsOperation } from './errors';
 
 export interface AwsSessionOptions {
@@ -79,7 +80,7 @@ function withoutNodeVersionWarning<T>(make: () => T): T {
 }
 
 export class AwsSession {
-  private loaded: Promise<{ sdk: Sdk; client: SecretsManagerClient }> | undefined;
+  private readonly loaded = new RetryingLazy(() => this.create());
   private readonly deadlineMs: number;
 
   constructor(private readonly options: AwsSessionOptions) {
@@ -88,7 +89,7 @@ export class AwsSession {
 
   /** Sends one operation; rejects with whatever the SDK rejects with (see errors.ts toFailure). */
   async send<K extends AwsOperation>(operation: K, input: OperationTypes[K][0]): Promise<OperationTypes[K][1]> {
-    const { sdk, client } = await this.load();
+    const { sdk, client } = await this.loaded.get();
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -107,20 +108,7 @@ export class AwsSession {
   }
 
   dispose(): void {
-    const loaded = this.loaded;
-    this.loaded = undefined;
-    loaded?.then(({ client }) => client.destroy(), noop);
-  }
-
-  private load(): Promise<{ sdk: Sdk; client: SecretsManagerClient }> {
-    if (!this.loaded) {
-      const loading = this.create();
-      this.loaded = loading;
-      loading.catch(() => {
-        if (this.loaded === loading) this.loaded = undefined;
-      });
-    }
-    return this.loaded;
+    this.loaded.reset()?.then(({ client }) => client.destroy(), noop);
   }
 
   private async create(): Promise<{ sdk: Sdk; client: SecretsManagerClient }> {

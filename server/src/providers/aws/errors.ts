@@ -13,6 +13,7 @@
  * - credential resolution: `CredentialsProviderError` (no credentials in the default chain).
  */
 import { ProviderError, type ProviderErrorKind } from '../secretProvider';
+import { SOCKET_FAULTS, transportCause as sharedTransportCause, timedOutCause } from '../transportErrors';
 
 export type AwsOperation = 'ListSecrets' | 'DescribeSecret' | 'GetSecretValue' | 'ListSecretVersionIds' | 'PutSecretValue';
 
@@ -95,30 +96,15 @@ const UNAUTHENTICATED = new Set([
 const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Throttling']);
 const SERVER = new Set(['InternalServiceError', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException']);
 
-const TLS_RE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|EPROTO$)/;
-
-/** The short cause of a transport failure (`details.cause`). */
+/**
+ * The short cause of a transport failure (`details.cause`). The SDK's timeouts arrive as
+ * `timedOut` (toFailure turns ETIMEDOUT into it), so codes are read with the socket table only:
+ * ECONNABORTED and ESOCKETTIMEDOUT are no client timeouts with this SDK and stay
+ * `network error (<code>)`.
+ */
 export function transportCause(f: AwsFailure, timeoutMs: number): string {
-  if (f.timedOut) return `timed out after ${timeoutMs} ms`;
-  switch (f.code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'DNS: host not found';
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 'connection reset';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EHOSTDOWN':
-    case 'ENETDOWN':
-      return 'host unreachable';
-    case undefined:
-      return 'network error';
-    default:
-      return TLS_RE.test(f.code) ? `TLS: ${f.code}` : `network error (${f.code})`;
-  }
+  if (f.timedOut) return timedOutCause(timeoutMs);
+  return sharedTransportCause(f.code, timeoutMs, SOCKET_FAULTS);
 }
 
 /** Where a failure happened, for the message. */
@@ -198,14 +184,4 @@ export function toProviderError(f: AwsFailure, ctx: FailureContext): ProviderErr
     return make('deleted', `${vault}: ${what} is scheduled for deletion; its value cannot be used (${type ?? 'InvalidRequestException'}).`);
   }
   return make('invalid-request', `${vault}: Secrets Manager rejected ${ctx.operation} for ${what} (${type ?? `HTTP ${status}`}).`);
-}
-
-/**
- * Removes each of `secrets` (credentials) from a text, as a last line of defence; messages are
- * built from safe parts already. Very short strings are left alone so messages stay readable.
- */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 6) out = out.split(s).join('[redacted]');
-  return out;
 }

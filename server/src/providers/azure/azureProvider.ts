@@ -14,7 +14,7 @@ import {
   type VersionInfo,
   type WriteResult,
 } from '../secretProvider';
-import { redact } from './errors';
+import { guardCall } from '../transportErrors';
 import { AzureSession, type AzureSessionOptions, type OperationContext } from './session';
 
 export type AzureProviderOptions = AzureSessionOptions;
@@ -409,20 +409,10 @@ export class AzureProvider implements SecretProvider {
    * Every public method runs in here: ProviderErrors pass (with credentials redacted as a last line
    * of defence); anything else (a bug, an unexpected shape) becomes a bare bad-response error.
    */
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      const secrets = this.session.sensitiveStrings;
-      if (e instanceof ProviderError) {
-        const details = { ...e.details };
-        for (const k of Object.keys(details) as Array<keyof typeof details>) {
-          const v = details[k];
-          if (typeof v === 'string') details[k] = redact(v, secrets);
-        }
-        throw new ProviderError(e.kind, redact(e.message, secrets), details);
-      }
-      throw new ProviderError('bad-response', `Unexpected failure talking to Key Vault "${this.vaultName}".`);
-    }
+  private guard<T>(fn: () => Promise<T>): Promise<T> {
+    return guardCall(fn, {
+      sensitive: () => this.session.sensitiveStrings,
+      unexpected: `Unexpected failure talking to Key Vault "${this.vaultName}".`,
+    });
   }
 }

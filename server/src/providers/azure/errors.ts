@@ -17,6 +17,7 @@
  * - plain `Error`s from response deserialization (an id that is not a Key Vault URL...).
  */
 import { ProviderError, type ProviderErrorKind } from '../secretProvider';
+import { timedOutCause, transportCause } from '../transportErrors';
 import { AccessTokenExpiredError, type AzureCredential, missingEnvironmentVariables } from './credentials';
 import type { ErrorSummary, TokenRequestFailure } from './policies';
 
@@ -100,35 +101,6 @@ export function toFailure(err: unknown, summaries: WeakMap<object, ErrorSummary>
   return { summary: {}, badBody: true };
 }
 
-const TLS_PREFIX = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|EPROTO)/;
-
-/** The short cause of a transport failure (`details.cause`). */
-export function transportCause(code: string | undefined, timeoutMs: number): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ETIMEDOUT':
-    case 'ESOCKETTIMEDOUT':
-    case 'ECONNABORTED':
-      return `timed out after ${timeoutMs} ms`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'DNS: host not found';
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 'connection reset';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EHOSTDOWN':
-    case 'ENETDOWN':
-      return 'host unreachable';
-    case undefined:
-      return 'network error';
-    default:
-      return TLS_PREFIX.test(code) ? `TLS: ${code}` : `network error (${code})`;
-  }
-}
-
 /** The caller's missing permission, per operation and authorization model. */
 export function missingPermission(operation: FailureContext['operation'], innerCode: string | undefined): string {
   const write = operation === 'set';
@@ -168,7 +140,7 @@ function credentialMessage(f: NonNullable<AzureFailure['credential']>, ctx: Fail
   const entra = `Microsoft Entra ID${ctx.authorityHost ? ` at ${ctx.authorityHost}` : ''}`;
   const r = f.request;
   if (r?.timedOut || r?.transport) {
-    const cause = r.timedOut ? `timed out after ${ctx.timeoutMs} ms` : transportCause(r.transport, ctx.timeoutMs);
+    const cause = r.timedOut ? timedOutCause(ctx.timeoutMs) : transportCause(r.transport, ctx.timeoutMs);
     return { kind: 'unreachable', message: `${entra} is unreachable while getting a token for ${vault}: ${cause}.`, cause };
   }
   if (r?.status !== undefined && (r.status === 429 || r.status >= 500)) {
@@ -214,7 +186,7 @@ export function toProviderError(f: AzureFailure, ctx: FailureContext): ProviderE
     return make('bad-response', `${vault} pointed a request for ${apiPath} outside ${ctx.origin}; it was not sent.`);
   }
   if (f.timedOut) {
-    const cause = `timed out after ${ctx.timeoutMs} ms`;
+    const cause = timedOutCause(ctx.timeoutMs);
     return make('unreachable', `${vault} at ${ctx.origin} is unreachable: ${cause}.`, cause);
   }
   if (f.transport) {
@@ -262,14 +234,4 @@ export function toProviderError(f: AzureFailure, ctx: FailureContext): ProviderE
   }
   if (status >= 400) return make('invalid-request', `${vault} rejected ${what(ctx)} (HTTP ${status}${code}).`);
   return make('bad-response', `${vault} answered ${apiPath} with an unexpected HTTP ${status}.`);
-}
-
-/**
- * Removes each of `secrets` (credentials) from a text, as a last line of defence; messages are
- * built from safe parts already. Very short strings are left alone so messages stay readable.
- */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 6) out = out.split(s).join('[redacted]');
-  return out;
 }

@@ -46,14 +46,18 @@ const CODE = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
 const RETRY_AFTER_HEADERS = ['retry-after', 'retry-after-ms', 'x-ms-retry-after-ms'];
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function summarizeErrorBody(text: string | undefined): ErrorSummary {
-  if (!text) return {};
-  let body: unknown;
+/** `text` parsed as JSON; undefined when it is empty or not JSON. */
+function parseJson(text: string | undefined): unknown {
+  if (!text) return undefined;
   try {
-    body = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    return {};
+    return undefined;
   }
+}
+
+export function summarizeErrorBody(text: string | undefined): ErrorSummary {
+  const body = parseJson(text);
   const error = isObject(body) && isObject(body.error) ? body.error : undefined;
   if (!error) return {};
   const code = typeof error.code === 'string' && CODE.test(error.code) ? error.code : undefined;
@@ -145,13 +149,7 @@ const OAUTH_ERROR = /^[a-z_]{3,40}$/;
 const ERRNO = /^[A-Z][A-Z0-9_]{2,60}$/;
 
 export function summarizeOAuthBody(text: string | undefined): Pick<TokenRequestFailure, 'error' | 'aadsts'> {
-  if (!text) return {};
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return {};
-  }
+  const body = parseJson(text);
   if (!isObject(body)) return {};
   const error = typeof body.error === 'string' && OAUTH_ERROR.test(body.error) ? body.error : undefined;
   const codes = Array.isArray(body.error_codes)

@@ -12,6 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { SecretClient, SecretClientOptions } from '@azure/keyvault-secrets';
 import { ProviderError } from '../secretProvider';
+import { RetryingLazy } from '../sessionHelpers';
 import { type AzureCredential, StaticTokenCredential, type TokenCredential, credentialSecrets } from './credentials';
 import { type AzureFailure, type FailureContext, toFailure, toProviderError } from './errors';
 import { type ErrorSummary, TokenRequestObserver, deadlinePolicy, guardPolicy } from './policies';
@@ -60,7 +61,7 @@ export class AzureSession {
   private readonly summaries = new WeakMap<object, ErrorSummary>();
   private readonly tokenRequests = new TokenRequestObserver();
   private readonly agents: Array<http.Agent | https.Agent> = [];
-  private clientPromise: Promise<SecretClient> | undefined;
+  private readonly lazyClient = new RetryingLazy(() => this.createClient());
   private disposed = false;
 
   constructor(options: AzureSessionOptions) {
@@ -160,7 +161,7 @@ export class AzureSession {
 
   dispose(): void {
     this.disposed = true;
-    this.clientPromise = undefined;
+    this.lazyClient.reset();
     for (const a of this.agents) a.destroy();
     this.agents.length = 0;
   }
@@ -195,14 +196,7 @@ export class AzureSession {
   private client(): Promise<SecretClient> {
     if (this.disposed) return Promise.reject(new ProviderError('invalid-request', `The provider of Key Vault "${this.vaultName}" was disposed.`));
     if (this.configError) return Promise.reject(this.configError);
-    if (!this.clientPromise) {
-      const created = this.createClient();
-      this.clientPromise = created;
-      created.catch(() => {
-        if (this.clientPromise === created) this.clientPromise = undefined;
-      });
-    }
-    return this.clientPromise;
+    return this.lazyClient.get();
   }
 
   private async createClient(): Promise<SecretClient> {

@@ -22,6 +22,7 @@
  * version state (DISABLED / DESTROYED) are taken from the body.
  */
 import { ProviderError, type ProviderErrorKind } from '../secretProvider';
+import { TRANSPORT_FAULTS, type TransportFault, transportCause as sharedTransportCause, timedOutCause } from '../transportErrors';
 
 /** A failed call, reduced to what is safe to keep. */
 export interface GcpFailure {
@@ -229,36 +230,20 @@ export function toFailure(err: unknown): GcpFailure {
   return { badBody: true };
 }
 
-const TLS_RE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|EPROTO)/;
+/**
+ * The shared table plus three codes of the fetch transport (undici / streams): a connect timeout,
+ * and a socket error or a stream closed early, both read as a reset.
+ */
+const GCP_TRANSPORT_FAULTS: ReadonlyMap<string, TransportFault> = new Map<string, TransportFault>([
+  ...TRANSPORT_FAULTS,
+  ['UND_ERR_CONNECT_TIMEOUT', 'timeout'],
+  ['UND_ERR_SOCKET', 'reset'],
+  ['ERR_STREAM_PREMATURE_CLOSE', 'reset'],
+]);
 
 /** The short cause of a transport failure (`details.cause`). */
 export function transportCause(code: string | undefined, timeoutMs: number): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ETIMEDOUT':
-    case 'ESOCKETTIMEDOUT':
-    case 'ECONNABORTED':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return `timed out after ${timeoutMs} ms`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'DNS: host not found';
-    case 'ECONNRESET':
-    case 'EPIPE':
-    case 'UND_ERR_SOCKET':
-    case 'ERR_STREAM_PREMATURE_CLOSE':
-      return 'connection reset';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EHOSTDOWN':
-    case 'ENETDOWN':
-      return 'host unreachable';
-    case undefined:
-      return 'network error';
-    default:
-      return TLS_RE.test(code) ? `TLS: ${code}` : `network error (${code})`;
-  }
+  return sharedTransportCause(code, timeoutMs, GCP_TRANSPORT_FAULTS);
 }
 
 /** What a failed call was about, for the message. */
@@ -319,7 +304,7 @@ export function toProviderError(f: GcpFailure, ctx: FailureContext): ProviderErr
   }
   if (f.auth === 'token') {
     if (f.timedOut || f.httpStatus === undefined) {
-      const cause = f.timedOut ? `timed out after ${ctx.timeoutMs} ms` : transportCause(f.code, ctx.timeoutMs);
+      const cause = f.timedOut ? timedOutCause(ctx.timeoutMs) : transportCause(f.code, ctx.timeoutMs);
       return make('unreachable', `Could not get an access token for ${vault}: ${cause}.`, cause);
     }
     if (f.httpStatus === 429 || f.httpStatus >= 500) {
@@ -329,7 +314,7 @@ export function toProviderError(f: GcpFailure, ctx: FailureContext): ProviderErr
     return make('unauthenticated', `The token endpoint rejected the credentials of ${vault} (HTTP ${f.httpStatus}).`);
   }
   if (f.timedOut) {
-    const cause = `timed out after ${ctx.timeoutMs} ms`;
+    const cause = timedOutCause(ctx.timeoutMs);
     return make('unreachable', `Secret Manager for ${vault} at ${ctx.origin} is unreachable: ${cause}.`, cause);
   }
   const name = statusName(f);
@@ -382,14 +367,4 @@ export function toProviderError(f: GcpFailure, ctx: FailureContext): ProviderErr
     return make('invalid-request', `Secret Manager (${vault}) rejected the request for ${apiPath} (${st}).`);
   }
   return make('bad-response', `Secret Manager (${vault}) answered ${apiPath} with an unexpected ${st}.`);
-}
-
-/**
- * Removes each of `secrets` (credentials) from a text, as a last line of defence; messages are
- * built from safe parts already. Very short strings are left alone so messages stay readable.
- */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 8) out = out.split(s).join('[redacted]');
-  return out;
 }

@@ -16,6 +16,7 @@ import {
   type VersionInfo,
   type WriteResult,
 } from '../secretProvider';
+import { guardCall, redactError } from '../transportErrors';
 import {
   type SecretFact,
   type VersionFact,
@@ -28,7 +29,7 @@ import {
   versionNumberOf,
 } from './convert';
 import { crc32c } from './crc32c';
-import { redact, toProviderError } from './errors';
+import { toProviderError } from './errors';
 import { type CallResult, type GcpCall, type GcpCredential, GcpSession, type GcpTesting } from './gcpSession';
 
 export interface GcpProviderOptions {
@@ -96,6 +97,8 @@ const SECRET_ID_RE = /^[A-Za-z0-9_-]{1,255}$/;
 const PROJECT_RE = /^[A-Za-z0-9][A-Za-z0-9.:_-]{0,127}$/;
 const LIST_PAGE_SIZE = 1000;
 const VERSIONS_PAGE_SIZE = 1000;
+/** Credentials shorter than this stay in messages (8 here; the other providers use the shared default, 6). */
+const MIN_REDACTED_LENGTH = 8;
 
 function bytesOf(v: unknown): Buffer | undefined {
   if (Buffer.isBuffer(v)) return v;
@@ -172,28 +175,12 @@ export class GcpProvider implements SecretProvider {
     return this.guard(async () => {
       this.checkProject();
       const parent = `projects/${this.project}`;
-      const ids: string[] = [];
-      const seenTokens = new Set<string>();
-      let pageToken: string | undefined;
-      do {
-        const token = pageToken;
-        const [items, , raw] = await this.call({
-          resource: parent,
-          permission: 'secretmanager.secrets.list',
-          idempotent: true,
-          run: (c, o) => c.listSecrets({ parent, pageSize: LIST_PAGE_SIZE, ...(token ? { pageToken: token } : {}) }, { ...o, autoPaginate: false }),
-        });
-        if (!Array.isArray(items)) throw this.badResponse(parent);
-        for (const item of items) {
-          const id = isObject(item) ? secretIdOf(item.name) : undefined;
-          if (id === undefined) throw this.badResponse(parent);
-          ids.push(id);
-        }
-        const next = isObject(raw) && typeof raw.nextPageToken === 'string' && raw.nextPageToken !== '' ? raw.nextPageToken : undefined;
-        if (next !== undefined && seenTokens.has(next)) throw this.badResponse(parent);
-        if (next !== undefined) seenTokens.add(next);
-        pageToken = next;
-      } while (pageToken !== undefined);
+      const ids = await this.listAllPages(
+        parent,
+        'secretmanager.secrets.list',
+        (token) => (c, o) => c.listSecrets({ parent, pageSize: LIST_PAGE_SIZE, ...(token ? { pageToken: token } : {}) }, { ...o, autoPaginate: false }),
+        (item) => (isObject(item) ? secretIdOf(item.name) : undefined),
+      );
       return [...new Set(ids)].sort();
     });
   }
@@ -282,7 +269,8 @@ export class GcpProvider implements SecretProvider {
         enabled: true,
         json,
       };
-      return { keys, metadata, ...(metadataError ? { metadataError: this.clean(metadataError) } : {}) };
+      const cleaned = metadataError ? redactError(metadataError, this.session.sensitiveStrings, MIN_REDACTED_LENGTH) : undefined;
+      return { keys, metadata, ...(cleaned ? { metadataError: cleaned } : {}) };
     });
   }
 
@@ -396,27 +384,40 @@ export class GcpProvider implements SecretProvider {
     return fact;
   }
 
-  private async fetchVersions(l: Located): Promise<VersionFact[]> {
-    const out: VersionFact[] = [];
+  private fetchVersions(l: Located): Promise<VersionFact[]> {
+    return this.listAllPages(
+      l.secretName,
+      'secretmanager.versions.list',
+      (token) => (c, o) =>
+        c.listSecretVersions({ parent: l.secretName, pageSize: VERSIONS_PAGE_SIZE, ...(token ? { pageToken: token } : {}) }, { ...o, autoPaginate: false }),
+      readVersion,
+    );
+  }
+
+  /**
+   * Every item of a paged list call, one page per call (`page(token)` builds the call for a page),
+   * each read with `read`. A page that is not a list, an item `read` rejects or a page token seen
+   * before (a server that would page forever) is a bad response for `resource`.
+   */
+  private async listAllPages<T>(
+    resource: string,
+    permission: string,
+    page: (token: string | undefined) => GcpCall<readonly [unknown, unknown, unknown]>['run'],
+    read: (item: unknown) => T | undefined,
+  ): Promise<T[]> {
+    const out: T[] = [];
     const seenTokens = new Set<string>();
     let pageToken: string | undefined;
     do {
-      const token = pageToken;
-      const [items, , raw] = await this.call({
-        resource: l.secretName,
-        permission: 'secretmanager.versions.list',
-        idempotent: true,
-        run: (c, o) =>
-          c.listSecretVersions({ parent: l.secretName, pageSize: VERSIONS_PAGE_SIZE, ...(token ? { pageToken: token } : {}) }, { ...o, autoPaginate: false }),
-      });
-      if (!Array.isArray(items)) throw this.badResponse(l.secretName);
+      const [items, , raw] = await this.call({ resource, permission, idempotent: true, run: page(pageToken) });
+      if (!Array.isArray(items)) throw this.badResponse(resource);
       for (const item of items) {
-        const v = readVersion(item);
-        if (!v) throw this.badResponse(l.secretName);
+        const v = read(item);
+        if (v === undefined) throw this.badResponse(resource);
         out.push(v);
       }
       const next = isObject(raw) && typeof raw.nextPageToken === 'string' && raw.nextPageToken !== '' ? raw.nextPageToken : undefined;
-      if (next !== undefined && seenTokens.has(next)) throw this.badResponse(l.secretName);
+      if (next !== undefined && seenTokens.has(next)) throw this.badResponse(resource);
       if (next !== undefined) seenTokens.add(next);
       pageToken = next;
     } while (pageToken !== undefined);
@@ -585,23 +586,11 @@ export class GcpProvider implements SecretProvider {
    * Every public method runs in here: ProviderErrors pass (with credentials redacted as a last line
    * of defence); anything else (a bug, an unexpected shape) becomes a bare bad-response error.
    */
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof ProviderError) throw this.clean(e);
-      throw new ProviderError('bad-response', `Unexpected failure talking to Secret Manager for vault "${this.vaultName}".`);
-    }
-  }
-
-  /** A copy of `e` with the session's credentials redacted from message and details. */
-  private clean(e: ProviderError): ProviderError {
-    const secrets = this.session.sensitiveStrings;
-    const details = { ...e.details };
-    for (const k of Object.keys(details) as Array<keyof typeof details>) {
-      const v = details[k];
-      if (typeof v === 'string') details[k] = redact(v, secrets);
-    }
-    return new ProviderError(e.kind, redact(e.message, secrets), details);
+  private guard<T>(fn: () => Promise<T>): Promise<T> {
+    return guardCall(fn, {
+      sensitive: () => this.session.sensitiveStrings,
+      unexpected: `Unexpected failure talking to Secret Manager for vault "${this.vaultName}".`,
+      minLength: MIN_REDACTED_LENGTH,
+    });
   }
 }

@@ -23,6 +23,7 @@
  */
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { ProviderError } from '../secretProvider';
+import { RetryingLazy, withDeadline } from '../sessionHelpers';
 import { DeadlineError, type GcpFailure, isTransient, toFailure } from './errors';
 
 export type GcpCredential =
@@ -69,6 +70,7 @@ export type CallResult<T> = { ok: true; value: T } | { ok: false; failure: GcpFa
 /** The SDK's default endpoint, for messages. */
 const DEFAULT_HOST = 'secretmanager.googleapis.com';
 const DEADLINE_MARGIN_MS = 500;
+const deadlineError = (): Error => new DeadlineError();
 
 interface Endpoint {
   /** undefined = the SDK's default. */
@@ -121,7 +123,7 @@ export class GcpSession {
   private readonly credentialKind: GcpCredential['kind'];
   private readonly testing: GcpTesting;
   private readonly secrets: string[];
-  private clientPromise: Promise<SmClient> | undefined;
+  private readonly lazyClient = new RetryingLazy(() => this.createClient());
   private disposed = false;
 
   constructor(options: GcpSessionOptions) {
@@ -197,7 +199,7 @@ export class GcpSession {
    */
   dispose(): void {
     this.disposed = true;
-    this.clientPromise = undefined;
+    this.lazyClient.reset();
   }
 
   // ------------------------------------------------------------------ internals
@@ -209,13 +211,7 @@ export class GcpSession {
 
   private getClient(): Promise<SmClient> {
     this.checkUsable();
-    if (!this.clientPromise) {
-      this.clientPromise = this.createClient();
-      this.clientPromise.catch(() => {
-        this.clientPromise = undefined;
-      });
-    }
-    return this.clientPromise;
+    return this.lazyClient.get();
   }
 
   private async createClient(): Promise<SmClient> {
@@ -256,7 +252,7 @@ export class GcpSession {
     // promise: if creating the stub (getting the auth client) fails, every call would also raise an
     // unhandledRejection. So the stub is created here first, and a client whose stub failed is
     // dropped (the next call builds a new one) and never used.
-    await withDeadline(client.initialize(), this.timeoutMs + DEADLINE_MARGIN_MS);
+    await withDeadline(client.initialize(), this.timeoutMs + DEADLINE_MARGIN_MS, deadlineError);
     this.checkUsable();
     return client;
   }
@@ -264,7 +260,7 @@ export class GcpSession {
   private async once<T>(client: SmClient, req: GcpCall<T>): Promise<CallResult<T>> {
     this.checkUsable();
     try {
-      const value = await withDeadline(req.run(client, { timeout: this.timeoutMs, retry: null }), this.timeoutMs + DEADLINE_MARGIN_MS);
+      const value = await withDeadline(req.run(client, { timeout: this.timeoutMs, retry: null }), this.timeoutMs + DEADLINE_MARGIN_MS, deadlineError);
       return { ok: true, value };
     } catch (e) {
       if (e instanceof ProviderError) throw e;
@@ -286,14 +282,4 @@ function silenceSdkLogging(): Promise<void> {
     }
   })();
   return loggingSilenced;
-}
-
-/** Rejects with a DeadlineError when `pending` has not settled after `ms`. */
-function withDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError()), ms);
-    timer.unref();
-  });
-  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }

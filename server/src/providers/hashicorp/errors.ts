@@ -15,6 +15,7 @@
  * one when it is a known fixed phrase (`safeVaultPhrase`).
  */
 import { ProviderError, type ProviderErrorKind } from '../secretProvider';
+import { transportCause } from '../transportErrors';
 
 /** Deletion state of a KV v2 version, read from the 404 envelope Vault sends for it. */
 export interface KvVersionState {
@@ -95,54 +96,6 @@ export function toFailure(err: unknown): VaultFailure {
 export const isInvalidToken = (f: VaultFailure): boolean => f.status === 403 && f.messages.includes('invalid token');
 export const isPermissionDenied = (f: VaultFailure): boolean => f.status === 403 && !isInvalidToken(f);
 export const isUnsupportedPath = (f: VaultFailure): boolean => f.status === 404 && f.messages.includes('unsupported path');
-
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'HOSTNAME_MISMATCH',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'EPROTO',
-]);
-
-export function isTlsCode(code: string): boolean {
-  return TLS_CODES.has(code) || /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_)/.test(code);
-}
-
-/** The short cause of a transport failure (`details.cause`). */
-export function transportCause(code: string | undefined, timeoutMs: number): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ECONNABORTED':
-    case 'ETIMEDOUT':
-    case 'ESOCKETTIMEDOUT':
-      return `timed out after ${timeoutMs} ms`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'DNS: host not found';
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 'connection reset';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EHOSTDOWN':
-    case 'ENETDOWN':
-      return 'host unreachable';
-    case undefined:
-      return 'network error';
-    default:
-      return isTlsCode(code) ? `TLS: ${code}` : `network error (${code})`;
-  }
-}
 
 /** Vault messages that are fixed phrases (no echoed input), safe to quote in a message. */
 const SAFE_PHRASES: RegExp[] = [
@@ -232,14 +185,4 @@ export function toProviderError(f: VaultFailure, ctx: FailureContext): ProviderE
     return make('invalid-request', `${vault} rejected the request to ${apiPath} (${withPhrase(status, f)}).`);
   }
   return make('bad-response', `${vault} answered ${apiPath} with an unexpected HTTP ${status}.`);
-}
-
-/**
- * Removes each of `secrets` (credentials) from a text, as a last line of defence; messages are
- * built from safe parts already. Very short strings are left alone so messages stay readable.
- */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 6) out = out.split(s).join('[redacted]');
-  return out;
 }

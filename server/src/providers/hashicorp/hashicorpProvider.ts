@@ -20,7 +20,8 @@ import {
   type VersionInfo,
   type WriteResult,
 } from '../secretProvider';
-import { type VaultFailure, isPermissionDenied, isUnsupportedPath, redact, toProviderError } from './errors';
+import { guardCall } from '../transportErrors';
+import { type VaultFailure, isPermissionDenied, isUnsupportedPath, toProviderError } from './errors';
 import {
   type RenewLookup,
   type RenewOutcome,
@@ -585,20 +586,10 @@ export class HashicorpProvider implements SecretProvider {
    * Every public method runs in here: ProviderErrors pass (with credentials redacted as a last line
    * of defence); anything else (a bug, an unexpected shape) becomes a bare bad-response error.
    */
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof ProviderError) {
-        const secrets = this.session.sensitiveStrings;
-        const details = { ...e.details };
-        for (const k of Object.keys(details) as Array<keyof typeof details>) {
-          const v = details[k];
-          if (typeof v === 'string') details[k] = redact(v, secrets);
-        }
-        throw new ProviderError(e.kind, redact(e.message, secrets), details);
-      }
-      throw new ProviderError('bad-response', `Unexpected failure talking to Vault "${this.vaultName}".`);
-    }
+  private guard<T>(fn: () => Promise<T>): Promise<T> {
+    return guardCall(fn, {
+      sensitive: () => this.session.sensitiveStrings,
+      unexpected: `Unexpected failure talking to Vault "${this.vaultName}".`,
+    });
   }
 }

@@ -16,6 +16,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type NodeVault from 'node-vault';
 import { ProviderError } from '../secretProvider';
+import { RetryingLazy, withDeadline } from '../sessionHelpers';
 import { type VaultFailure, isInvalidToken, toFailure } from './errors';
 
 export type HashicorpCredential =
@@ -55,6 +56,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const trimSlashes = (s: string): string => s.replace(/^\/+|\/+$/g, '');
 /** Grace period over the client timeout for the overall deadline of one call. */
 const DEADLINE_MARGIN_MS = 1000;
+/** What a call that ran past its deadline rejects with: an ETIMEDOUT-coded error (see toFailure). */
+const deadlineError = (): Error => Object.assign(new Error('deadline exceeded'), { code: 'ETIMEDOUT' });
 
 /** Percent-encodes each segment of an API path (slashes stay). */
 export function encodeApiPath(apiPath: string): string {
@@ -77,7 +80,7 @@ export class VaultSession {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   private readonly onLogin: ((first: boolean) => void) | undefined;
-  private clientPromise: Promise<VaultClient> | undefined;
+  private readonly lazyClient = new RetryingLazy(() => this.createClient());
   private token: string | undefined;
   private loginPromise: Promise<CallResult & { token?: string }> | undefined;
   private logins = 0;
@@ -162,13 +165,7 @@ export class VaultSession {
 
   private client(): Promise<VaultClient> {
     this.checkUsable();
-    if (!this.clientPromise) {
-      this.clientPromise = this.createClient();
-      this.clientPromise.catch(() => {
-        this.clientPromise = undefined;
-      });
-    }
-    return this.clientPromise;
+    return this.lazyClient.get();
   }
 
   private async createClient(): Promise<VaultClient> {
@@ -248,7 +245,7 @@ export class VaultSession {
           : req.method === 'list'
             ? client.list(path, requestOptions)
             : client.write(path, req.body ?? {}, requestOptions);
-      body = await withDeadline(pending, this.timeoutMs + DEADLINE_MARGIN_MS);
+      body = await withDeadline(pending, this.timeoutMs + DEADLINE_MARGIN_MS, deadlineError);
     } catch (e) {
       return { ok: false, failure: toFailure(e), apiPath: req.apiPath, phase: 'request' };
     }
@@ -256,14 +253,4 @@ export class VaultSession {
     if (req.allowEmpty && (body === '' || body === undefined || body === null)) return { ok: true, body: undefined };
     return { ok: false, failure: { messages: [], badBody: true }, apiPath: req.apiPath, phase: 'request' };
   }
-}
-
-/** Rejects with an ETIMEDOUT-coded error when `pending` has not settled after `ms`. */
-function withDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('deadline exceeded'), { code: 'ETIMEDOUT' })), ms);
-    timer.unref();
-  });
-  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }
