@@ -21,6 +21,7 @@ export const commandIds = {
   previewSecret: 'secretRefs.previewSecret',
   resetCache: 'secretRefs.resetCache',
   troubleshoot: 'secretRefs.troubleshoot',
+  moveToVault: 'secretRefs.moveToVault',
 } as const;
 
 export const statusItemId = 'secretRefs.status';

@@ -26,6 +26,7 @@ import { previewSecret } from './commands/preview';
 import { resetCache, signIn, signOut } from './commands/signIn';
 import { troubleshoot } from './commands/troubleshoot';
 import { writeSecret } from './commands/writeSecret';
+import { moveToVault } from './commands/moveToVault';
 import {
   activeContextKey,
   clientId,
@@ -213,6 +214,7 @@ class ExtensionController implements SecretRefsExtension {
       command(commandIds.signOut, () => signOut(context)),
       command(commandIds.addVaultConfiguration, () => addVaultConfiguration(context)),
       command(commandIds.writeSecret, () => writeSecret(context)),
+      command(commandIds.moveToVault, (args: unknown) => moveToVault(context, args)),
       command(commandIds.previewSecret, (args?: unknown) => previewSecret(context, args)),
       command(commandIds.resetCache, () => resetCache(context)),
       command(commandIds.troubleshoot, () => troubleshoot(context)),

@@ -196,3 +196,33 @@ export interface TroubleshootResult {
   vault: string;
   steps: TroubleshootStep[];
 }
+
+/**
+ * Client → server: move a hard-coded credential into a vault. The server reads the literal from
+ * the document it holds (the value never crosses the connection again), writes it with
+ * check-and-set, and only when that succeeded asks the client to apply one edit that replaces
+ * the literal with a reference and adds the attachment (`workspace/applyEdit`).
+ */
+export const moveToVaultRequest = 'secretRefs/moveToVault';
+
+export interface MoveToVaultParams {
+  textDocument: { uri: string; version: number };
+  /** The literal's range, as in the `hardcoded-credential` diagnostic. */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  vaultUri: string;
+  /** hashicorp: the engine; the path is inside it, without `data/`. */
+  engine?: string;
+  path: string;
+  key: string;
+}
+
+export type MoveToVaultResult = { ok: true; reference: string; version: number | string } | { ok: false; message: string };
+
+/** Arguments of the `secretRefs.moveToVault` command that the quick fix carries. */
+export interface MoveToVaultCommandArgs {
+  uri: string;
+  version: number;
+  range: MoveToVaultParams['range'];
+  /** A suggested key name (the field's name). */
+  key: string;
+}

@@ -122,6 +122,7 @@ describe('package.json activation, commands and capabilities', () => {
       'secretRefs.signIn': 'Sign In...',
       'secretRefs.signOut': 'Sign Out...',
       'secretRefs.addVaultConfiguration': 'Add Vault Configuration...',
+      'secretRefs.moveToVault': 'Move to Vault...',
       'secretRefs.writeSecret': 'Write Secret...',
       'secretRefs.previewSecret': 'Preview Secret Value',
       'secretRefs.resetCache': 'Reset Secret Cache',

@@ -134,6 +134,7 @@ describe('startExtension: commands', () => {
     const { h } = await start();
     assert.deepEqual([...h.commands.registered.keys()].sort(), [
       'secretRefs.addVaultConfiguration',
+      'secretRefs.moveToVault',
       'secretRefs.previewSecret',
       'secretRefs.resetCache',
       'secretRefs.restartServer',

@@ -29,6 +29,8 @@ export interface Harness {
   /** The latest diagnostics published for each URI. */
   diagnostics: Map<string, Diagnostic[]>;
   notifications: { method: string; params: unknown }[];
+  /** Edits the server asked the client to apply (workspace/applyEdit), all accepted. */
+  appliedEdits: unknown[];
   /** Resolves when `predicate` holds for the diagnostics of `uri`; polls each publish, bounded by `timeoutMs`. */
   waitForDiagnostics(uri: string, predicate: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   open(uri: string, text: string, version?: number): void;
@@ -68,6 +70,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const diagnostics = new Map<string, Diagnostic[]>();
   const notifications: { method: string; params: unknown }[] = [];
   const waiters = new Set<() => void>();
+  const appliedEdits: unknown[] = [];
   client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
     diagnostics.set(params.uri, params.diagnostics);
     for (const wake of waiters) wake();
@@ -79,6 +82,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   client.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.configuration ?? null));
   client.onRequest('client/registerCapability', () => null);
   client.onRequest('window/showMessageRequest', () => null);
+  client.onRequest('workspace/applyEdit', (params: unknown) => {
+    appliedEdits.push(params);
+    return { applied: true };
+  });
   client.onRequest('secretRefs/credential', (params: unknown) => options.onCredential?.(params) ?? null);
   client.listen();
   const initializeResult = (await client.sendRequest('initialize', {
@@ -95,6 +102,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     initializeResult,
     diagnostics,
     notifications,
+    appliedEdits,
     waitForDiagnostics(uri, predicate, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -37,7 +37,7 @@ function fail(ctx: CommandContext, message: string): undefined {
   return undefined;
 }
 
-async function pickEngine(ctx: CommandContext, session: ServerSession, vault: VaultSummary): Promise<{ path: string; kvVersion?: 1 | 2 } | undefined> {
+export async function pickEngine(ctx: CommandContext, session: ServerSession, vault: VaultSummary): Promise<{ path: string; kvVersion?: 1 | 2 } | undefined> {
   const params: BrowseParams = { vaultUri: vault.uri };
   const result = await send<BrowseResult>(ctx, session, browseRequest, params, `Listing the engines of "${vault.name}"`);
   if (result === undefined) return undefined;
@@ -66,7 +66,7 @@ export function secretNameProblem(text: string): string | undefined {
 type PathChoice = { kind: 'new' } | { kind: 'up' } | { kind: 'folder'; name: string } | { kind: 'secret'; name: string };
 
 /** Browses the engine (or, for other providers, the secret names) and returns the chosen path. */
-async function pickPath(ctx: CommandContext, session: ServerSession, vault: VaultSummary, engine?: string): Promise<string | undefined> {
+export async function pickPath(ctx: CommandContext, session: ServerSession, vault: VaultSummary, engine?: string): Promise<string | undefined> {
   let folder = '';
   for (;;) {
     const params: BrowseParams = engine !== undefined ? { vaultUri: vault.uri, engine, folder } : { vaultUri: vault.uri };

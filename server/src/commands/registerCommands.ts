@@ -3,6 +3,8 @@ import {
   browseRequest,
   describeWriteRequest,
   listVaultsRequest,
+  moveToVaultRequest,
+  type MoveToVaultParams,
   previewSecretRequest,
   troubleshootRequest,
   writeSecretRequest,
@@ -16,6 +18,7 @@ import { runSafe, type Logger } from '../runSafe';
 import { browse } from './browse';
 import type { CommandContext } from './context';
 import { listVaults } from './listVaults';
+import { moveToVault } from './moveToVault';
 import { previewSecret } from './previewSecret';
 import { troubleshoot } from './troubleshoot';
 import { describeWrite, writeSecret } from './writeSecret';
@@ -32,6 +35,9 @@ export function registerCommands(connection: Connection, ctx: CommandContext, lo
   );
   connection.onRequest(previewSecretRequest, (params: PreviewSecretParams, token) =>
     runSafe(log, 'Preview', token, { ok: false as const, message: 'failed; see the output channel' }, () => previewSecret(ctx, params)),
+  );
+  connection.onRequest(moveToVaultRequest, (params: MoveToVaultParams) =>
+    runSafe(log, 'Move to vault', undefined, { ok: false as const, message: 'failed; see the output channel' }, () => moveToVault(ctx, connection, params)),
   );
   connection.onRequest(troubleshootRequest, (params: TroubleshootParams, token) =>
     runSafe(log, 'Troubleshoot', token, { vault: '', steps: [] }, () => troubleshoot(ctx, params.vaultUri, env)),

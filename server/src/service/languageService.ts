@@ -17,7 +17,7 @@ export interface LanguageServiceOptions {
   settings?: Settings;
   /** Whether the client accepts snippet completions. */
   snippets?: boolean;
-  /** Whether hovers offer the client's `secretRefs.previewSecret` command link (VS Code client only). */
+  /** Whether hovers offer the client's `secretRefs.previewSecret` command link and quick fixes the `secretRefs.moveToVault` command (VS Code client only). */
   previewCommand?: boolean;
   /** The clock expiry dates are compared with. */
   now?: () => number;
@@ -101,7 +101,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     codeActions(document, kind, range, diagnostics, facts) {
       const analysis = analyze(document, kind);
       const liveOptions = { now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays, hardcoded: settings.hardcodedCredentials };
-      return codeActions(document, range, collectProblems(analysis, facts, liveOptions), diagnostics);
+      return codeActions(document, range, collectProblems(analysis, facts, liveOptions), diagnostics, options.previewCommand === true);
     },
     secretAt(document, kind, position, facts) {
       const analysis = analyze(document, kind);

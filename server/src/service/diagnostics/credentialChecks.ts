@@ -74,6 +74,7 @@ export function checkHardcodedCredentials(
         code: 'hardcoded-credential',
         span: scalar.span,
         message: `\`${scalar.key.slice(0, 60)}\` holds a literal credential: keep it in a vault and write vault.secret(KEY) here.`,
+        data: { fix: 'move-to-vault', start: scalar.span.start, end: scalar.span.end, key: scalar.key },
       });
     }
   }
@@ -87,6 +88,7 @@ export function checkHardcodedCredentials(
       code: 'hardcoded-credential',
       span,
       message: `A hard-coded ${finding.kind} (found by ${finding.ruleId}): keep it in a vault and write vault.secret(KEY) here.`,
+      data: { fix: 'move-to-vault', start: span.start, end: span.end, key: finding.kind.replace(/[^A-Za-z0-9]+/g, '_') },
     });
   }
 }

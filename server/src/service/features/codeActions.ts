@@ -15,7 +15,7 @@ function sameStart(a: Range, b: Range): boolean {
  * Quick fixes for the problems under `range`. Fixes come from the problems of the document as it
  * is now, matched to the diagnostics the client sent, so a stale diagnostic never edits the wrong text.
  */
-export function codeActions(document: TextDocument, range: Range, problems: Problem[], sent: readonly Diagnostic[]): CodeAction[] {
+export function codeActions(document: TextDocument, range: Range, problems: Problem[], sent: readonly Diagnostic[], moveCommand = false): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const problem of problems) {
     if (!problem.data) continue;
@@ -40,6 +40,20 @@ export function codeActions(document: TextDocument, range: Range, problems: Prob
       }
       case 'replace':
         actions.push(make(data.title, { range: { start: document.positionAt(data.start), end: document.positionAt(data.end) }, newText: data.text }, true));
+        break;
+      case 'move-to-vault':
+        if (!moveCommand) break;
+        actions.push({
+          title: 'Move to vault...',
+          kind: CodeActionKind.QuickFix,
+          diagnostics,
+          isPreferred: true,
+          command: {
+            title: 'Move to vault...',
+            command: 'secretRefs.moveToVault',
+            arguments: [{ uri: document.uri, version: document.version, range: problemRange, key: data.key }],
+          },
+        });
         break;
       case 'rename-vault':
         data.candidates.forEach((name, i) => {

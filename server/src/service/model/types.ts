@@ -35,7 +35,8 @@ export interface Problem {
 export type FixData =
   | { fix: 'insert'; offset: number; text: string; title: string }
   | { fix: 'replace'; start: number; end: number; text: string; title: string }
-  | { fix: 'rename-vault'; start: number; end: number; candidates: string[] };
+  | { fix: 'rename-vault'; start: number; end: number; candidates: string[] }
+  | { fix: 'move-to-vault'; start: number; end: number; key: string };
 
 export interface EngineDeclaration {
   path: string;
