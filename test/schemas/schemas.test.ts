@@ -125,6 +125,7 @@ describe('example workspace', () => {
   const schemaInvalid: Record<string, string> = {
     'vaults/broken/leaky.vault.yaml': '/token',
     'vaults/broken/staging.vault.yaml': '/region',
+    'connections/broken/credentials.connection.yaml': '/value',
   };
 
   it('has vault configurations and connections', () => {

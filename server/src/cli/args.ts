@@ -95,7 +95,8 @@ secret_store template (vaults = engines or stores, entries = secrets, identities
 = connections with "read" on what they read).
 
 Exit status: 0 no errors (warnings allowed), 1 errors found,
-2 bad usage, unreadable input or internal error. inventory: 0, or 2.
+2 bad usage, unreadable input or internal error. "inventory" exits 0 whatever
+it finds (live failures included), or 2.
 `;
 
 const valueOptions = ['--format', '--vault-configs', '--connections', '--exclude', '--disable', '--max-size-kb', '--timeout', '--cas', '--version-pin'] as const;

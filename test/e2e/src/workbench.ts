@@ -174,21 +174,28 @@ export class Workbench {
     await this.dismissQuickInput();
     await this.openQuickInputWith('F1', (s) => s.value.startsWith('>'), 'the command palette');
     await this.typeInQuickInput(`>${title}`);
-    const state = await this.waitForQuickInput(
-      (s) => s.items.some((item) => item.label === title || item.ariaLabel.startsWith(title)),
-      `the command "${title}" in the palette`,
-      timeout,
-    );
-    const index = state.items.findIndex((item) => item.label === title || item.ariaLabel.startsWith(title));
-    await this.page.locator('.quick-input-list .monaco-list-row').nth(index).click();
+    await this.pick((item) => item.label === title || item.ariaLabel.startsWith(title), `the command "${title}" in the palette`, timeout);
   }
 
-  /** Picks the item whose label is `label` (or for which `match` holds) in the open quick pick. */
+  /**
+   * Picks the item whose label is `label` (or for which `match` holds) in the open quick pick,
+   * with a click on that row. The list may re-render meanwhile (Quick Open streams its results),
+   * so the row is found again by its accessible name, and the pick retried until the deadline.
+   */
   async pick(match: string | ((item: QuickInputState['items'][number]) => boolean), what?: string, timeout = 15_000): Promise<void> {
     const test = typeof match === 'string' ? (item: QuickInputState['items'][number]) => item.label === match : match;
-    const state = await this.waitForQuickInput((s) => s.items.some(test), what ?? `the item "${String(match)}" in the quick pick`, timeout);
-    const index = state.items.findIndex(test);
-    await this.page.locator('.quick-input-list .monaco-list-row').nth(index).click();
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const state = await this.waitForQuickInput((s) => s.items.some(test), what ?? `the item "${String(match)}" in the quick pick`, Math.max(1000, deadline - Date.now()));
+      const item = state.items.find(test)!;
+      const row = this.page.locator(`.quick-input-list .monaco-list-row[aria-label=${JSON.stringify(item.ariaLabel)}]`).first();
+      try {
+        await row.click({ timeout: 2000 });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+    }
   }
 
   /** Types into the open input box and presses Enter. */
