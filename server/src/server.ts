@@ -52,6 +52,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let pullConfiguration = false;
   let watchFilesDynamically = false;
   let folderEvents = false;
+  let registerConfigurationChanges = false;
   let indexing = true;
   let trusted = true;
   let shutDown = false;
@@ -164,6 +165,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     pullConfiguration = capabilities.workspace?.configuration === true;
     watchFilesDynamically = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     folderEvents = capabilities.workspace?.workspaceFolders === true;
+    registerConfigurationChanges = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     const snippets = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
     const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
     if (init.watchesFiles === true) watchFilesDynamically = false;
@@ -206,7 +208,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onInitialized(async () => {
     if (pullConfiguration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: settingsSection }).catch(() => undefined);
+      if (registerConfigurationChanges) {
+        void connection.client.register(DidChangeConfigurationNotification.type, { section: settingsSection }).catch(() => undefined);
+      }
       await loadSettings(undefined);
     }
     if (watchFilesDynamically) {
