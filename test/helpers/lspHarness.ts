@@ -31,6 +31,8 @@ export interface Harness {
   notifications: { method: string; params: unknown }[];
   /** Edits the server asked the client to apply (workspace/applyEdit), all accepted. */
   appliedEdits: unknown[];
+  /** Methods the server registered dynamically. */
+  registrations: string[];
   /** Resolves when `predicate` holds for the diagnostics of `uri`; polls each publish, bounded by `timeoutMs`. */
   waitForDiagnostics(uri: string, predicate: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   open(uri: string, text: string, version?: number): void;
@@ -71,6 +73,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const notifications: { method: string; params: unknown }[] = [];
   const waiters = new Set<() => void>();
   const appliedEdits: unknown[] = [];
+  const registrations: string[] = [];
   client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
     diagnostics.set(params.uri, params.diagnostics);
     for (const wake of waiters) wake();
@@ -80,7 +83,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     for (const wake of waiters) wake();
   });
   client.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.configuration ?? null));
-  client.onRequest('client/registerCapability', () => null);
+  client.onRequest('client/registerCapability', (params: { registrations: { method: string }[] }) => {
+    registrations.push(...params.registrations.map((r) => r.method));
+    return null;
+  });
   client.onRequest('window/showMessageRequest', () => null);
   client.onRequest('workspace/applyEdit', (params: unknown) => {
     appliedEdits.push(params);
@@ -103,6 +109,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     diagnostics,
     notifications,
     appliedEdits,
+    registrations,
     waitForDiagnostics(uri, predicate, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
         const check = () => {

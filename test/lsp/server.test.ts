@@ -129,6 +129,25 @@ describe('settings and clients', () => {
     }
   });
 
+  it('registers for configuration changes only when the client allows dynamic registration (eglot does not)', async () => {
+    const folder = makeFolder({ 'prod.vault.yaml': prodVault });
+    const without = await startHarness({ folders: [folder.uri], capabilities: { workspace: { configuration: true } } });
+    const withIt = await startHarness({ folders: [folder.uri], capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } } });
+    try {
+      const uri = folder.file('c.connection.yaml');
+      for (const h of [without, withIt]) {
+        h.open(uri, broken);
+        await h.waitForDiagnostics(uri, (d) => d.length > 0);
+      }
+      assert.ok(!without.registrations.includes('workspace/didChangeConfiguration'));
+      assert.ok(withIt.registrations.includes('workspace/didChangeConfiguration'));
+    } finally {
+      await without.dispose();
+      await withIt.dispose();
+      folder.dispose();
+    }
+  });
+
   it('pulls settings with workspace/configuration, including custom file patterns', async () => {
     const folder = makeFolder({ 'vaults/prod.secrets.yaml': prodVault });
     const h = await startHarness({
