@@ -220,13 +220,13 @@ describe('usage', () => {
   });
 
   const usageErrors: [string[], string][] = [
-    [['frobnicate'], 'secretrefs: unknown command "frobnicate"; the commands are "check" and "local" (see "secretrefs --help")\n'],
-    [['--format', 'json'], 'secretrefs: no command given; the commands are "check" and "local" (see "secretrefs --help")\n'],
+    [['frobnicate'], 'secretrefs: unknown command "frobnicate"; the commands are "check", "inventory" and "local" (see "secretrefs --help")\n'],
+    [['--format', 'json'], 'secretrefs: no command given; the commands are "check", "inventory" and "local" (see "secretrefs --help")\n'],
     [['check', '--frobnicate'], 'secretrefs: unknown option "--frobnicate" (see "secretrefs --help")\n'],
     [['check', '--frobnicate=1'], 'secretrefs: unknown option "--frobnicate" (see "secretrefs --help")\n'],
     [['check', '-x'], 'secretrefs: unknown option "-x" (see "secretrefs --help")\n'],
-    [['check', '--format', 'xml'], 'secretrefs: --format must be "text" or "json", not "xml"\n'],
-    [['check', '--format=yaml'], 'secretrefs: --format must be "text" or "json", not "yaml"\n'],
+    [['check', '--format', 'xml'], 'secretrefs: --format must be "text", "json" or "sarif", not "xml"\n'],
+    [['check', '--format=yaml'], 'secretrefs: --format must be "text", "json" or "sarif", not "yaml"\n'],
     [['check', '--format'], 'secretrefs: option "--format" needs a value\n'],
     [['check', '--format', '--disable', 'yaml-syntax'], 'secretrefs: option "--format" needs a value\n'],
     [['check', '--exclude='], 'secretrefs: option "--exclude" needs a value\n'],

@@ -181,9 +181,9 @@ export function parseArgs(argv: readonly string[]): Command {
   if (version) return { kind: 'version' };
 
   const [command, ...paths] = positionals;
-  if (command === undefined) throw new UsageError(`no command given; the commands are "check" and "local" ${see}`);
+  if (command === undefined) throw new UsageError(`no command given; the commands are "check", "inventory" and "local" ${see}`);
   if (command === 'local') return { kind: 'local', command: parseLocal(paths, values['--cas'].at(-1), values['--version-pin'].at(-1)) };
-  if (command !== 'check' && command !== 'inventory') throw new UsageError(`unknown command "${command}"; the commands are "check" and "local" ${see}`);
+  if (command !== 'check' && command !== 'inventory') throw new UsageError(`unknown command "${command}"; the commands are "check", "inventory" and "local" ${see}`);
 
   const settings = normalizeSettings(undefined);
   const givenFormat = values['--format'].at(-1);
@@ -195,7 +195,7 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   const format = givenFormat ?? 'text';
   if (command === 'check' && format !== 'text' && format !== 'json' && format !== 'sarif') {
-    throw new UsageError(`--format must be "text" or "json", not "${format}"`);
+    throw new UsageError(`--format must be "text", "json" or "sarif", not "${format}"`);
   }
   if (values['--vault-configs'].length > 0) settings.files.vaultConfigs = values['--vault-configs'];
   if (values['--connections'].length > 0) settings.files.connections = values['--connections'];

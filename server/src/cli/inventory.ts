@@ -1,0 +1,43 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Settings } from '../../../shared/src/settings';
+import { describeError } from '../workspace/readTextFile';
+import { collectInventory as defaultCollect, type CollectInventoryOptions, type InventoryResult } from '../workspace/inventory';
+import { toVezaPayload } from '../workspace/inventoryVeza';
+import type { InventoryOptions } from './args';
+import { exitCodes, type Io } from './check';
+import { displayPath } from './format';
+
+/** collectInventory's contract, replaceable in tests. */
+export type CollectInventory = (paths: string[], settings: Settings, cwd: string, options: CollectInventoryOptions) => Promise<InventoryResult>;
+
+/** `secretrefs inventory`: writes the inventory (never a value) and returns the exit status. */
+export async function runInventory(options: InventoryOptions, io: Io, collect: CollectInventory = defaultCollect): Promise<number> {
+  const absolute = options.paths.map((p) => path.resolve(io.cwd, p));
+  const missing: string[] = [];
+  for (let i = 0; i < absolute.length; i++) {
+    try {
+      await fs.stat(absolute[i]!);
+    } catch (error) {
+      missing.push(`secretrefs: cannot read "${options.paths[i]}": ${describeError(error)}\n`);
+    }
+  }
+  if (missing.length > 0) {
+    io.stderr(missing.join(''));
+    return exitCodes.trouble;
+  }
+
+  const { inventory, unreadable } = await collect(absolute, options.settings, io.cwd, {
+    live: options.live,
+    display: (p) => displayPath(p, io.cwd),
+  });
+  const output = options.format === 'veza-oaa' ? toVezaPayload(inventory) : inventory;
+  io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+  if (unreadable.length > 0) {
+    io.stderr(
+      unreadable.map((u) => `secretrefs: cannot read "${displayPath(path.resolve(io.cwd, u.path), io.cwd)}": ${u.message.split('\n')[0]}\n`).join(''),
+    );
+    return exitCodes.trouble;
+  }
+  return exitCodes.ok;
+}
