@@ -21,23 +21,29 @@ export type CheckPaths = (paths: string[], settings: Settings, cwd?: string, opt
 /** Exit statuses of the CLI. */
 export const exitCodes = { ok: 0, errors: 1, trouble: 2 } as const;
 
-/** `secretrefs check`: prints findings and returns the exit status. */
-export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckPaths = defaultCheckPaths): Promise<number> {
-  const absolute = options.paths.map((p) => path.resolve(io.cwd, p));
-
-  // A mistyped path must not look like a clean run: stop before checking anything.
+/**
+ * The given paths made absolute, or undefined after saying which cannot be read: a mistyped path
+ * must not look like a clean run, so nothing is checked then.
+ */
+export async function readablePaths(paths: readonly string[], io: Io): Promise<string[] | undefined> {
+  const absolute = paths.map((p) => path.resolve(io.cwd, p));
   const missing: string[] = [];
   for (let i = 0; i < absolute.length; i++) {
     try {
       await fs.stat(absolute[i]!);
     } catch (error) {
-      missing.push(`secretrefs: cannot read "${options.paths[i]}": ${describeError(error)}\n`);
+      missing.push(`secretrefs: cannot read "${paths[i]}": ${describeError(error)}\n`);
     }
   }
-  if (missing.length > 0) {
-    io.stderr(missing.join(''));
-    return exitCodes.trouble;
-  }
+  if (missing.length === 0) return absolute;
+  io.stderr(missing.join(''));
+  return undefined;
+}
+
+/** `secretrefs check`: prints findings and returns the exit status. */
+export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckPaths = defaultCheckPaths): Promise<number> {
+  const absolute = await readablePaths(options.paths, io);
+  if (!absolute) return exitCodes.trouble;
 
   const result = await checkPaths(absolute, options.settings, io.cwd, { live: options.live });
 

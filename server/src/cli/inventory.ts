@@ -1,11 +1,9 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Settings } from '../../../shared/src/settings';
-import { describeError } from '../workspace/readTextFile';
 import { collectInventory as defaultCollect, type CollectInventoryOptions, type InventoryResult } from '../workspace/inventory';
 import { toVezaPayload } from '../workspace/inventoryVeza';
 import type { InventoryOptions } from './args';
-import { exitCodes, type Io } from './check';
+import { exitCodes, readablePaths, type Io } from './check';
 import { displayPath } from './format';
 
 /** collectInventory's contract, replaceable in tests. */
@@ -13,19 +11,8 @@ export type CollectInventory = (paths: string[], settings: Settings, cwd: string
 
 /** `secretrefs inventory`: writes the inventory (never a value) and returns the exit status. */
 export async function runInventory(options: InventoryOptions, io: Io, collect: CollectInventory = defaultCollect): Promise<number> {
-  const absolute = options.paths.map((p) => path.resolve(io.cwd, p));
-  const missing: string[] = [];
-  for (let i = 0; i < absolute.length; i++) {
-    try {
-      await fs.stat(absolute[i]!);
-    } catch (error) {
-      missing.push(`secretrefs: cannot read "${options.paths[i]}": ${describeError(error)}\n`);
-    }
-  }
-  if (missing.length > 0) {
-    io.stderr(missing.join(''));
-    return exitCodes.trouble;
-  }
+  const absolute = await readablePaths(options.paths, io);
+  if (!absolute) return exitCodes.trouble;
 
   const { inventory, unreadable } = await collect(absolute, options.settings, io.cwd, {
     live: options.live,

@@ -1,5 +1,3 @@
-import { stat } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
@@ -11,9 +9,9 @@ import { loadSecretScan } from '../providers/loadProviders';
 import { createLiveFacts } from '../live/createLiveFacts';
 import { createLanguageService } from '../service/languageService';
 import type { DocumentKind } from '../service/model/types';
-import { createFileClassifier, type FileClassifier } from './fileClassifier';
-import { describeError, readTextFile } from './readTextFile';
-import { walkFolder } from './walkFolder';
+import { createFileClassifier } from './fileClassifier';
+import { readTextFile } from './readTextFile';
+import { findWorkspaceFiles } from './findWorkspaceFiles';
 
 export interface FileReport {
   /** Absolute file system path. */
@@ -32,14 +30,11 @@ interface Entry {
   path: string;
   kind: DocumentKind;
   folder: string;
+  support: boolean;
   document: TextDocument | undefined;
   failure: Diagnostic | undefined;
 }
 
-function isInside(path: string, folder: string): boolean {
-  const rel = relative(folder, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
-}
 
 /**
  * Checks files and folders the way the editor does. Each folder given is a workspace folder; a
@@ -55,35 +50,9 @@ export interface CheckPathsOptions {
 export async function checkPaths(paths: string[], settings: Settings, cwd = process.cwd(), options: CheckPathsOptions = {}): Promise<CheckResult> {
   const classifier = createFileClassifier(settings);
   const unreadable: CheckResult['unreadable'] = [];
-  const dirs: string[] = [];
-  const files: string[] = [];
-  for (const given of paths) {
-    const path = resolve(cwd, given);
-    try {
-      const info = await stat(path);
-      if (info.isDirectory()) dirs.push(path);
-      else files.push(path);
-    } catch (error) {
-      unreadable.push({ path: given, message: describeError(error) });
-    }
-  }
   const entries = new Map<string, Entry>();
-  const add = (path: string, kind: DocumentKind, folder: string) => {
-    if (entries.has(path)) return;
-    entries.set(path, { path, kind, folder, document: undefined, failure: undefined });
-  };
-  for (const dir of dirs) {
-    for (const found of await walkFolder(dir, classifier)) add(found.path, found.kind, dir);
-  }
-  const extraFolders = new Set<string>();
-  for (const file of files) {
-    const folder = dirs.find((d) => isInside(file, d)) ?? (isInside(file, cwd) ? cwd : dirname(file));
-    const kind = classifyGiven(classifier, file, folder);
-    add(file, kind, folder);
-    if (!dirs.includes(folder)) extraFolders.add(folder);
-  }
-  for (const folder of extraFolders) {
-    for (const found of await walkFolder(folder, classifier, 'vault-config')) add(found.path, found.kind, folder);
+  for (const file of await findWorkspaceFiles(paths, classifier, cwd, unreadable)) {
+    entries.set(file.path, { ...file, document: undefined, failure: undefined });
   }
 
   const folderByUri = new Map<string, string>();
@@ -131,10 +100,9 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   }
 
   const reports: FileReport[] = [];
-  const shown = new Set(files);
   for (const entry of entries.values()) {
     // Vault configurations read only to resolve names of a file given alone are not reported.
-    if (extraFolders.has(entry.folder) && !shown.has(entry.path)) continue;
+    if (entry.support) continue;
     const uri = pathToFileURL(entry.path).toString();
     const disabled = new Set(settings.diagnostics.disabled);
     if (entry.failure) {
@@ -148,11 +116,6 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   return { files: reports, unreadable };
 }
 
-/** A file named explicitly is checked even when it matches no pattern: its name decides its kind. */
-function classifyGiven(classifier: FileClassifier, file: string, folder: string): DocumentKind {
-  const rel = relative(folder, file).split(sep).join('/');
-  return classifier.kindOf(rel) ?? (/\.vault\.ya?ml$/i.test(file) ? 'vault-config' : 'connection');
-}
 
 function failure(code: 'unreadable-file' | 'file-too-large', message: string): Diagnostic {
   return {

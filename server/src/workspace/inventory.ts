@@ -7,8 +7,7 @@
  * Never a value: key names only, metadata only. Live facts come through the same LiveFacts store
  * as `check --live`, whose providers read key names without keeping values.
  */
-import { stat } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Settings } from '../../../shared/src/settings';
@@ -24,8 +23,8 @@ import { createLanguageService } from '../service/languageService';
 import type { DocumentAnalysis, DocumentKind, Provider } from '../service/model/types';
 import { apiPath, resolveReference, targetOfAttachment, type SecretTarget } from '../service/references/resolve';
 import { createFileClassifier, type FileClassifier } from './fileClassifier';
-import { describeError, readTextFile } from './readTextFile';
-import { walkFolder } from './walkFolder';
+import { readTextFile } from './readTextFile';
+import { findWorkspaceFiles } from './findWorkspaceFiles';
 
 /** Version of the inventory JSON shape; raised when a field changes meaning or goes away. */
 export const inventoryFormatVersion = 1;
@@ -181,43 +180,12 @@ interface Entry {
   analysis: DocumentAnalysis | undefined;
 }
 
-function isInside(path: string, folder: string): boolean {
-  const rel = relative(folder, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
-}
 
-function classifyGiven(classifier: FileClassifier, file: string, folder: string): DocumentKind {
-  const rel = relative(folder, file).split(sep).join('/');
-  return classifier.kindOf(rel) ?? (/\.vault\.ya?ml$/i.test(file) ? 'vault-config' : 'connection');
-}
 
 /** Finds the files the way `check` does: each folder is a workspace folder; a file alone resolves names from its folder. */
 async function findEntries(paths: string[], classifier: FileClassifier, cwd: string, unreadable: InventoryResult['unreadable']): Promise<Map<string, Entry>> {
-  const dirs: string[] = [];
-  const files: string[] = [];
-  for (const given of paths) {
-    const path = resolve(cwd, given);
-    try {
-      if ((await stat(path)).isDirectory()) dirs.push(path);
-      else files.push(path);
-    } catch (error) {
-      unreadable.push({ path: given, message: describeError(error) });
-    }
-  }
   const entries = new Map<string, Entry>();
-  const add = (path: string, kind: DocumentKind, folder: string, support: boolean) => {
-    if (!entries.has(path)) entries.set(path, { path, kind, folder, support, analysis: undefined });
-  };
-  for (const dir of dirs) for (const found of await walkFolder(dir, classifier)) add(found.path, found.kind, dir, false);
-  const extraFolders = new Set<string>();
-  for (const file of files) {
-    const folder = dirs.find((d) => isInside(file, d)) ?? (isInside(file, cwd) ? cwd : dirname(file));
-    add(file, classifyGiven(classifier, file, folder), folder, false);
-    if (!dirs.includes(folder)) extraFolders.add(folder);
-  }
-  for (const folder of extraFolders) {
-    for (const found of await walkFolder(folder, classifier, 'vault-config')) add(found.path, found.kind, folder, true);
-  }
+  for (const file of await findWorkspaceFiles(paths, classifier, cwd, unreadable)) entries.set(file.path, { ...file, analysis: undefined });
   return entries;
 }
 
