@@ -389,8 +389,13 @@ describe('Secret References in VS Code (code-server + Chromium)', { timeout: 15 
   });
 
   scenario('no-leak', 'the verbose LSP trace and every log hold no token and no secret value', {}, async () => {
-    const show = paletteTitle('secretRefs.showOutput');
-    if (show !== undefined) await wb.runCommand(show);
+    // The output channel, where the trace is shown.
+    await wb.runCommand(paletteTitle('secretRefs.showOutput') ?? 'Secret References: Show Output');
+    await waitFor(
+      () => wb.page.evaluate(() => (document.querySelector('.part.panel .monaco-editor .view-lines') as HTMLElement | null)?.innerText ?? ''),
+      (text) => /\[Trace/.test(text),
+      { what: 'the LSP trace in the Secret References output channel' },
+    );
     const logs = path.join(scratch, 'code-server', 'user-data', 'logs');
     const texts = readdirSync(logs, { recursive: true, encoding: 'utf8' })
       .map((name) => path.join(logs, name))

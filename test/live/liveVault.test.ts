@@ -216,3 +216,26 @@ describe('live HashiCorp Vault over the language server', () => {
     for (const canary of [CANARY_TOKEN, ...CANARY_VALUES]) assert.ok(!seen.includes(canary), `${canary} leaked`);
   });
 });
+
+describe('a Vault that rejects the token', () => {
+  it('says so on the vault name even when no engine is declared', async () => {
+    const fake = await FakeVault.start();
+    fake.mountKv('secret', 2);
+    fake.putSecret('secret', 'app', { k: 'v' });
+    const folder = makeFolder({ 'prod.vault.yaml': `name: prod\nprovider: hashicorp\nurl: ${fake.address}\n` });
+    const h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: 'hvs.not-a-valid-token' } });
+    try {
+      const uri = folder.file('c.connection.yaml');
+      h.open(uri, 'name: c\nvault_secrets:\n  - vault: prod\n    engine: secret\n    path: data/app\nvalue:\n  p: vault.secret(k)\n');
+      const [d] = await h.waitForDiagnostics(uri, (x) => x.length > 0, 8000);
+      assert.equal(d!.code, 'permission-denied');
+      assert.match(d!.message, /rejected the credentials/);
+      assert.equal(d!.range.start.line, 2);
+      assert.equal((h.diagnostics.get(uri) ?? []).length, 1, 'reported once');
+    } finally {
+      await h.dispose();
+      await fake.stop();
+      folder.dispose();
+    }
+  });
+});

@@ -56,9 +56,10 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Whether the SDK's own credential discovery has something to find. Without this check an SDK
- * would probe further (a cloud metadata server, for instance), which a developer machine does not
- * have and which must never be contacted from tests.
+ * Whether the SDK's own credential discovery has something to find: environment variables or the
+ * shared files, not merely a `profile` named in the vault configuration. Without this check an
+ * SDK would probe further (a cloud metadata server), which a developer machine does not have and
+ * which must never be contacted from tests.
  */
 async function cloudDefaultsConfigured(vault: VaultFact, env: NodeJS.ProcessEnv, home: string | undefined): Promise<boolean> {
   switch (vault.provider) {
@@ -67,7 +68,6 @@ async function cloudDefaultsConfigured(vault: VaultFact, env: NodeJS.ProcessEnv,
         (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) ||
           env.AWS_PROFILE ||
           env.AWS_WEB_IDENTITY_TOKEN_FILE ||
-          vault.connection.profile ||
           (home && ((await exists(join(home, '.aws', 'credentials'))) || (await exists(join(home, '.aws', 'config'))))),
       );
     case 'azure':

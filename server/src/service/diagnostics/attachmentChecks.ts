@@ -2,7 +2,7 @@ import type { VaultSet } from '../facts/facts';
 import type { LiveFacts } from '../facts/liveFacts';
 import type { Attachment, Problem } from '../model/types';
 import { targetOfAttachment } from '../references/resolve';
-import { checkLiveEngine } from './liveChecks';
+import { checkLiveAccess, checkLiveEngine } from './liveChecks';
 import { checkDataPrefix, checkDeclaredEngine, checkEngineInPath } from './pathChecks';
 import { checkVaultName } from './vaultNameChecks';
 
@@ -34,6 +34,7 @@ export function checkAttachment(attachment: Attachment, vaults: VaultSet, proble
     }
     if (target.liveMount?.state === 'ok') checkLiveEngine(target, problems);
     else checkDeclaredEngine(target, problems);
+    checkLiveAccess(target, problems);
     const rest = checkEngineInPath(target, problems);
     if (rest) checkDataPrefix(target, rest, problems);
     checkHashicorpVersion(attachment, target.engineFact?.kvVersion, problems);

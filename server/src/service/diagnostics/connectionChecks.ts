@@ -2,7 +2,7 @@ import type { VaultSet } from '../facts/facts';
 import type { LiveFacts } from '../facts/liveFacts';
 import type { Attachment, ConnectionModel, Problem } from '../model/types';
 import { resolveReference, targetOfAttachment, type ResolvedReference } from '../references/resolve';
-import { checkLiveSecrets, type LiveCheckOptions, type LiveSecretCheck } from './liveChecks';
+import { checkLiveAccess, checkLiveSecrets, type LiveCheckOptions, type LiveSecretCheck } from './liveChecks';
 import { checkAttachment } from './attachmentChecks';
 import { checkDataPrefix, checkInlineEngine } from './pathChecks';
 import { checkVaultName } from './vaultNameChecks';
@@ -26,6 +26,7 @@ export function checkConnection(connection: ConnectionModel, vaults: VaultSet, p
       if (!checkVaultName(inline.vault, vaults, problems)) continue;
       if (resolved.target.liveMount?.state === 'ok') checkLiveInlineEngine(resolved.target, inline.path, problems);
       else checkInlineEngine(resolved.target, inline.path, problems);
+      checkLiveAccess(resolved.target, problems);
       if (resolved.target.secretPath) checkDataPrefix(resolved.target, resolved.target.secretPath, problems);
     }
   }

@@ -54,6 +54,23 @@ export function checkLiveEngine(target: SecretTarget, problems: Problem[]): bool
   return true;
 }
 
+/**
+ * A mount lookup that failed because the credentials were rejected or the server could not be
+ * reached says so on the vault name: without it, nothing else would be asked and the reference
+ * would look fine. (A lookup merely not allowed by policy says nothing: the secret may still be
+ * readable.)
+ */
+export function checkLiveAccess(target: SecretTarget, problems: Problem[]): void {
+  const live = target.liveMount;
+  if (live?.state !== 'error') return;
+  const vault = `\`${target.vaultName.value}\``;
+  if (live.error.kind === 'unauthenticated') {
+    problems.push({ code: 'permission-denied', span: target.vaultName.span, message: `Vault ${vault} rejected the credentials (invalid or expired): sign in again.` });
+  } else if (live.error.kind === 'unreachable' || live.error.kind === 'bad-response') {
+    problems.push({ code: 'vault-unreachable', span: target.vaultName.span, message: `Vault ${vault} could not be checked: ${live.error.cause ?? live.error.message}` });
+  }
+}
+
 function errorProblem(error: LiveError, target: SecretTarget, locator: SecretLocator, span: Located<unknown>['span']): Problem {
   const where = `\`${readApiPath(target, locator)}\``;
   const vault = `\`${target.vaultName.value}\``;

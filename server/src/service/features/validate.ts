@@ -38,7 +38,15 @@ export function collectProblems(analysis: DocumentAnalysis, facts: WorkspaceFact
     checkCredentialExpiry(analysis.connection, options.now, options.expiryWarningDays, problems);
     if (options.hardcoded) checkHardcodedCredentials(analysis.connection, options.hardcoded, facts.secretScan?.(analysis.uri), problems);
   }
-  return problems;
+  // One finding per code and place, however many checks reached it (a vault that rejects the
+  // token is seen by its mount lookup and by its secret lookup).
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.code}|${p.span.start}|${p.span.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function fileName(uri: string): string {
