@@ -32,6 +32,13 @@ describe('hover', () => {
     assert.match(value, /`prod-aws` \(aws, region eu-west-1\)/);
   });
 
+  it('shows the connection\'s owner and expiry', () => {
+    const ws = new TestWorkspace();
+    const value = ws.hover('c.connection.yaml', attached.replace('name: test\n', 'name: test\nowner: dba-team\nexpires: 2027-01-31\n'))!;
+    assert.match(value, /\*\*Connection owner:\*\* dba-team/);
+    assert.match(value, /\*\*Credentials expire:\*\* 2027-01-31/);
+  });
+
   it('has nothing to say outside references', () => {
     const ws = new TestWorkspace();
     assert.equal(ws.hover('c.connection.yaml', 'na|me: c\n'), undefined);

@@ -82,7 +82,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       const vaults = facts.vaults(document.uri);
       const found = locate(analysis, document.offsetAt(position), vaults, facts.live);
       if (!found) return null;
-      const hover = hoverFor(found, (name) => (vaults.byName.get(name)?.length ?? 0) > 0, facts.live);
+      const owner = analysis.connection?.owner?.value;
+      const expires = analysis.connection?.expires?.value;
+      const hover = hoverFor(found, (name) => (vaults.byName.get(name)?.length ?? 0) > 0, facts.live, { owner, expires });
       if (hover && found.kind === 'reference') {
         const span = found.resolved.reference.span;
         hover.range = { start: document.positionAt(span.start), end: document.positionAt(span.end) };

@@ -43,7 +43,20 @@ function secretLines(target: SecretTarget): string[] {
 }
 
 /** Markdown that explains a reference or attachment. It names where a secret lives, never its value. */
-export function hoverFor(located: LocatedItem, vaultKnown: (name: string) => boolean, live?: LiveFacts): Hover | null {
+/** The connection's owner and expiry, for hovers on its references and attachments. */
+export interface ConnectionFacts {
+  owner: string | undefined;
+  expires: string | undefined;
+}
+
+function connectionLines(facts: ConnectionFacts | undefined): string[] {
+  const lines: string[] = [];
+  if (facts?.owner) lines.push(`- **Connection owner:** ${facts.owner.slice(0, 100)}`);
+  if (facts?.expires) lines.push(`- **Credentials expire:** ${facts.expires}`);
+  return lines;
+}
+
+export function hoverFor(located: LocatedItem, vaultKnown: (name: string) => boolean, live?: LiveFacts, connection?: ConnectionFacts): Hover | null {
   let lines: string[];
   switch (located.kind) {
     case 'reference': {
@@ -59,6 +72,7 @@ export function hoverFor(located: LocatedItem, vaultKnown: (name: string) => boo
       if (resolved.attachment?.alias) lines.push(`- **Alias:** ${code(resolved.attachment.alias.value)}`);
       if (resolved.attachment?.version) lines.push(`- **Version pin:** ${code(String(resolved.attachment.version.value))}`);
       if (resolved.key) lines.push(`- **Key:** ${resolved.key.value === '*' ? 'the whole secret (`*`)' : code(resolved.key.value)}`);
+      lines.push(...connectionLines(connection));
       lines.push(...liveHoverLines(target, resolved.attachment?.version?.value, live));
       break;
     }
@@ -70,7 +84,7 @@ export function hoverFor(located: LocatedItem, vaultKnown: (name: string) => boo
       break;
     case 'attachment':
       if (!located.target) return null;
-      lines = ['**Attached secret**', '', ...vaultLines(located.target.vaultName.value, located.target.vault, vaultKnown(located.target.vaultName.value)), ...secretLines(located.target)];
+      lines = ['**Attached secret**', '', ...vaultLines(located.target.vaultName.value, located.target.vault, vaultKnown(located.target.vaultName.value)), ...secretLines(located.target), ...connectionLines(connection)];
       lines.push(...liveHoverLines(located.target, located.attachment.version?.value, live));
       break;
   }
