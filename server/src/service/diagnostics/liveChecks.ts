@@ -65,7 +65,7 @@ export function checkLiveAccess(target: SecretTarget, problems: Problem[]): void
   if (live?.state !== 'error') return;
   const vault = `\`${target.vaultName.value}\``;
   if (live.error.kind === 'unauthenticated') {
-    problems.push({ code: 'permission-denied', span: target.vaultName.span, message: `Vault ${vault} rejected the credentials (invalid or expired): sign in again.` });
+    problems.push({ code: 'permission-denied', span: target.vaultName.span, message: `Permission denied: vault ${vault} rejected the credentials (an invalid or expired token): sign in again.` });
   } else if (live.error.kind === 'unreachable' || live.error.kind === 'bad-response') {
     problems.push({ code: 'vault-unreachable', span: target.vaultName.span, message: `Vault ${vault} could not be checked: ${live.error.cause ?? live.error.message}` });
   }
@@ -97,7 +97,7 @@ function errorProblem(error: LiveError, target: SecretTarget, locator: SecretLoc
       };
     }
     case 'unauthenticated':
-      return { code: 'permission-denied', span, message: `Vault ${vault} rejected the credentials (invalid or expired): sign in again. ${error.message}`.trim() };
+      return { code: 'permission-denied', span, message: `Permission denied: vault ${vault} rejected the credentials (an invalid or expired token): sign in again.` };
     default:
       return { code: 'vault-unreachable', span, message: `Vault ${vault} could not be checked: ${error.cause ?? error.message}` };
   }
