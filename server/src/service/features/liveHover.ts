@@ -50,7 +50,7 @@ export function liveHoverLines(target: SecretTarget, version: unknown, live: Liv
         v.destroyed ? 'destroyed' : v.deletionTime ? `deleted ${v.deletionTime}` : v.disabled ? 'disabled' : v.stages?.length ? v.stages.join(', ') : 'readable';
       lines.push(`- **Versions:** ${shown.map((v) => `${numeric ? 'v' : ''}${String(v.version).slice(0, 40)} (${v.createdTime ?? '?'}, ${state(v)})`).join('; ')}`);
     }
-    if (m.maxVersions !== undefined) lines.push(`- **Max versions:** ${m.maxVersions}`);
+    if (m.maxVersions !== undefined) lines.push(`- **Max versions:** ${m.maxVersions === 0 ? "the engine's default" : m.maxVersions}`);
     if (m.casRequired !== undefined) lines.push(`- **Check-and-set required:** ${m.casRequired ? 'yes' : 'no'}`);
     for (const [k, v] of Object.entries(m.customMetadata ?? {}).slice(0, 20)) lines.push(`- **${k.slice(0, 60)}:** ${String(v).slice(0, 200)}`);
   }
