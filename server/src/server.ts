@@ -70,9 +70,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       return document ? scans.findings(document) : undefined;
     },
   };
+  // Logging goes through the connection (window/logMessage), never to stdout.
+  const remote = connection.console;
   const log = {
-    error: (message: string) => connection.console.error(message),
-    info: (message: string) => connection.console.info(message),
+    error: (message: string) => remote.error(message),
+    info: (message: string) => remote.info(message),
   };
 
   const kindOf = (uri: string): DocumentKind | undefined => {
