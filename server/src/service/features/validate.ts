@@ -42,7 +42,7 @@ export function collectProblems(analysis: DocumentAnalysis, facts: WorkspaceFact
   // token is seen by its mount lookup and by its secret lookup).
   const seen = new Set<string>();
   return problems.filter((p) => {
-    const key = `${p.code}|${p.span.start}|${p.span.end}`;
+    const key = `${p.code}|${p.span.start}|${p.span.end}|${p.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
