@@ -15,9 +15,9 @@
  * scoped to another region or service with InvalidSignatureException, as AWS does.
  */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
 import { AwsApiError, type RotationSetup, type SecretRecord, SecretStore, type SecretValue } from './aws/store';
+import { type FaultLimits, LoopbackFake, LoopbackServer, readRequestBody, sleep } from './loopbackServer';
 
 export type { RotationSetup, SecretValue } from './aws/store';
 
@@ -36,11 +36,9 @@ export interface AwsFakeOptions {
   accessKeyIds?: string[];
 }
 
-interface FaultBase {
+interface FaultBase extends Pick<FaultLimits, 'times'> {
   /** Only requests for this operation are affected. */
   operation?: Operation;
-  /** Only the next N matching requests are affected, then the fault clears itself. */
-  times?: number;
 }
 export type AwsFault = FaultBase &
   (
@@ -97,86 +95,35 @@ const DEFAULT_FAULT_TYPES: Record<number, [string, string]> = {
   502: ['InternalServiceError', 'An error occurred on the server side.'],
   503: ['ServiceUnavailable', 'Service is unavailable.'],
 };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const header = (h: http.IncomingHttpHeaders, name: string): string | undefined => {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
 };
 
-export class AwsFake {
+export class AwsFake extends LoopbackFake<RecordedRequest, AwsFault> {
   readonly address: string;
-  readonly port: number;
   readonly region: string;
   readonly accountId: string;
-  readonly requests: RecordedRequest[] = [];
-  readonly faults: { set(fault: AwsFault | undefined): void; clear(): void; readonly current: AwsFault | undefined };
   readonly store: SecretStore;
 
-  private readonly server: http.Server;
-  private readonly sockets: Set<Socket>;
   private readonly denied = new Map<string, Set<string>>();
   private readonly accessKeyIds: Set<string> | undefined;
-  private fault: AwsFault | undefined;
-  private clockOffsetMs = 0;
-  private stopped = false;
 
-  private constructor(server: http.Server, sockets: Set<Socket>, port: number, options: AwsFakeOptions) {
-    this.server = server;
-    this.sockets = sockets;
-    this.port = port;
-    this.address = `http://127.0.0.1:${port}`;
+  private constructor(loopback: LoopbackServer, options: AwsFakeOptions) {
+    super(loopback);
+    this.address = loopback.url;
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
     this.accessKeyIds = options.accessKeyIds ? new Set(options.accessKeyIds) : undefined;
     this.store = new SecretStore(this.region, this.accountId, () => this.now(), options.pageSize ?? 100, options.maxPageSize ?? 100);
-    const self = this;
-    this.faults = {
-      set(fault) {
-        self.fault = fault ? { ...fault } : undefined;
-      },
-      clear() {
-        self.fault = undefined;
-      },
-      get current() {
-        return self.fault;
-      },
-    };
   }
 
   static async start(options: AwsFakeOptions = {}): Promise<AwsFake> {
     let fake: AwsFake | undefined;
-    const server = http.createServer((req, res) => void fake?.handle(req, res));
-    const sockets = new Set<Socket>();
-    server.on('connection', (socket: Socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const addr = server.address() as AddressInfo;
-    if (addr.address !== '127.0.0.1') {
-      server.close();
-      throw new Error(`AwsFake bound to ${addr.address}, expected 127.0.0.1`);
-    }
-    fake = new AwsFake(server, sockets, addr.port, options);
+    const loopback = await LoopbackServer.start({ name: 'AwsFake' }, (req, res) => void fake?.handle(req, res));
+    fake = new AwsFake(loopback, options);
     return fake;
-  }
-
-  /** Closes the server and destroys every connection, including hanging ones. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    this.server.closeAllConnections();
-    await closed;
   }
 
   // =================================================================== setup API
@@ -243,42 +190,16 @@ export class AwsFake {
     this.denied.clear();
   }
 
-  advanceTime(seconds: number): void {
-    this.clockOffsetMs += seconds * 1000;
-  }
-
-  countRequests(predicate: (r: RecordedRequest) => boolean = () => true): number {
-    return this.requests.filter(predicate).length;
-  }
-
-  resetCounts(): void {
-    this.requests.length = 0;
-  }
-
   // =================================================================== wire
 
-  private now(): Date {
-    return new Date(Date.now() + this.clockOffsetMs);
-  }
-
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of req) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_BODY) {
-          this.send(res, { status: 413, body: { __type: 'RequestEntityTooLargeException', message: 'Request is too large.' } });
-          return;
-        }
-        chunks.push(chunk as Buffer);
-      }
-    } catch {
-      return; // client went away
-    }
+    const raw = await readRequestBody(req, MAX_BODY, () =>
+      this.send(res, { status: 413, body: { __type: 'RequestEntityTooLargeException', message: 'Request is too large.' } }),
+    );
+    if (raw === undefined) return;
     let action: Action;
     try {
-      action = await this.dispatch(req, Buffer.concat(chunks));
+      action = await this.dispatch(req, raw);
     } catch (e) {
       action = { kind: 'reply', reply: { status: 500, body: { __type: 'InternalServiceError', message: `fake: ${(e as Error).message}` } } };
     }
@@ -342,12 +263,8 @@ export class AwsFake {
     if (typeof body.NextToken === 'string') record.nextToken = body.NextToken;
 
     let dropAnswer = false;
-    const fault = this.fault;
-    if (fault && (fault.operation === undefined || fault.operation === operation)) {
-      if (fault.times !== undefined) {
-        fault.times -= 1;
-        if (fault.times <= 0) this.fault = undefined;
-      }
+    const fault = this.faults.take((f) => f.operation === undefined || f.operation === operation);
+    if (fault) {
       switch (fault.kind) {
         case 'hang':
           return finish({ kind: 'hang' });

@@ -25,9 +25,7 @@
  * - `POST /<tenant>/oauth2/v2.0/token` (client_credentials with a client secret from `addClient()`).
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
 import {
   type DenyReason,
   type KvOperation,
@@ -45,6 +43,7 @@ import {
   versionItem,
 } from './azure/replies';
 import { NAME_PATTERN, SecretStore, type VersionAttributes } from './azure/store';
+import { type FaultLimits, LoopbackFake, LoopbackServer, readRequestBody, sleep } from './loopbackServer';
 
 export type { DenyReason, KvOperation } from './azure/replies';
 export type { VersionAttributes } from './azure/store';
@@ -66,15 +65,12 @@ export interface AzureFakeOptions {
   pageSize?: number;
 }
 
-interface FaultBase {
+/** `times`: only the next N matching requests; `skip`: let the first N through (e.g. hang on the second listing page). */
+interface FaultBase extends FaultLimits {
   /** Only requests whose URL path starts with this prefix (e.g. `/secrets/db`, `/<tenant>/oauth2`). */
   pathPrefix?: string;
   /** Only requests of this operation. */
   operation?: Operation;
-  /** Only the next N matching requests, then the fault clears itself. */
-  times?: number;
-  /** Let the first N matching requests through (e.g. hang on the second listing page). */
-  skip?: number;
 }
 export type Fault = FaultBase &
   (
@@ -107,99 +103,46 @@ type Action = { kind: 'reply'; reply: Reply } | { kind: 'malformed'; status: num
 
 const MAX_BODY = 1024 * 1024;
 const MAX_VALUE_CHARS = 25 * 1024;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
-export class AzureFake {
+export class AzureFake extends LoopbackFake<RecordedRequest, Fault> {
   /** The vault URL: `http(s)://127.0.0.1:<port>`. */
   readonly url: string;
   /** Authority host for a ClientSecretCredential (the same server). */
   readonly authorityHost: string;
-  readonly port: number;
   readonly tenantId: string;
   readonly vaultName: string;
-  readonly requests: RecordedRequest[] = [];
-  readonly faults: { set(fault: Fault | undefined): void; clear(): void; readonly current: Fault | undefined };
   /** Largest page of the listings. */
   pageSize: number;
   /** Lifetime of tokens issued by the token endpoint. */
   tokenLifetimeSeconds = 3599;
 
-  private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
   private readonly store: SecretStore;
   private readonly tokens = new Map<string, { expiresAt: number | null }>();
   private readonly clients = new Map<string, string>();
   private denies: DenyRule[] = [];
-  private fault: Fault | undefined;
-  private clockOffsetMs = 0;
-  private stopped = false;
 
-  private constructor(server: http.Server, url: string, port: number, options: AzureFakeOptions) {
-    this.server = server;
-    this.url = url;
-    this.authorityHost = url;
-    this.port = port;
+  private constructor(loopback: LoopbackServer, options: AzureFakeOptions) {
+    super(loopback);
+    this.url = loopback.url;
+    this.authorityHost = loopback.url;
     this.tenantId = options.tenantId ?? '11111111-2222-3333-4444-555555555555';
     this.vaultName = options.vaultName ?? 'fakevault';
     this.pageSize = options.pageSize ?? 25;
     this.store = new SecretStore(() => Math.floor(this.nowMs() / 1000));
-    const self = this;
-    this.faults = {
-      set(fault) {
-        self.fault = fault ? { ...fault } : undefined;
-      },
-      clear() {
-        self.fault = undefined;
-      },
-      get current() {
-        return self.fault;
-      },
-    };
   }
 
   static async start(options: AzureFakeOptions = {}): Promise<AzureFake> {
-    const host = options.host ?? '127.0.0.1';
-    if (host !== '127.0.0.1') throw new Error(`AzureFake only binds to 127.0.0.1 (asked for ${host})`);
     let fake: AzureFake | undefined;
-    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-      void fake?.handle(req, res);
-    };
-    const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : http.createServer(onRequest);
-    const pending = new Set<Socket>();
-    server.on('connection', (socket: Socket) => {
-      (fake?.sockets ?? pending).add(socket);
-      socket.on('close', () => {
-        fake?.sockets.delete(socket);
-        pending.delete(socket);
-      });
-    });
-    server.on('clientError', (_err: Error, socket: Socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const addr = server.address() as AddressInfo;
-    if (addr.address !== '127.0.0.1') {
-      server.close();
-      throw new Error(`AzureFake bound to ${addr.address}, expected 127.0.0.1`);
-    }
-    fake = new AzureFake(server, `${options.tls ? 'https' : 'http'}://127.0.0.1:${addr.port}`, addr.port, options);
-    for (const s of pending) fake.sockets.add(s);
+    const loopback = await LoopbackServer.start(
+      {
+        name: 'AzureFake',
+        ...options,
+        onClientError: (_err, socket) => socket.destroy(),
+      },
+      (req, res) => void fake?.handle(req, res),
+    );
+    fake = new AzureFake(loopback, options);
     return fake;
-  }
-
-  /** Closes the server and destroys every connection, including hanging ones. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    this.server.closeAllConnections?.();
-    await closed;
   }
 
   // =================================================================== setup API: secrets
@@ -285,43 +228,16 @@ export class AzureFake {
     this.denies = [];
   }
 
-  /** Moves the fake's clock forward (created/updated times, token expiry). */
-  advanceTime(seconds: number): void {
-    this.clockOffsetMs += seconds * 1000;
-  }
-
-  countRequests(predicate: (r: RecordedRequest) => boolean = () => true): number {
-    return this.requests.filter(predicate).length;
-  }
-
-  resetCounts(): void {
-    this.requests.length = 0;
-  }
-
   // =================================================================== internals: transport
 
-  private nowMs(): number {
-    return Date.now() + this.clockOffsetMs;
-  }
-
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of req) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_BODY) {
-          res.writeHead(413, { 'Content-Type': 'application/json' }).end('{"error":{"code":"RequestTooLarge","message":"Request body too large"}}');
-          return;
-        }
-        chunks.push(chunk as Buffer);
-      }
-    } catch {
-      return;
-    }
+    const body = await readRequestBody(req, MAX_BODY, () =>
+      res.writeHead(413, { 'Content-Type': 'application/json' }).end('{"error":{"code":"RequestTooLarge","message":"Request body too large"}}'),
+    );
+    if (body === undefined) return;
     let action: Action;
     try {
-      action = await this.dispatch(req.method ?? 'GET', req.url ?? '/', req.headers, Buffer.concat(chunks));
+      action = await this.dispatch(req.method ?? 'GET', req.url ?? '/', req.headers, body);
     } catch (e) {
       action = { kind: 'reply', reply: kvError(500, 'InternalServerError', `fake key vault: ${(e as Error).message}`) };
     }
@@ -388,14 +304,10 @@ export class AzureFake {
       return action;
     };
 
-    const fault = this.fault;
-    const matches = fault && (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)) && (fault.operation === undefined || fault.operation === operation);
-    if (fault && matches && fault.skip !== undefined && fault.skip > 0) fault.skip -= 1;
-    else if (fault && matches) {
-      if (fault.times !== undefined) {
-        fault.times -= 1;
-        if (fault.times <= 0) this.fault = undefined;
-      }
+    const fault = this.faults.take(
+      (f) => (f.pathPrefix === undefined || path.startsWith(f.pathPrefix)) && (f.operation === undefined || f.operation === operation),
+    );
+    if (fault) {
       switch (fault.kind) {
         case 'hang':
           return finish({ kind: 'hang' });

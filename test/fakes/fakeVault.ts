@@ -19,9 +19,9 @@
  *   relative namespace path (`ns1/secret/data/x`), like Vault Enterprise.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
+import type { Socket } from 'node:net';
+import { type FaultLimits, LoopbackFake, LoopbackServer, readRequestBody, sleep } from './loopbackServer';
 import { Acl, type Capability, type PolicyRule } from './vault/acl';
 import { KvEngine } from './vault/kv';
 import { type RawRequest, isTakenOver, takeOverSocket, writeRawResponse } from './vault/rawHttp';
@@ -72,11 +72,9 @@ export interface TokenOptions {
   meta?: Record<string, string>;
 }
 
-interface FaultBase {
+interface FaultBase extends Pick<FaultLimits, 'times'> {
   /** Only requests whose API path (without `/v1/`) starts with this prefix are affected. */
   pathPrefix?: string;
-  /** Only the next N matching requests are affected, then the fault clears itself. */
-  times?: number;
 }
 export type Fault = FaultBase &
   (
@@ -180,90 +178,35 @@ const header = (h: IncomingLike['headers'], name: string): string | undefined =>
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
 };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
-export class FakeVault {
+export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
   readonly address: string;
-  readonly port: number;
   readonly rootToken: string;
-  readonly requests: RecordedRequest[] = [];
-  readonly faults: { set(fault: Fault | undefined): void; clear(): void; readonly current: Fault | undefined };
 
-  private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
   private readonly mounts = new Map<string, Map<string, MountEntry>>();
   private readonly authMounts = new Map<string, Map<string, AuthMount>>();
   private readonly tokens = new Map<string, TokenRecord>();
-  private fault: Fault | undefined;
-  private clockOffsetMs = 0;
-  private stopped = false;
 
-  private constructor(server: http.Server, address: string, port: number, rootToken: string) {
-    this.server = server;
-    this.address = address;
-    this.port = port;
+  private constructor(loopback: LoopbackServer, rootToken: string) {
+    super(loopback);
+    this.address = loopback.url;
     this.rootToken = rootToken;
     this.addToken(rootToken, { root: true });
-    const self = this;
-    this.faults = {
-      set(fault) {
-        self.fault = fault ? { ...fault } : undefined;
-      },
-      clear() {
-        self.fault = undefined;
-      },
-      get current() {
-        return self.fault;
-      },
-    };
   }
 
   static async start(options: FakeVaultOptions = {}): Promise<FakeVault> {
-    const host = options.host ?? '127.0.0.1';
-    if (host !== '127.0.0.1') throw new Error(`FakeVault only binds to 127.0.0.1 (asked for ${host})`);
     let vault: FakeVault | undefined;
-    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-      void vault?.handleHttp(req, res);
-    };
-    const server = options.tls
-      ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, onRequest)
-      : http.createServer(onRequest);
-    const pending = new Set<Socket>();
-    server.on('connection', (socket: Socket) => {
-      (vault?.sockets ?? pending).add(socket);
-      socket.on('close', () => {
-        vault?.sockets.delete(socket);
-        pending.delete(socket);
-      });
-    });
-    server.on('clientError', (err: Error, socket: Socket) => vault?.onClientError(err, socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const addr = server.address() as AddressInfo;
-    if (addr.address !== '127.0.0.1') {
-      server.close();
-      throw new Error(`FakeVault bound to ${addr.address}, expected 127.0.0.1`);
-    }
-    const scheme = options.tls ? 'https' : 'http';
-    vault = new FakeVault(server, `${scheme}://127.0.0.1:${addr.port}`, addr.port, options.rootToken ?? 'root');
-    for (const s of pending) vault.sockets.add(s);
+    const loopback = await LoopbackServer.start(
+      {
+        name: 'FakeVault',
+        ...(options.host !== undefined ? { host: options.host } : {}),
+        ...(options.tls ? { tls: options.tls } : {}),
+        onClientError: (err, socket) => vault?.onClientError(err, socket),
+      },
+      (req, res) => void vault?.handleHttp(req, res),
+    );
+    vault = new FakeVault(loopback, options.rootToken ?? 'root');
     return vault;
-  }
-
-  /** Closes the server and destroys every connection, including hanging ones. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    this.server.closeAllConnections?.();
-    await closed;
   }
 
   // =================================================================== setup API
@@ -381,28 +324,7 @@ export class FakeVault {
     else auth.roles.set(roleId, { roleName: role, roleId, secretIds: new Set([secretId]), tokenOptions: { ...tokenOptions } });
   }
 
-  /** Moves the fake's clock forward (token expiry, renewals, timestamps). */
-  advanceTime(seconds: number): void {
-    this.clockOffsetMs += seconds * 1000;
-  }
-
-  countRequests(predicate: (r: RecordedRequest) => boolean = () => true): number {
-    return this.requests.filter(predicate).length;
-  }
-
-  resetCounts(): void {
-    this.requests.length = 0;
-  }
-
   // =================================================================== internals: state
-
-  private now(): Date {
-    return new Date(Date.now() + this.clockOffsetMs);
-  }
-
-  private nowMs(): number {
-    return Date.now() + this.clockOffsetMs;
-  }
 
   private mountTable(ns: string): Map<string, MountEntry> {
     let table = this.mounts.get(ns);
@@ -492,21 +414,11 @@ export class FakeVault {
   // =================================================================== internals: transports
 
   private async handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of req) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_BODY) {
-          res.writeHead(413, { 'Content-Type': 'application/json' }).end('{"errors":["request body too large"]}');
-          return;
-        }
-        chunks.push(chunk as Buffer);
-      }
-    } catch {
-      return; // client went away
-    }
-    const incoming: IncomingLike = { method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
+    const raw = await readRequestBody(req, MAX_BODY, () =>
+      res.writeHead(413, { 'Content-Type': 'application/json' }).end('{"errors":["request body too large"]}'),
+    );
+    if (raw === undefined) return;
+    const incoming: IncomingLike = { method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers, body: raw };
     const action = await this.dispatch(incoming);
     if (action.kind === 'hang') return;
     if (action.kind === 'close') {
@@ -610,12 +522,8 @@ export class FakeVault {
       return action;
     };
 
-    const fault = this.fault;
-    if (fault && (fault.pathPrefix === undefined || (apiPath ?? '').startsWith(fault.pathPrefix))) {
-      if (fault.times !== undefined) {
-        fault.times -= 1;
-        if (fault.times <= 0) this.fault = undefined;
-      }
+    const fault = this.faults.take((f) => f.pathPrefix === undefined || (apiPath ?? '').startsWith(f.pathPrefix));
+    if (fault) {
       switch (fault.kind) {
         case 'hang':
           return finish({ kind: 'hang' });

@@ -31,8 +31,7 @@
  * - Versions are listed newest first; a secret past its expireTime is gone (404).
  * - A missing or invalid bearer token is 401 UNAUTHENTICATED with a WWW-Authenticate header.
  */
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
 import { crc32cBitwise } from './gcp/crc32c';
 import { CredentialStore, type ServiceAccount } from './gcp/credentials';
 import {
@@ -47,6 +46,7 @@ import {
   encodePageToken,
   rfc3339,
 } from './gcp/store';
+import { type FaultLimits, LOOPBACK_HOST, LoopbackFake, LoopbackServer, readRequestBody, sleep } from './loopbackServer';
 
 export type { ServiceAccount } from './gcp/credentials';
 export type { SecretSetup, VersionState } from './gcp/store';
@@ -76,13 +76,11 @@ export type GcpRpc =
   | 'token'
   | 'unknown';
 
-interface FaultBase {
+interface FaultBase extends Pick<FaultLimits, 'times'> {
   /** Only this RPC is affected. */
   rpc?: GcpRpc;
   /** Only requests whose path (after `/v1/`) starts with this prefix are affected. */
   pathPrefix?: string;
-  /** Only the next N matching requests are affected, then the fault clears itself. */
-  times?: number;
 }
 export type Fault = FaultBase &
   (
@@ -157,7 +155,6 @@ const CANONICAL_MESSAGE: Record<number, string> = {
   503: 'The service is currently unavailable.',
   504: 'The request was aborted because it exceeded its deadline.',
 };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
 function googleError(status: number, message: string, details?: unknown[], name?: string): Reply {
   const statusName = name ?? STATUS_OF[status] ?? (status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
@@ -168,87 +165,34 @@ const ok = (body: unknown): Reply => ({ status: 200, body });
 const notFound = (message: string): Reply => googleError(404, message);
 const invalid = (message: string): Reply => googleError(400, message);
 
-export class GcpFake {
-  readonly host = '127.0.0.1';
-  readonly port: number;
+export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
+  readonly host = LOOPBACK_HOST;
   /** `127.0.0.1:<port>`, for the provider's `endpoint` (with testing.protocol 'http'). */
   readonly endpoint: string;
   readonly projectId: string;
   readonly projectNumber: string;
   maxPageSize: number;
-  readonly requests: RecordedRequest[] = [];
-  readonly faults: { set(fault: Fault | undefined): void; clear(): void; readonly current: Fault | undefined };
 
-  private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
   private readonly store: SecretStore;
   private readonly creds = new CredentialStore();
   private denies: DenyRule[] = [];
-  private fault: Fault | undefined;
-  private clockOffsetMs = 0;
-  private stopped = false;
 
-  private constructor(server: http.Server, port: number, options: GcpFakeOptions) {
-    this.server = server;
-    this.port = port;
-    this.endpoint = `127.0.0.1:${port}`;
+  private constructor(loopback: LoopbackServer, options: GcpFakeOptions) {
+    super(loopback);
+    this.endpoint = `${LOOPBACK_HOST}:${loopback.port}`;
     this.projectId = options.projectId ?? 'demo-project';
     this.projectNumber = options.projectNumber ?? '123456789012';
     this.maxPageSize = options.maxPageSize ?? DEFAULT_PAGE;
     this.store = new SecretStore(this.projectNumber, () => this.nowMs());
-    const self = this;
-    this.faults = {
-      set(fault) {
-        self.fault = fault ? { ...fault } : undefined;
-      },
-      clear() {
-        self.fault = undefined;
-      },
-      get current() {
-        return self.fault;
-      },
-    };
   }
 
   static async start(options: GcpFakeOptions = {}): Promise<GcpFake> {
-    const host = options.host ?? '127.0.0.1';
-    if (host !== '127.0.0.1') throw new Error(`GcpFake only binds to 127.0.0.1 (asked for ${host})`);
     let fake: GcpFake | undefined;
-    const pending = new Set<Socket>();
-    const server = http.createServer((req, res) => void fake?.handle(req, res));
-    server.on('connection', (socket: Socket) => {
-      (fake?.sockets ?? pending).add(socket);
-      socket.on('close', () => {
-        fake?.sockets.delete(socket);
-        pending.delete(socket);
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const addr = server.address() as AddressInfo;
-    if (addr.address !== '127.0.0.1') {
-      server.close();
-      throw new Error(`GcpFake bound to ${addr.address}, expected 127.0.0.1`);
-    }
-    fake = new GcpFake(server, addr.port, options);
-    for (const s of pending) fake.sockets.add(s);
+    const loopback = await LoopbackServer.start({ name: 'GcpFake', ...(options.host !== undefined ? { host: options.host } : {}) }, (req, res) =>
+      void fake?.handle(req, res),
+    );
+    fake = new GcpFake(loopback, options);
     return fake;
-  }
-
-  /** Closes the server and destroys every connection, including hanging and kept-alive ones. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    this.server.closeAllConnections?.();
-    await closed;
   }
 
   // =================================================================== credentials
@@ -330,42 +274,16 @@ export class GcpFake {
     this.denies = [];
   }
 
-  advanceTime(seconds: number): void {
-    this.clockOffsetMs += seconds * 1000;
-  }
-
-  countRequests(predicate: (r: RecordedRequest) => boolean = () => true): number {
-    return this.requests.filter(predicate).length;
-  }
-
-  resetCounts(): void {
-    this.requests.length = 0;
-  }
-
   // =================================================================== transport
 
-  private nowMs(): number {
-    return Date.now() + this.clockOffsetMs;
-  }
-
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of req) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_BODY) {
-          res.writeHead(413, { 'Content-Type': 'application/json' }).end(JSON.stringify(googleError(400, 'Request payload size exceeds the limit.').body));
-          return;
-        }
-        chunks.push(chunk as Buffer);
-      }
-    } catch {
-      return;
-    }
+    const raw = await readRequestBody(req, MAX_BODY, () =>
+      res.writeHead(413, { 'Content-Type': 'application/json' }).end(JSON.stringify(googleError(400, 'Request payload size exceeds the limit.').body)),
+    );
+    if (raw === undefined) return;
     let action: Action;
     try {
-      action = await this.dispatch(req.method ?? 'GET', req.url ?? '/', req.headers, Buffer.concat(chunks));
+      action = await this.dispatch(req.method ?? 'GET', req.url ?? '/', req.headers, raw);
     } catch (e) {
       action = { kind: 'reply', reply: googleError(500, `fake secret manager: ${(e as Error).message}`) };
     }
@@ -412,12 +330,8 @@ export class GcpFake {
       return action;
     };
 
-    const fault = this.fault;
-    if (fault && (fault.rpc === undefined || fault.rpc === rpc) && (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix))) {
-      if (fault.times !== undefined) {
-        fault.times -= 1;
-        if (fault.times <= 0) this.fault = undefined;
-      }
+    const fault = this.faults.take((f) => (f.rpc === undefined || f.rpc === rpc) && (f.pathPrefix === undefined || path.startsWith(f.pathPrefix)));
+    if (fault) {
       switch (fault.kind) {
         case 'hang':
           return finish({ kind: 'hang' });

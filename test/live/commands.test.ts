@@ -144,3 +144,23 @@ describe('commands served to the VS Code client', () => {
     assert.ok(!all.includes('n3w'));
   });
 });
+
+describe('vault status for the client', () => {
+  it('reports a vault whose token lookup fails as failed (shown as unreachable)', async () => {
+    const fake = await FakeVault.start();
+    const folder = makeFolder({ 'prod.vault.yaml': `name: prod\nprovider: hashicorp\nurl: ${fake.address}\n` });
+    const h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: 'hvs.unknown-token' } });
+    try {
+      let access = '';
+      for (let i = 0; i < 100 && access !== 'failed'; i++) {
+        access = ((await h.client.sendRequest('secretRefs/listVaults')) as ListVaultsResult).vaults[0]?.access ?? '';
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(access, 'failed');
+    } finally {
+      await h.dispose();
+      await fake.stop();
+      folder.dispose();
+    }
+  });
+});

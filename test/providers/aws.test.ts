@@ -8,54 +8,34 @@
  */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { AwsProvider, type AwsProviderOptions } from '../../server/src/providers/aws';
-import { ProviderError, type ProviderErrorKind } from '../../server/src/providers/secretProvider';
+import type { ProviderError, ProviderErrorKind } from '../../server/src/providers/secretProvider';
 import { type AwsFault, AwsFake } from '../fakes/awsFake';
+import { TcpProxy } from '../fakes/tcpProxy';
+import { clearEnv } from '../helpers/envIsolation';
+import { NetworkGuard } from '../helpers/networkGuard';
+import { providerError } from '../helpers/providerAssertions';
 
 // ---------------------------------------------------------------- environment and network guard
 
 const PROVIDER_ENV = /^(AWS_|AZURE_|GOOGLE_|GCLOUD_)/;
-function clearProviderEnv(): void {
-  for (const key of Object.keys(process.env)) if (PROVIDER_ENV.test(key)) delete process.env[key];
-}
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-const violations: string[] = [];
-const originalConnect = net.Socket.prototype.connect;
-function installNetworkGuard(): void {
-  net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
-    // connect(options[, cb]) / connect(port[, host][, cb]) / connect(path[, cb]) / internal [options, cb]
-    const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
-    let host: string | undefined;
-    if (typeof first === 'number') host = typeof args[1] === 'string' ? args[1] : 'localhost';
-    else if (typeof first === 'object' && first !== null) {
-      const o = first as { host?: string; path?: string };
-      host = o.path ? undefined : (o.host ?? 'localhost');
-    }
-    if (host !== undefined && !LOOPBACK.has(host)) {
-      violations.push(host);
-      // Deferred: the caller attaches its 'error' listener after connect() returns.
-      setImmediate(() => this.destroy(new Error(`test guard: non-loopback connection to ${host} blocked`)));
-      return this;
-    }
-    return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof net.Socket.prototype.connect;
-}
+const clearProviderEnv = (): void => clearEnv(PROVIDER_ENV);
+const guard = new NetworkGuard();
+const { violations } = guard;
 
 const warnings: string[] = [];
 const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
 
 before(() => {
   clearProviderEnv();
-  installNetworkGuard();
+  guard.install();
   process.on('warning', onWarning);
 });
 after(() => {
-  net.Socket.prototype.connect = originalConnect;
+  guard.uninstall();
   process.off('warning', onWarning);
   assert.deepEqual(violations, [], 'no connection left the loopback interface');
 });
@@ -63,16 +43,6 @@ after(() => {
 // ---------------------------------------------------------------- helpers
 
 const CREDS = { accessKeyId: 'AKIAFAKETESTKEY00001', secretAccessKey: 'fake/secret/access/key/for/tests/0001' };
-
-async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected a ProviderError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the call to reject');
-}
 
 let fake: AwsFake;
 let providers: AwsProvider[] = [];
@@ -91,41 +61,6 @@ afterEach(async () => {
   await fake.stop();
   clearProviderEnv();
 });
-
-/** A TCP forwarder on a fixed port, so the endpoint can refuse connections and come back. */
-class TcpProxy {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-  constructor(private readonly targetPort: number) {}
-  get address(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-  async start(): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.targetPort, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-  }
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 // ---------------------------------------------------------------- tests
 

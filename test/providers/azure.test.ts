@@ -7,7 +7,6 @@
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -15,68 +14,29 @@ import { AzureProvider, type AzureProviderOptions } from '../../server/src/provi
 import { ProviderError, type ProviderErrorKind } from '../../server/src/providers/secretProvider';
 import { AzureFake, type Fault } from '../fakes/azureFake';
 import { generateSelfSignedCert } from '../fakes/vault/selfSignedCert';
+import { clearEnv } from '../helpers/envIsolation';
+import { NetworkGuard } from '../helpers/networkGuard';
+import { providerError, timed } from '../helpers/providerAssertions';
 
 // ------------------------------------------------------------------ environment and network guards
 
 const ENV_PREFIXES = /^(AWS_|AZURE_|GOOGLE_|GCLOUD_|HTTPS?_PROXY$|NO_PROXY$)/i;
-function clearProviderEnv(): void {
-  for (const key of Object.keys(process.env)) if (ENV_PREFIXES.test(key)) delete process.env[key];
-}
-
-const violations: string[] = [];
-const originalConnect = net.Socket.prototype.connect;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '::ffff:127.0.0.1']);
-
+const clearProviderEnv = (): void => clearEnv(ENV_PREFIXES);
 /** Fails the run (and stops the connection) when a socket connects anywhere but loopback. */
-function installLoopbackGuard(): void {
-  net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
-    let first = args[0];
-    if (Array.isArray(first)) first = first[0]; // net's internal normalized arguments
-    let host: string | undefined;
-    let path: string | undefined;
-    if (typeof first === 'object' && first !== null) {
-      const o = first as { host?: string; path?: string };
-      host = o.host ?? (o.path ? undefined : 'localhost');
-      path = o.path;
-    } else if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
-      host = typeof args[1] === 'string' ? args[1] : 'localhost';
-    } else if (typeof first === 'string') path = first;
-    if (path === undefined && (host === undefined || !LOOPBACK.has(host))) {
-      violations.push(String(host));
-      process.nextTick(() => this.destroy(new Error(`blocked a non-loopback connection to ${host}`)));
-      return this;
-    }
-    return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof net.Socket.prototype.connect;
-}
+const guard = new NetworkGuard();
+const { violations } = guard;
 
 before(() => {
   clearProviderEnv();
-  installLoopbackGuard();
+  guard.install();
 });
 after(() => {
-  net.Socket.prototype.connect = originalConnect;
+  guard.uninstall();
 });
 
 // ------------------------------------------------------------------ helpers
 
 const TOKEN = 'kv-test-token-0001';
-
-async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected a ProviderError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the call to reject');
-}
-
-async function timed<T>(promise: Promise<T>): Promise<{ value: T; ms: number }> {
-  const start = Date.now();
-  const value = await promise;
-  return { value, ms: Date.now() - start };
-}
 
 let fake: AzureFake;
 let providers: AzureProvider[] = [];

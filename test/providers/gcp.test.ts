@@ -13,98 +13,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { GcpProvider, type GcpProviderOptions, crc32c } from '../../server/src/providers/gcp';
-import { ProviderError, type ProviderErrorKind } from '../../server/src/providers/secretProvider';
+import type { ProviderError, ProviderErrorKind } from '../../server/src/providers/secretProvider';
 import { crc32cBitwise } from '../fakes/gcp/crc32c';
 import { type Fault, GcpFake, type ServiceAccount } from '../fakes/gcpFake';
+import { TcpProxy } from '../fakes/tcpProxy';
+import { clearEnv } from '../helpers/envIsolation';
+import { NetworkGuard } from '../helpers/networkGuard';
+import { providerError } from '../helpers/providerAssertions';
 
 // ------------------------------------------------------------------ environment and network guard
 
 const CLOUD_ENV = /^(AWS_|AZURE_|GOOGLE_|GCLOUD_|CLOUDSDK_|GCE_|METADATA_SERVER_DETECTION$)/;
-function clearCloudEnv(): void {
-  for (const key of Object.keys(process.env)) if (CLOUD_ENV.test(key)) delete process.env[key];
-}
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1', 'localhost']);
-const violations: string[] = [];
-const realConnect = net.Socket.prototype.connect;
-
-/** The host a Socket#connect call goes to (its arguments may come normalized as an array). */
-function hostOf(args: unknown[]): string {
-  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
-  if (typeof first === 'object' && first !== null) {
-    const o = first as { host?: unknown; path?: unknown };
-    if (typeof o.path === 'string') return `unix:${o.path}`;
-    return typeof o.host === 'string' ? o.host : 'localhost';
-  }
-  if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) return typeof args[1] === 'string' ? args[1] : 'localhost';
-  return typeof first === 'string' ? `unix:${first}` : 'unknown';
-}
+const clearCloudEnv = (): void => clearEnv(CLOUD_ENV);
+/** Loopback only; Unix sockets count as leaving too. */
+const guard = new NetworkGuard({ allowUnixSockets: false });
+const { violations } = guard;
 
 before(() => {
   clearCloudEnv();
-  net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
-    const host = hostOf(args);
-    if (!LOOPBACK.has(host)) {
-      violations.push(host);
-      process.nextTick(() => this.destroy(Object.assign(new Error(`blocked connection to ${host}`), { code: 'EHOSTUNREACH' })));
-      return this;
-    }
-    return (realConnect as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof net.Socket.prototype.connect;
+  guard.install();
 });
 after(() => {
-  net.Socket.prototype.connect = realConnect;
+  guard.uninstall();
   clearCloudEnv();
 });
 
 // ------------------------------------------------------------------ helpers
-
-async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected a ProviderError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the call to reject');
-}
-
-/** A TCP forwarder on a fixed port, so the "server" can go away and come back at the same address. */
-class TcpProxy {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly targetPort: number) {}
-
-  async start(): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.targetPort, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 let fake: GcpFake;
 let sa: ServiceAccount;

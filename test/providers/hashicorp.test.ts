@@ -6,24 +6,13 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, before, beforeEach, describe, it } from 'node:test';
 import { HashicorpProvider, type HashicorpProviderOptions, type RenewTimers, type TokenEvent } from '../../server/src/providers/hashicorp';
-import { ProviderError } from '../../server/src/providers/secretProvider';
 import { FakeVault } from '../fakes/fakeVault';
+import { clearEnv } from '../helpers/envIsolation';
+import { providerError } from '../helpers/providerAssertions';
 
 const UNSUPPORTED_PATH = '1 error occurred:\n\t* unsupported path\n\n';
 
-function clearVaultEnv(): void {
-  for (const key of Object.keys(process.env)) if (key.startsWith('VAULT_')) delete process.env[key];
-}
-
-async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected a ProviderError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the call to reject');
-}
+const clearVaultEnv = (): void => clearEnv(/^VAULT_/);
 
 async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
   const end = Date.now() + ms;

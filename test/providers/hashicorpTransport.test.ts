@@ -8,64 +8,14 @@ import { strict as assert } from 'node:assert';
 import net from 'node:net';
 import { afterEach, before, beforeEach, describe, it } from 'node:test';
 import { HashicorpProvider, type HashicorpProviderOptions, type TokenEvent } from '../../server/src/providers/hashicorp';
-import { ProviderError, type ProviderErrorKind } from '../../server/src/providers/secretProvider';
+import type { ProviderError, ProviderErrorKind } from '../../server/src/providers/secretProvider';
 import { type Fault, FakeVault } from '../fakes/fakeVault';
+import { TcpProxy } from '../fakes/tcpProxy';
 import { generateSelfSignedCert } from '../fakes/vault/selfSignedCert';
+import { clearEnv } from '../helpers/envIsolation';
+import { providerError } from '../helpers/providerAssertions';
 
-function clearVaultEnv(): void {
-  for (const key of Object.keys(process.env)) if (key.startsWith('VAULT_')) delete process.env[key];
-}
-
-async function providerError(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected a ProviderError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the call to reject');
-}
-
-/** A TCP forwarder on a fixed port, so the "server" can go away and come back at the same address. */
-class TcpProxy {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly targetPort: number) {}
-
-  get address(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.targetPort, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
+const clearVaultEnv = (): void => clearEnv(/^VAULT_/);
 
 before(clearVaultEnv);
 

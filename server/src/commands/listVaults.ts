@@ -14,7 +14,7 @@ export function listVaults(ctx: CommandContext, env: NodeJS.ProcessEnv): ListVau
         enabled: fact.enabled,
         uri: fact.uri,
         folder,
-        access: live ? live.access(fact) : 'off',
+        access: !live ? 'off' : live.access(fact) === 'live' && !live.reachable(fact) ? 'failed' : live.access(fact),
         ...tokenTtl(live?.tokenExpiry(fact)),
       }))
       .sort((a, b) => a.folder.localeCompare(b.folder) || a.name.localeCompare(b.name)),

@@ -89,12 +89,22 @@ export class LiveFactsStore implements LiveFacts {
 
   /** When the vault's token expires (epoch ms; 0 = never), when known; loads it in the background otherwise. */
   tokenExpiry(vault: VaultFact): number | undefined {
-    const fact = this.lookup(vault, 'token', async (entry) => {
+    const fact = this.tokenFact(vault);
+    return fact?.state === 'ok' ? fact.value : undefined;
+  }
+
+  /** Whether the vault answered its last token lookup: false when it could not be reached or refused the token. */
+  reachable(vault: VaultFact): boolean {
+    const fact = this.tokenFact(vault);
+    return !(fact?.state === 'error' && ['unreachable', 'unauthenticated', 'bad-response'].includes(fact.error.kind));
+  }
+
+  private tokenFact(vault: VaultFact): Live<number | undefined> | undefined {
+    return this.lookup(vault, 'token', async (entry) => {
       if (!entry.provider.tokenInfo) return undefined;
       const info = await entry.provider.tokenInfo();
       return info.ttlSeconds === 0 ? 0 : Date.now() + info.ttlSeconds * 1000;
     });
-    return fact?.state === 'ok' ? fact.value : undefined;
   }
 
   /** The provider of a vault, for the editor's commands; undefined when it has no live access. */

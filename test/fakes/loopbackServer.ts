@@ -1,0 +1,196 @@
+/**
+ * Scaffolding shared by the loopback fakes (FakeVault, AwsFake, AzureFake, GcpFake): each is a real
+ * HTTP(S) server bound to 127.0.0.1 only, with a fault switch, a request log and a movable clock.
+ * What differs between them — routing, wire formats, error bodies — stays in each fake.
+ *
+ * - {@link LoopbackServer}: binds 127.0.0.1 (rejecting any other host), tracks sockets, and stops
+ *   by destroying every connection, including hanging and kept-alive ones.
+ * - {@link FaultSwitch}: the `faults.set / clear / current` API, with `times` (self-clearing) and
+ *   `skip` (let the first N matching requests through) handled in {@link FaultSwitch.take}.
+ * - {@link LoopbackFake}: base class of the fakes: `port`, `stop()`, `requests`, `countRequests()`,
+ *   `resetCounts()`, `advanceTime()` and the faults switch.
+ * - {@link readRequestBody}, {@link sleep}: request plumbing.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+
+export const LOOPBACK_HOST = '127.0.0.1';
+
+/** A timer that does not keep the process alive. */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+export interface LoopbackServerOptions {
+  /** The fake's name, for error messages (`<name> only binds to 127.0.0.1`). */
+  name: string;
+  /** Only `127.0.0.1` is accepted; anything else makes start() reject. */
+  host?: string;
+  /** Port to listen on (default 0: any free port). */
+  port?: number;
+  /** Serve HTTPS with this key pair (PEM). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Handler of the server's `clientError` event (default: Node's). */
+  onClientError?: (err: Error, socket: Socket) => void;
+}
+
+type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** An HTTP(S) server on 127.0.0.1 that knows its sockets, so stop() never waits on a hanging one. */
+export class LoopbackServer {
+  readonly port: number;
+  /** `http(s)://127.0.0.1:<port>`. */
+  readonly url: string;
+  private stopped = false;
+
+  private constructor(
+    private readonly server: http.Server,
+    private readonly sockets: Set<Socket>,
+    port: number,
+    scheme: 'http' | 'https',
+  ) {
+    this.port = port;
+    this.url = `${scheme}://${LOOPBACK_HOST}:${port}`;
+  }
+
+  static async start(options: LoopbackServerOptions, onRequest: RequestHandler): Promise<LoopbackServer> {
+    const host = options.host ?? LOOPBACK_HOST;
+    if (host !== LOOPBACK_HOST) throw new Error(`${options.name} only binds to ${LOOPBACK_HOST} (asked for ${host})`);
+    const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : http.createServer(onRequest);
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    if (options.onClientError) server.on('clientError', options.onClientError);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address() as AddressInfo;
+    if (addr.address !== LOOPBACK_HOST) {
+      server.close();
+      throw new Error(`${options.name} bound to ${addr.address}, expected ${LOOPBACK_HOST}`);
+    }
+    return new LoopbackServer(server, sockets, addr.port, options.tls ? 'https' : 'http');
+  }
+
+  /** Closes the server and destroys every connection, including hanging and kept-alive ones. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    this.server.closeAllConnections?.();
+    await closed;
+  }
+}
+
+/** What every fake's fault shares: a self-clearing count and (optionally) a number to let through. */
+export interface FaultLimits {
+  /** Only the next N matching requests are affected, then the fault clears itself. */
+  times?: number;
+  /** Let the first N matching requests through. */
+  skip?: number;
+}
+
+/** The `faults` switch of a fake: one fault at a time, applied to the requests it matches. */
+export class FaultSwitch<F extends FaultLimits> {
+  private fault: F | undefined;
+
+  /** Installs a copy of `fault` (its `times` / `skip` count down on the copy); undefined clears. */
+  set(fault: F | undefined): void {
+    this.fault = fault ? { ...fault } : undefined;
+  }
+
+  clear(): void {
+    this.fault = undefined;
+  }
+
+  get current(): F | undefined {
+    return this.fault;
+  }
+
+  /**
+   * The fault to apply to a request, if it `matches` it: counts `skip` down first (nothing applies
+   * meanwhile), then `times` (clearing the switch when it reaches 0).
+   */
+  take(matches: (fault: F) => boolean): F | undefined {
+    const fault = this.fault;
+    if (!fault || !matches(fault)) return undefined;
+    if (fault.skip !== undefined && fault.skip > 0) {
+      fault.skip -= 1;
+      return undefined;
+    }
+    if (fault.times !== undefined) {
+      fault.times -= 1;
+      if (fault.times <= 0) this.fault = undefined;
+    }
+    return fault;
+  }
+}
+
+/** Base of the loopback fakes: the server's lifetime, the request log, faults and the clock. */
+export abstract class LoopbackFake<R, F extends FaultLimits> {
+  readonly port: number;
+  /** Every request received, in order (kept until resetCounts()). */
+  readonly requests: R[] = [];
+  readonly faults = new FaultSwitch<F>();
+  private clockOffsetMs = 0;
+
+  protected constructor(protected readonly loopback: LoopbackServer) {
+    this.port = loopback.port;
+  }
+
+  /** Closes the server and destroys every connection, including hanging ones. */
+  stop(): Promise<void> {
+    return this.loopback.stop();
+  }
+
+  /** Moves the fake's clock forward (timestamps, token and secret expiry). */
+  advanceTime(seconds: number): void {
+    this.clockOffsetMs += seconds * 1000;
+  }
+
+  countRequests(predicate: (r: R) => boolean = () => true): number {
+    return this.requests.filter(predicate).length;
+  }
+
+  resetCounts(): void {
+    this.requests.length = 0;
+  }
+
+  /** The fake's clock, in epoch milliseconds. */
+  protected nowMs(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  protected now(): Date {
+    return new Date(this.nowMs());
+  }
+}
+
+/**
+ * Reads a request body of at most `maxBytes`; past that, calls `onTooLarge` (which answers 413)
+ * and resolves undefined, as it does when the client goes away.
+ */
+export async function readRequestBody(req: http.IncomingMessage, maxBytes: number, onTooLarge: () => void): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        onTooLarge();
+        return undefined;
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch {
+    return undefined; // client went away
+  }
+  return Buffer.concat(chunks);
+}
