@@ -56,3 +56,23 @@ describe('connection credentials', () => {
     assert.deepEqual(check('name: c\nvalue:\n  x_token: abc\n', [], { ...defaultSettings.hardcodedCredentials, disabledRules: ['credential-field'] }), []);
   });
 });
+
+describe('scanning many documents in one secretlint run', () => {
+  it('maps each finding back to its document, with the same offsets as a scan of that document alone', async () => {
+    const { scanForSecrets, scanManyForSecrets } = await import('../../server/src/secretScan/index');
+    const token = ['ghp', '_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx'].join('');
+    const docs = [
+      { key: 'a', text: 'name: a\nvalue:\n  x: 1\n' },
+      { key: 'b', text: `name: b\nvalue:\n  note: token ${token} here\n` },
+      { key: 'c', text: 'name: c\n' },
+      { key: 'd', text: `value: ${token}\n` },
+    ];
+    const many = await scanManyForSecrets(docs);
+    for (const doc of docs) {
+      const alone = (await scanForSecrets(`${doc.key}.yaml`, doc.text)).map((f) => [f.start, f.end, f.ruleId]);
+      assert.deepEqual(many.get(doc.key)!.map((f) => [f.start, f.end, f.ruleId]), alone, doc.key);
+    }
+    assert.equal(many.get('b')!.length, 1);
+    assert.equal(many.get('a')!.length, 0);
+  });
+});

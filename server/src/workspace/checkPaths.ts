@@ -77,12 +77,11 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   const live = options.live
     ? createLiveFacts({ settings: () => settings, trusted: () => true, onFactsChanged: () => undefined, log: () => undefined, warn: () => undefined, env: options.env ?? process.env })
     : undefined;
-  const scans = new Map<string, SecretScanFinding[]>();
+  let scans = new Map<string, SecretScanFinding[]>();
   if (settings.hardcodedCredentials.enabled) {
-    const { scanForSecrets } = await loadSecretScan();
-    for (const entry of entries.values()) {
-      if (entry.document && entry.kind === 'connection') scans.set(entry.document.uri, await scanForSecrets(entry.path, entry.document.getText()));
-    }
+    const { scanManyForSecrets } = await loadSecretScan();
+    const connections = [...entries.values()].flatMap((e) => (e.document && e.kind === 'connection' ? [{ key: e.document.uri, text: e.document.getText() }] : []));
+    scans = await scanManyForSecrets(connections);
   }
   const facts: WorkspaceFacts = {
     vaults: (uri) => index.vaults(uri),
