@@ -73,8 +73,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // Logging goes through the connection (window/logMessage), never to stdout.
   const remote = connection.console;
   const log = {
-    error: (message: string) => remote.error(message),
-    info: (message: string) => remote.info(message),
+    // After shutdown the connection may be gone: late messages (an indexing run that ends then) are dropped.
+    error: (message: string) => {
+      if (!shutDown) remote.error(message);
+    },
+    info: (message: string) => {
+      if (!shutDown) remote.info(message);
+    },
   };
 
   const kindOf = (uri: string): DocumentKind | undefined => {
@@ -97,7 +102,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         errors: diagnostics.filter((d) => d.severity === 1).length,
         warnings: diagnostics.filter((d) => d.severity === 2).length,
       });
-      void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+      void connection.sendDiagnostics({ uri, version: document.version, diagnostics }).catch(() => undefined);
     } catch (error) {
       log.error(`Validating ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
@@ -119,7 +124,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       warnings += counts.warnings;
     }
     const status: StatusParams = { indexing, ...index.counts(), errors, warnings };
-    void connection.sendNotification(statusNotification, status);
+    void connection.sendNotification(statusNotification, status).catch(() => undefined);
   }
 
   async function loadSettings(init?: unknown): Promise<void> {
@@ -183,7 +188,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       log: (message) => log.info(message),
       warn: (message) => {
         log.info(message);
-        void connection.window.showWarningMessage(message);
+        if (!shutDown) connection.window.showWarningMessage(message);
       },
       connection,
       env: options.env,
@@ -276,7 +281,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     service.forget(uri);
     scans.forget(uri);
     problemCounts.delete(uri);
-    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    void connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
     void indexer.indexFile(normalized, undefined, settings).then(() => revalidateFolder(folders.folderOf(normalized)));
   });
 
