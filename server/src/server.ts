@@ -143,6 +143,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     service.configure(settings);
   }
 
+  // Resolved when the workspace has been indexed once: the client's commands wait for it.
+  let markIndexed: () => void = () => undefined;
+  const indexedOnce = new Promise<void>((resolve) => (markIndexed = resolve));
+
   async function reindex(): Promise<void> {
     indexing = true;
     index.setComplete(false);
@@ -162,6 +166,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     index.setComplete(true);
     indexing = false;
+    markIndexed();
     log.info(`Indexed ${files} files in ${folders.all().length} workspace folder(s) in ${Date.now() - started} ms.`);
     for (const document of documents.all()) scheduler.schedule(document.uri, 0);
     sendStatus();
@@ -341,6 +346,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       kindOf,
       sessionKey: env[sessionKeyEnv],
       normalize: normalizeUri,
+      ready: () => indexedOnce,
       revalidateAll: () => {
         for (const document of documents.all()) scheduler.schedule(document.uri, 0);
       },

@@ -51,6 +51,8 @@ export interface HarnessOptions {
   env?: NodeJS.ProcessEnv;
   /** How long completion and hover wait for a secret manager. */
   liveBudgetMs?: number;
+  /** Wait for the workspace to be indexed before returning (default true). */
+  waitForIndexing?: boolean;
   /** Options for loopback fakes, per provider. */
   providerTesting?: Record<string, Record<string, unknown>>;
   /** Answers `secretRefs/credential` requests. */
@@ -102,6 +104,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     initializationOptions: options.initializationOptions,
   })) as InitializeResult;
   await client.sendNotification('initialized', {});
+  // Tests start once the workspace is indexed, as a user's first action effectively does.
+  const indexedBy = Date.now() + 10_000;
+  const indexed = () => notifications.some((n) => n.method === 'secretRefs/status' && (n.params as { indexing?: boolean }).indexing === false);
+  while (options.waitForIndexing !== false && !indexed() && Date.now() < indexedBy) await new Promise((r) => setTimeout(r, 5));
 
   return {
     client,

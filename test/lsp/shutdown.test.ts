@@ -24,3 +24,19 @@ describe('shutdown', () => {
     }
   });
 });
+
+describe('commands that arrive while the workspace is being indexed', () => {
+  it('wait for the index, so vault names resolve', async () => {
+    const files: Record<string, string> = { 'prod.vault.yaml': 'name: prod\nprovider: local\n' };
+    for (let i = 0; i < 400; i++) files[`c${i}.connection.yaml`] = `name: c${i}\nvalue: vault.secret(prod:s${i}.k)\n`;
+    const folder = makeFolder(files);
+    const h = await startHarness({ folders: [folder.uri], waitForIndexing: false });
+    try {
+      const result = (await h.client.sendRequest('secretRefs/listVaults')) as { vaults: { name: string }[] };
+      assert.deepEqual(result.vaults.map((v) => v.name), ['prod']);
+    } finally {
+      await h.dispose();
+      folder.dispose();
+    }
+  });
+});

@@ -16,6 +16,8 @@ export interface CommandContext {
   /** The key the client gave this process; undefined in other editors (no preview, no write). */
   sessionKey: string | undefined;
   normalize: (uri: string) => string;
+  /** Resolves once the workspace has been indexed (vault names are known). */
+  ready: () => Promise<void>;
   revalidateAll: () => void;
 }
 
