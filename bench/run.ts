@@ -22,6 +22,8 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import { parseDocument } from 'yaml';
 import { checkPaths } from '../server/src/workspace/checkPaths';
 import { defaultSettings } from '../shared/src/settings';
+import { type Corpus, generate, vaultConfigs } from './corpus';
+import { ms, round, type Stats, stats, statsRow, table, time, withTimeout } from './stats';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const serverJs = path.join(repoRoot, 'dist', 'server.js');
@@ -31,174 +33,6 @@ const target = 1.5;
 /** The whole run stays under two minutes: each measurement stops repeating when its budget is spent. */
 const hardLimitMs = 240_000;
 const started = performance.now();
-
-// ---------------------------------------------------------------------------------------------
-// Deterministic generation
-
-/** A small linear congruential generator, so every run checks the same files. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-const vaultConfigs: Record<string, string> = {
-  'vaults/prod.vault.yaml': `name: prod
-provider: hashicorp
-description: Production Vault
-owner: platform-team
-url: https://vault.example.com:8200
-namespace: team-a
-auth: approle
-auth_mount: approle
-engines:
-  secret: { type: kv, version: 2 }
-  legacy: { type: kv, version: 1 }
-  teams/payments: { type: kv, version: 2 }
-`,
-  'vaults/prod-aws.vault.yaml': `name: prod-aws
-provider: aws
-region: eu-west-1
-profile: prod
-`,
-  'vaults/prod-azure.vault.yaml': `name: prod-azure
-provider: azure
-vault_url: https://prod-kv.vault.azure.net
-`,
-  'vaults/local.vault.yaml': `name: local
-provider: local
-description: Developer secrets
-`,
-};
-
-const attachments = `vault_secrets:
-  - vault: prod
-    alias: db
-    engine: secret
-    path: data/oracle/primary
-  - vault: prod
-    alias: old
-    engine: legacy
-    path: oracle/credentials
-  - vault: prod-aws
-    alias: api
-    secret: payments/api-key
-    version_stage: AWSCURRENT
-  - vault: prod-azure
-    alias: cert
-    secret: tls-client-cert
-`;
-
-/** One entry of a connection's value tree: references mixed with plain values, maps and lists. */
-function valueSection(rnd: () => number, i: number, indent: string): string[] {
-  const lines: string[] = [];
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
-  lines.push(`${indent}node${i}:`);
-  const inner = `${indent}  `;
-  lines.push(`${inner}user: vault.secret(db.user)`);
-  lines.push(`${inner}password: vault.secret(${pick(['db.password', 'db.admin_password'])})`);
-  lines.push(`${inner}legacy_password: vault.secret(old.password)`);
-  lines.push(`${inner}api_key: vault.secret(${pick(['api.*', 'api.key', 'api.secondary'])})`);
-  lines.push(`${inner}certificate: vault.secret(cert.*)`);
-  lines.push(`${inner}host: db-${i}.internal.example.com`);
-  lines.push(`${inner}port: ${1500 + (i % 100)}`);
-  lines.push(`${inner}url: "jdbc:oracle:thin:vault.secret(db.user)/vault.secret(db.password)@db-${i}:1521/ORCL"`);
-  lines.push(`${inner}shared: vault.secret(prod:secret/data/shared/team-${i % 7}.token)`);
-  lines.push(`${inner}pool:`);
-  lines.push(`${inner}  min: ${i % 5}`);
-  lines.push(`${inner}  max: ${20 + (i % 30)}`);
-  lines.push(`${inner}  timeout_ms: ${1000 * (1 + (i % 9))}`);
-  lines.push(`${inner}tags: [${pick(['eu', 'us', 'ap'])}, tier-${i % 3}, "cost-center ${i % 11}"]`);
-  lines.push(`${inner}options:`);
-  lines.push(`${inner}  - name: ssl`);
-  lines.push(`${inner}    enabled: ${rnd() < 0.5}`);
-  lines.push(`${inner}  - name: comment`);
-  lines.push(`${inner}    value: "plain text that mentions vault but holds no reference ${i}"`);
-  return lines;
-}
-
-/** A connection file of about `targetLines` lines. */
-function connection(name: string, targetLines: number, rnd: () => number): string {
-  const lines = [`name: ${name}`, 'connector_type: SQLORACLE', `description: Generated connection ${name}`, ...attachments.trimEnd().split('\n'), 'value:'];
-  for (let i = 0; lines.length < targetLines; i++) lines.push(...valueSection(rnd, i, '  '));
-  lines.length = Math.min(lines.length, targetLines);
-  // The cut may leave a key without a value at the end; that is still valid YAML (null).
-  return `${lines.join('\n')}\n`;
-}
-
-function writeFiles(root: string, files: Record<string, string>): string[] {
-  return Object.entries(files).map(([name, text]) => {
-    const file = path.join(root, name);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text);
-    return file;
-  });
-}
-
-interface Corpus {
-  label: string;
-  root: string;
-  files: string[];
-  bytes: number;
-  lines: number;
-}
-
-function generate(base: string): Corpus[] {
-  const rnd = random(42);
-
-  const singleRoot = path.join(base, 'single');
-  const single = { ...vaultConfigs, 'connections/big.connection.yaml': connection('big', 10_000, rnd) };
-
-  const workspaceRoot = path.join(base, 'workspace');
-  const workspace: Record<string, string> = { ...vaultConfigs };
-  for (let i = 0; i < 2_000; i++) {
-    const text = connection(`conn-${i}`, 30 + Math.floor(rnd() * 60), rnd);
-    // One file in 50 has a mistake, as a real workspace would (a KV v2 path without data/).
-    workspace[`teams/team-${i % 40}/conn-${i}.connection.yaml`] = i % 50 === 7 ? text.replace('path: data/oracle/primary', 'path: oracle/primary') : text;
-  }
-
-  return [
-    { label: '1 file of 10,000 lines', root: singleRoot, contents: single },
-    { label: '2,000 connection files', root: workspaceRoot, contents: workspace },
-  ].map(({ label, root, contents }) => {
-    const texts = Object.values(contents);
-    return {
-      label,
-      root,
-      files: writeFiles(root, contents),
-      bytes: texts.reduce((n, t) => n + Buffer.byteLength(t), 0),
-      lines: texts.reduce((n, t) => n + t.split('\n').length - 1, 0),
-    };
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Timing
-
-interface Stats {
-  runs: number;
-  medianMs: number;
-  minMs: number;
-  maxMs: number;
-  samplesMs: number[];
-}
-
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { runs: samples.length, medianMs: round(median), minMs: round(sorted[0]!), maxMs: round(sorted.at(-1)!), samplesMs: samples.map(round) };
-}
-
-const round = (n: number) => Math.round(n * 100) / 100;
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
 
 /**
  * The reference: read each file from disk and parse it, nothing else. `uniqueKeys: false` because
@@ -267,20 +101,6 @@ async function benchCheck(corpus: Corpus, warmups: number, repeats: number, budg
   };
 }
 
-async function withTimeout<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Milliseconds from spawning the server to its initialize result; the server is then shut down. */
 async function serverStartOnce(rootDir: string): Promise<number> {
   const t0 = performance.now();
@@ -347,17 +167,6 @@ async function benchStart(rootDir: string, repeats: number): Promise<StartBench>
 
 // ---------------------------------------------------------------------------------------------
 // Report
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
-}
-
-const ms = (n: number) => `${n.toFixed(1)} ms`;
-
-function statsRow(label: string, s: Stats): string[] {
-  return [label, ms(s.medianMs), ms(s.minMs), ms(s.maxMs), String(s.runs), ''];
-}
 
 async function main(): Promise<void> {
   const base = mkdtempSync(path.join(os.tmpdir(), 'secretrefs-bench-'));
