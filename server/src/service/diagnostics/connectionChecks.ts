@@ -9,7 +9,8 @@ import { checkVaultName } from './vaultNameChecks';
 
 /** Resolves every reference of a connection against its attachments and the vaults. */
 export function resolveAll(connection: ConnectionModel, vaults: VaultSet, live?: LiveFacts): ResolvedReference[] {
-  return connection.references.map((reference) => resolveReference(reference, connection, vaults, live));
+  const memo = new Map();
+  return connection.references.map((reference) => resolveReference(reference, connection, vaults, live, memo));
 }
 
 /** The checks of a connection that need workspace facts: attachments, references, unused secrets. */

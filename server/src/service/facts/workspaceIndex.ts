@@ -63,8 +63,9 @@ export class WorkspaceIndex implements WorkspaceFacts {
     const connection = analysis.connection;
     if (!connection) return;
     const keys = new Map<string, Set<string>>();
+    const memo = new Map();
     for (const reference of connection.references) {
-      const resolved = resolveReference(reference, connection, emptyVaults);
+      const resolved = resolveReference(reference, connection, emptyVaults, undefined, memo);
       if (!resolved.target || !resolved.key || resolved.key.value === '*') continue;
       const set = keys.get(resolved.target.id) ?? new Set<string>();
       set.add(resolved.key.value);

@@ -68,10 +68,21 @@ export function targetOfAttachment(attachment: Attachment, vaults: VaultSet, liv
 export function targetOfInline(inline: NonNullable<Reference['inline']>, vaults: VaultSet, live?: LiveFacts): SecretTarget {
   const vault = lookupVault(vaults, inline.vault.value);
   const path = inline.path;
-  const full = path.value.replace(/^\/+/, '');
-  const base = { vaultName: inline.vault, vault, provider: vault?.provider, id: `${inline.vault.value}|${full}`, liveMount: undefined };
+  const full = path.value.charCodeAt(0) === 0x2f ? path.value.replace(/^\/+/, '') : path.value;
+  const target: SecretTarget = {
+    vaultName: inline.vault,
+    vault,
+    provider: vault?.provider,
+    id: `${inline.vault.value}|${full}`,
+    liveMount: undefined,
+    engine: undefined,
+    engineFact: undefined,
+    secretPath: undefined,
+    secretName: undefined,
+  };
   if (vault?.provider !== 'hashicorp') {
-    return { ...base, engine: undefined, engineFact: undefined, secretPath: undefined, secretName: vault ? path : undefined };
+    if (vault) target.secretName = path;
+    return target;
   }
   // The live mount that holds the path names the engine; else (not known yet, or no live access)
   // the longest declared engine.
@@ -90,25 +101,25 @@ export function targetOfInline(inline: NonNullable<Reference['inline']>, vaults:
   } else {
     engineFact = held?.state === 'ok' ? undefined : longestEngine(full, vault.engines ?? []);
   }
-  if (!engineFact || !full.startsWith(`${engineFact.path}/`)) {
-    return { ...base, liveMount, engine: undefined, engineFact: undefined, secretPath: undefined, secretName: undefined };
-  }
+  target.liveMount = liveMount;
+  if (!engineFact || !isUnder(full, engineFact.path)) return target;
   const offset = path.span.start + (path.value.length - full.length);
   const split = offset + engineFact.path.length + 1;
-  return {
-    ...base,
-    liveMount,
-    engine: { value: engineFact.path, span: { start: offset, end: offset + engineFact.path.length } },
-    engineFact,
-    secretPath: { value: full.slice(engineFact.path.length + 1), span: { start: split, end: path.span.end } },
-    secretName: undefined,
-  };
+  target.engine = { value: engineFact.path, span: { start: offset, end: offset + engineFact.path.length } };
+  target.engineFact = engineFact;
+  target.secretPath = { value: full.slice(engineFact.path.length + 1), span: { start: split, end: path.span.end } };
+  return target;
+}
+
+/** Whether `path` lies below the engine path `engine` (`engine/...`). */
+function isUnder(path: string, engine: string): boolean {
+  return path.length > engine.length && path.charCodeAt(engine.length) === 0x2f && path.startsWith(engine);
 }
 
 function longestEngine(fullPath: string, engines: readonly EngineFact[]): EngineFact | undefined {
   let best: EngineFact | undefined;
   for (const engine of engines) {
-    if (fullPath.startsWith(`${engine.path}/`) && (!best || engine.path.length > best.path.length)) best = engine;
+    if (isUnder(fullPath, engine.path) && (!best || engine.path.length > best.path.length)) best = engine;
   }
   return best;
 }
@@ -122,17 +133,34 @@ export interface ResolvedReference {
   problem: Problem | undefined;
 }
 
-/** Decides which attached secret (or inline target) a reference reads, and which key. */
-export function resolveReference(reference: Reference, connection: ConnectionModel, vaults: VaultSet, live?: LiveFacts): ResolvedReference {
-  const none = { reference, attachment: undefined, target: undefined, key: undefined };
+/** Targets of attachments already worked out, shared by the references of one connection. */
+export type TargetMemo = Map<Attachment, SecretTarget | undefined>;
+
+function memoTarget(attachment: Attachment, vaults: VaultSet, live: LiveFacts | undefined, memo: TargetMemo | undefined): SecretTarget | undefined {
+  if (!memo) return targetOfAttachment(attachment, vaults, live);
+  if (memo.has(attachment)) return memo.get(attachment);
+  const target = targetOfAttachment(attachment, vaults, live);
+  memo.set(attachment, target);
+  return target;
+}
+
+/**
+ * Decides which attached secret (or inline target) a reference reads, and which key. Callers that
+ * resolve many references of one connection pass a `memo`, so each attachment's target is worked
+ * out once (references share the target object).
+ */
+export function resolveReference(reference: Reference, connection: ConnectionModel, vaults: VaultSet, live?: LiveFacts, memo?: TargetMemo): ResolvedReference {
   if (reference.inline) {
-    return { ...none, target: targetOfInline(reference.inline, vaults, live), key: reference.inline.key, problem: undefined };
+    return { reference, attachment: undefined, target: targetOfInline(reference.inline, vaults, live), key: reference.inline.key, problem: undefined };
   }
   const argument = reference.argument;
   const attachments = connection.attachments;
   if (attachments.length === 0) {
     return {
-      ...none,
+      reference,
+      attachment: undefined,
+      target: undefined,
+      key: undefined,
       problem: {
         code: 'no-attached-secret',
         span: reference.span,
@@ -148,9 +176,9 @@ export function resolveReference(reference: Reference, connection: ConnectionMod
     if (attachment) {
       const keyStart = argument.span.start + dot + 1;
       return {
-        ...none,
+        reference,
         attachment,
-        target: targetOfAttachment(attachment, vaults, live),
+        target: memoTarget(attachment, vaults, live, memo),
         key: { value: argument.value.slice(dot + 1), span: { start: keyStart, end: argument.span.end } },
         problem: undefined,
       };
@@ -158,14 +186,17 @@ export function resolveReference(reference: Reference, connection: ConnectionMod
   }
   if (attachments.length === 1) {
     const attachment = attachments[0]!;
-    return { ...none, attachment, target: targetOfAttachment(attachment, vaults, live), key: argument, problem: undefined };
+    return { reference, attachment, target: memoTarget(attachment, vaults, live, memo), key: argument, problem: undefined };
   }
   const aliases = attachments.flatMap((a) => (a.alias ? [a.alias.value] : []));
   if (dot > 0 && aliases.length > 0) {
     const alias = argument.value.slice(0, dot);
     const near = nearestNames(alias, aliases, 1);
     return {
-      ...none,
+      reference,
+      attachment: undefined,
+      target: undefined,
+      key: undefined,
       problem: {
         code: 'unknown-alias',
         span: { start: argument.span.start, end: argument.span.start + dot },
@@ -175,7 +206,10 @@ export function resolveReference(reference: Reference, connection: ConnectionMod
     };
   }
   return {
-    ...none,
+    reference,
+    attachment: undefined,
+    target: undefined,
+    key: undefined,
     problem: {
       code: 'ambiguous-reference',
       span: reference.span,
