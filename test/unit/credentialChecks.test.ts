@@ -76,3 +76,28 @@ describe('scanning many documents in one secretlint run', () => {
     assert.equal(many.get('a')!.length, 0);
   });
 });
+
+describe('the text given to secretlint', () => {
+  it('leaves out lines that hold only a reference, a number or a boolean, and maps offsets back', async () => {
+    const { scanText } = await import('../../server/src/secretScan/scanText');
+    const text = 'name: c\nvalue:\n  user: vault.secret(db.user)\n  port: 1521\n  note: keep me\n  - ssl: true\n  q: "vault.secret(x.y)"\n  tail: kept\r\n  n: 2';
+    const scanned = scanText(text);
+    assert.equal(scanned.text, 'name: c\nvalue:\n  note: keep me\n  tail: kept\r\n');
+    for (const word of ['name', 'value', 'note', 'keep me', 'tail']) {
+      const at = scanned.text.indexOf(word);
+      assert.equal(text.slice(scanned.toOriginal(at), scanned.toOriginal(at) + word.length), word);
+    }
+    // A reference among other words, a block scalar, a key without a value: all kept.
+    const kept = 'a: vault.secret(x.y) and more\nb: |\n  1234\nc:\n  d\n';
+    assert.equal(scanText(kept).text, kept);
+  });
+
+  it('finds a secret after left-out lines at its place in the document', async () => {
+    const { scanForSecrets } = await import('../../server/src/secretScan/index');
+    const token = ['ghp', '_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx'].join('');
+    const text = `name: c\nvalue:\n${'  user: vault.secret(db.user)\n  port: 1521\n'.repeat(50)}  note: ${token}\n  on: true\n`;
+    const [finding, ...rest] = await scanForSecrets('c.yaml', text);
+    assert.equal(rest.length, 0);
+    assert.equal(text.slice(finding!.start, finding!.end), token);
+  });
+});

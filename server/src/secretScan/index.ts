@@ -1,23 +1,25 @@
 import type { SecretScanFinding } from '../service/facts/facts';
+import { scanText } from './scanText';
 
 /**
  * Finds hard-coded secrets in a document's text with secretlint's recommended rules (the library
- * and its patterns, not a copy of them). Bundled on its own and loaded on first use.
+ * and its patterns, not a copy of them). Bundled on its own and loaded on first use. Lines that
+ * cannot hold a literal secret (a lone reference, a number, a boolean) are not scanned.
  */
 export async function scanForSecrets(filePath: string, text: string): Promise<SecretScanFinding[]> {
+  const scanned = scanText(text);
   const { lintSource } = await import('@secretlint/core');
   const preset = (await import('@secretlint/secretlint-rule-preset-recommend')) as unknown as { creator: unknown };
   const result = await lintSource({
-    source: { filePath, content: text, ext: '.yaml', contentType: 'text' },
+    source: { filePath, content: scanned.text, ext: '.yaml', contentType: 'text' },
     options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: preset.creator as never }] }, maskSecrets: true },
   } as never);
-  return (result.messages as unknown as { ruleId: string; messageId?: string; range: [number, number] }[]).map((m) => ({
-    start: m.range[0],
-    end: m.range[1],
-    ruleId: m.ruleId,
-    kind: (m.messageId ?? 'secret').toLowerCase().replace(/_/g, ' '),
-    text: text.slice(m.range[0], m.range[1]),
-  }));
+  return (result.messages as unknown as { ruleId: string; messageId?: string; range: [number, number] }[]).map((m) => {
+    const start = scanned.toOriginal(m.range[0]);
+    // The end is mapped from its last character, so an end at a run's edge stays in that run.
+    const end = m.range[1] > m.range[0] ? scanned.toOriginal(m.range[1] - 1) + 1 : start;
+    return { start, end, ruleId: m.ruleId, kind: (m.messageId ?? 'secret').toLowerCase().replace(/_/g, ' '), text: text.slice(start, end) };
+  });
 }
 
 /**
