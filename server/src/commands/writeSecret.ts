@@ -48,7 +48,8 @@ export async function writeSecret(ctx: CommandContext, params: WriteSecretParams
   const entry = live && (await live.providerFor(vault));
   if (!live || !entry) return { ok: false, reason: 'no-credentials', message: `Vault "${vault.name}" has no live access: sign in first.` };
   try {
-    const cas = typeof params.cas === 'number' ? params.cas : undefined;
+    // A version id (AWS, Azure) is checked by the provider too; dropping it would write unconditionally.
+    const cas = typeof params.cas === 'number' || typeof params.cas === 'string' ? params.cas : undefined;
     const result = await entry.provider.write(locatorOf(params), data, cas);
     live.forgetSecret(entry);
     ctx.revalidateAll();

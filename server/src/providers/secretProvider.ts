@@ -103,8 +103,8 @@ export interface SecretProvider {
   keys(secret: SecretLocator): Promise<string[]>;
   /** The secret's data. Only for an explicit preview requested by the user. */
   readValue(secret: SecretLocator): Promise<Record<string, unknown> | string>;
-  /** Writes a new version. `cas`: the version the writer last saw (0 = must not exist). */
-  write(secret: SecretLocator, data: Record<string, string>, cas?: number): Promise<WriteResult>;
+  /** Writes a new version. `cas`: the version the writer last saw (0 = must not exist; a version id where versions are ids). */
+  write(secret: SecretLocator, data: Record<string, string>, cas?: number | string): Promise<WriteResult>;
   /** The caller's capabilities on an API path (e.g. `secret/data/oracle`). */
   capabilities(apiPath: string): Promise<string[]>;
   dispose(): void;
