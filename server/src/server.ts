@@ -60,8 +60,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const liveBudgetMs = options.liveBudgetMs ?? 300;
   const scans = new SecretScans(() => settings.hardcodedCredentials.enabled, (uri) => scheduler.schedule(uri, 0), (m) => log.error(m));
   const facts: WorkspaceFacts = {
-    vaults: (uri) => index.vaults(uri),
-    keysUsed: (uri, id) => index.keysUsed(uri, id),
+    vaults: (uri) => {
+      syncIndex();
+      return index.vaults(uri);
+    },
+    keysUsed: (uri, id) => {
+      syncIndex();
+      return index.keysUsed(uri, id);
+    },
     get live() {
       return live;
     },
@@ -91,8 +97,31 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   const scheduler = new ValidationScheduler(options.debounceMs ?? 200, (uri) => validate(uri));
 
+  /**
+   * Open documents edited since the index last recorded them. The index takes an open document's
+   * analysis from the language service when facts are next needed (validation, a request, a
+   * command), so a keystroke costs nothing and each version is parsed once.
+   */
+  const unindexed = new Set<string>();
+
+  function syncIndex(): void {
+    if (unindexed.size === 0) return;
+    const changedVaults: string[] = [];
+    for (const uri of [...unindexed]) {
+      unindexed.delete(uri);
+      const document = documents.get(uri);
+      const kind = document && kindOf(uri);
+      if (!document || !kind) continue;
+      indexer.recordAnalysis(service.analyze(document, kind), document.getText());
+      if (kind === 'vault-config') changedVaults.push(uri);
+    }
+    // Other documents of the folder may name the vault: check them again now.
+    for (const uri of changedVaults) revalidateFolder(folders.folderOf(normalizeUri(uri)), uri, 0);
+  }
+
   function validate(uri: string): void {
     if (shutDown) return;
+    syncIndex();
     const document = documents.get(uri);
     const kind = document && kindOf(uri);
     if (!document || !kind) return;
@@ -109,9 +138,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     sendStatus();
   }
 
-  function revalidateFolder(folder: string): void {
+  function revalidateFolder(folder: string, except?: string, delayMs?: number): void {
     for (const document of documents.all()) {
-      if (folders.folderOf(normalizeUri(document.uri)) === folder) scheduler.schedule(document.uri);
+      if (document.uri !== except && folders.folderOf(normalizeUri(document.uri)) === folder) scheduler.schedule(document.uri, delayMs);
     }
   }
 
@@ -160,10 +189,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         log.error(`Indexing ${folder} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    for (const document of documents.all()) {
-      const kind = kindOf(document.uri);
-      if (kind) indexer.record(document.uri, document.getText(), kind, settings);
-    }
+    for (const document of documents.all()) unindexed.add(document.uri);
+    syncIndex();
     index.setComplete(true);
     indexing = false;
     markIndexed();
@@ -273,9 +300,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const uri = event.document.uri;
     const kind = kindOf(uri);
     if (!kind) return;
-    indexer.record(uri, event.document.getText(), kind, settings);
+    unindexed.add(uri);
     scheduler.schedule(uri);
-    if (kind === 'vault-config') revalidateFolder(folders.folderOf(normalizeUri(uri)));
   });
 
   documents.onDidClose((event) => {
@@ -283,6 +309,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const normalized = normalizeUri(uri);
     openUris.delete(normalized);
     scheduler.cancel(uri);
+    unindexed.delete(uri);
     service.forget(uri);
     scans.forget(uri);
     problemCounts.delete(uri);
@@ -290,13 +317,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void indexer.indexFile(normalized, undefined, settings).then(() => revalidateFolder(folders.folderOf(normalized)));
   });
 
-  /** Answers from what is known; if that started loads, waits for them within the budget and answers again. */
+  /**
+   * Answers from what is known; if the answer needed facts still loading (or started loads), waits
+   * for them within the budget and answers again. An answer that needed nothing still to come is
+   * final: it does not wait on the loads of other documents (a hanging secret manager).
+   */
   async function withLive<T>(answer: () => T): Promise<T> {
+    let misses = live?.misses() ?? 0;
     let result = answer();
     const deadline = Date.now() + liveBudgetMs;
     // Each answer may start further loads (a provider, then a mount, then the secret).
-    for (let round = 0; live && live.pending() > 0 && round < 4 && Date.now() < deadline; round++) {
+    for (let round = 0; live && live.misses() !== misses && live.pending() > 0 && round < 4 && Date.now() < deadline; round++) {
       await live.settle(deadline - Date.now());
+      misses = live.misses();
       result = answer();
     }
     return result;
@@ -346,7 +379,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       kindOf,
       sessionKey: env[sessionKeyEnv],
       normalize: normalizeUri,
-      ready: () => indexedOnce,
+      ready: async () => {
+        await indexedOnce;
+        syncIndex();
+      },
       revalidateAll: () => {
         for (const document of documents.all()) scheduler.schedule(document.uri, 0);
       },

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { Settings } from '../../shared/src/settings';
 import { analyzeDocument } from './service/analyzeDocument';
 import type { WorkspaceIndex } from './service/facts/workspaceIndex';
-import type { DocumentKind } from './service/model/types';
+import type { DocumentAnalysis, DocumentKind } from './service/model/types';
 import type { FileClassifier } from './workspace/fileClassifier';
 import { readTextFile } from './workspace/readTextFile';
 import { walkFolder } from './workspace/walkFolder';
@@ -45,8 +45,12 @@ export class WorkspaceIndexer {
   }
 
   record(uri: string, text: string, kind: DocumentKind, settings: Settings): void {
-    const analysis = analyzeDocument(uri, text, kind, { maxSizeKb: settings.files.maxSizeKb });
-    if (kind === 'vault-config') this.index.setVaultConfig(analysis, text);
+    this.recordAnalysis(analyzeDocument(uri, text, kind, { maxSizeKb: settings.files.maxSizeKb }), text);
+  }
+
+  /** Records a document already analysed (an open document: the language service's analysis). */
+  recordAnalysis(analysis: DocumentAnalysis, text: string): void {
+    if (analysis.kind === 'vault-config') this.index.setVaultConfig(analysis, text);
     else this.index.setConnection(analysis);
   }
 }
