@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { AwsApiError, type RotationSetup, type SecretRecord, SecretStore, type SecretValue } from './aws/store';
-import { type FaultLimits, LoopbackFake, LoopbackServer, readRequestBody, sleep } from './loopbackServer';
+import { type FaultLimits, LoopbackFake, LoopbackServer, type TransportFault, readRequestBody, sleep } from './loopbackServer';
 
 export type { RotationSetup, SecretValue } from './aws/store';
 
@@ -34,6 +34,8 @@ export interface AwsFakeOptions {
   maxPageSize?: number;
   /** When set, only these access key ids are accepted (others: UnrecognizedClientException). */
   accessKeyIds?: string[];
+  /** Serve HTTPS with this key pair (PEM); `address` is then an https URL. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 interface FaultBase extends Pick<FaultLimits, 'times'> {
@@ -52,6 +54,8 @@ export type AwsFault = FaultBase &
     /** Processes the request (state changes happen), then closes the connection: the answer is lost. */
     | { kind: 'drop' }
     | { kind: 'delay'; ms: number }
+    /** `refused` (closed port) and `tls` (untrusted certificate; needs `tls`): see loopbackServer.ts. */
+    | TransportFault
   );
 
 export interface RecordedRequest {
@@ -121,7 +125,7 @@ export class AwsFake extends LoopbackFake<RecordedRequest, AwsFault> {
 
   static async start(options: AwsFakeOptions = {}): Promise<AwsFake> {
     let fake: AwsFake | undefined;
-    const loopback = await LoopbackServer.start({ name: 'AwsFake' }, (req, res) => void fake?.handle(req, res));
+    const loopback = await LoopbackServer.start({ name: 'AwsFake', ...(options.tls ? { tls: options.tls } : {}) }, (req, res) => void fake?.handle(req, res));
     fake = new AwsFake(loopback, options);
     return fake;
   }

@@ -43,7 +43,7 @@ import {
   versionItem,
 } from './azure/replies';
 import { NAME_PATTERN, SecretStore, type VersionAttributes } from './azure/store';
-import { type FaultLimits, LoopbackFake, LoopbackServer, readRequestBody, sleep } from './loopbackServer';
+import { type FaultLimits, LoopbackFake, LoopbackServer, type TransportFault, readRequestBody, sleep } from './loopbackServer';
 
 export type { DenyReason, KvOperation } from './azure/replies';
 export type { VersionAttributes } from './azure/store';
@@ -80,6 +80,8 @@ export type Fault = FaultBase &
     | { kind: 'malformed'; status?: number; body?: string }
     | { kind: 'close' }
     | { kind: 'delay'; ms: number }
+    /** `refused` (closed port) and `tls` (untrusted certificate; needs `tls`): see loopbackServer.ts. */
+    | TransportFault
   );
 
 export interface RecordedRequest {

@@ -21,7 +21,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Socket } from 'node:net';
-import { type FaultLimits, LoopbackFake, LoopbackServer, readRequestBody, sleep } from './loopbackServer';
+import { type FaultLimits, LoopbackFake, LoopbackServer, type TransportFault, readRequestBody, sleep } from './loopbackServer';
 import { Acl, type Capability, type PolicyRule } from './vault/acl';
 import { KvEngine } from './vault/kv';
 import { type RawRequest, isTakenOver, takeOverSocket, writeRawResponse } from './vault/rawHttp';
@@ -83,6 +83,8 @@ export type Fault = FaultBase &
     | { kind: 'malformed'; status?: number }
     | { kind: 'close' }
     | { kind: 'delay'; ms: number }
+    /** `refused` (closed port) and `tls` (untrusted certificate; needs `tls`): see loopbackServer.ts. */
+    | TransportFault
   );
 
 export interface RecordedRequest {

@@ -46,7 +46,7 @@ import {
   encodePageToken,
   rfc3339,
 } from './gcp/store';
-import { type FaultLimits, LOOPBACK_HOST, LoopbackFake, LoopbackServer, readRequestBody, sleep } from './loopbackServer';
+import { type FaultLimits, LOOPBACK_HOST, LoopbackFake, LoopbackServer, type TransportFault, readRequestBody, sleep } from './loopbackServer';
 
 export type { ServiceAccount } from './gcp/credentials';
 export type { SecretSetup, VersionState } from './gcp/store';
@@ -58,6 +58,8 @@ export interface GcpFakeOptions {
   projectNumber?: string;
   /** Largest page the fake sends (the real service allows 25000); tests set it low to force paging. */
   maxPageSize?: number;
+  /** Serve HTTPS with this key pair (PEM): then `endpoint` is used without the testing `protocol: 'http'`. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export type GcpRpc =
@@ -89,6 +91,8 @@ export type Fault = FaultBase &
     | { kind: 'malformed'; status?: number }
     | { kind: 'close' }
     | { kind: 'delay'; ms: number }
+    /** `refused` (closed port) and `tls` (untrusted certificate; needs `tls`): see loopbackServer.ts. */
+    | TransportFault
   );
 
 export interface RecordedRequest {
@@ -188,8 +192,9 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
 
   static async start(options: GcpFakeOptions = {}): Promise<GcpFake> {
     let fake: GcpFake | undefined;
-    const loopback = await LoopbackServer.start({ name: 'GcpFake', ...(options.host !== undefined ? { host: options.host } : {}) }, (req, res) =>
-      void fake?.handle(req, res),
+    const loopback = await LoopbackServer.start(
+      { name: 'GcpFake', ...(options.host !== undefined ? { host: options.host } : {}), ...(options.tls ? { tls: options.tls } : {}) },
+      (req, res) => void fake?.handle(req, res),
     );
     fake = new GcpFake(loopback, options);
     return fake;

@@ -5,8 +5,10 @@
  *
  * - {@link LoopbackServer}: binds 127.0.0.1 (rejecting any other host), tracks sockets, and stops
  *   by destroying every connection, including hanging and kept-alive ones.
- * - {@link FaultSwitch}: the `faults.set / clear / current` API, with `times` (self-clearing) and
- *   `skip` (let the first N matching requests through) handled in {@link FaultSwitch.take}.
+ * - {@link FaultSwitch}: the `faults.set / clear / current / ready` API, with `times` (self-clearing)
+ *   and `skip` (let the first N matching requests through) handled in {@link FaultSwitch.take}.
+ * - {@link TransportFault}: faults of the connection rather than of a request, the same for every
+ *   fake (`refused`, `tls`), applied by {@link LoopbackFake} to its {@link LoopbackServer}.
  * - {@link LoopbackFake}: base class of the fakes: `port`, `stop()`, `requests`, `countRequests()`,
  *   `resetCounts()`, `advanceTime()` and the faults switch.
  * - {@link readRequestBody}, {@link sleep}: request plumbing.
@@ -14,6 +16,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { generateSelfSignedCert } from './vault/selfSignedCert';
 
 export const LOOPBACK_HOST = '127.0.0.1';
 
@@ -41,15 +44,17 @@ export class LoopbackServer {
   /** `http(s)://127.0.0.1:<port>`. */
   readonly url: string;
   private stopped = false;
+  private listening = true;
 
   private constructor(
     private readonly server: http.Server,
     private readonly sockets: Set<Socket>,
     port: number,
-    scheme: 'http' | 'https',
+    private readonly tls: LoopbackServerOptions['tls'],
+    private readonly name: string,
   ) {
     this.port = port;
-    this.url = `${scheme}://${LOOPBACK_HOST}:${port}`;
+    this.url = `${tls ? 'https' : 'http'}://${LOOPBACK_HOST}:${port}`;
   }
 
   static async start(options: LoopbackServerOptions, onRequest: RequestHandler): Promise<LoopbackServer> {
@@ -74,19 +79,86 @@ export class LoopbackServer {
       server.close();
       throw new Error(`${options.name} bound to ${addr.address}, expected ${LOOPBACK_HOST}`);
     }
-    return new LoopbackServer(server, sockets, addr.port, options.tls ? 'https' : 'http');
+    return new LoopbackServer(server, sockets, addr.port, options.tls, options.name);
   }
 
   /** Closes the server and destroys every connection, including hanging and kept-alive ones. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    if (!this.listening) return; // paused: closed already
+    await this.close();
+  }
+
+  /** Stops listening and cuts every connection: connecting is refused (ECONNREFUSED) until resume(). */
+  async pause(): Promise<void> {
+    if (this.stopped || !this.listening) return;
+    this.listening = false;
+    await this.close();
+  }
+
+  /** Listens again on the same port after pause(). */
+  async resume(): Promise<void> {
+    if (this.stopped || this.listening) return;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, LOOPBACK_HOST, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.listening = true;
+  }
+
+  /**
+   * HTTPS only: presents a self-signed certificate for 127.0.0.1 that no client trusts (`untrusted`
+   * true) or the server's own again, and cuts every connection so that kept-alive ones do not carry
+   * on with the previous certificate.
+   */
+  presentUntrustedCertificate(untrusted: boolean): void {
+    if (!this.tls) throw new Error(`${this.name} serves plain HTTP: start it with \`tls\` to present an untrusted certificate`);
+    const pair = untrusted ? untrustedPair() : this.tls;
+    (this.server as https.Server).setSecureContext({ key: pair.key, cert: pair.cert });
+    this.cutConnections();
+  }
+
+  private async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.cutConnections();
+    await closed;
+  }
+
+  private cutConnections(): void {
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     this.server.closeAllConnections?.();
-    await closed;
   }
+}
+
+let untrusted: { key: string; cert: string } | undefined;
+
+/** A self-signed key pair for 127.0.0.1 made for nobody to trust (made once per process). */
+function untrustedPair(): { key: string; cert: string } {
+  untrusted ??= generateSelfSignedCert();
+  if (!untrusted) throw new Error('the openssl CLI is needed to make an untrusted certificate');
+  return untrusted;
+}
+
+/**
+ * Faults of the connection rather than of a request, understood by every fake:
+ * - `refused`: the fake stops listening and cuts every connection, so connecting fails with
+ *   ECONNREFUSED (a closed port); clearing it listens again on the same port.
+ * - `tls`: an HTTPS fake presents a self-signed certificate that no client trusts instead of its
+ *   own (and cuts open connections); clearing it presents its own again.
+ * No request reaches the fake's handler through them, so `times`, `skip` and request filters
+ * (path, operation) do not apply. They take effect once `faults.ready()` has resolved.
+ */
+export type TransportFault = { kind: 'refused' } | { kind: 'tls' };
+type TransportKind = TransportFault['kind'];
+
+function transportKindOf(fault: unknown): TransportKind | undefined {
+  const kind = (fault as { kind?: unknown } | undefined)?.kind;
+  return kind === 'refused' || kind === 'tls' ? kind : undefined;
 }
 
 /** What every fake's fault shares: a self-clearing count and (optionally) a number to let through. */
@@ -97,21 +169,50 @@ export interface FaultLimits {
   skip?: number;
 }
 
-/** The `faults` switch of a fake: one fault at a time, applied to the requests it matches. */
+/**
+ * The `faults` switch of a fake: one fault at a time, applied to the requests it matches, or, for
+ * a {@link TransportFault}, to the connections (see `onChange`).
+ */
 export class FaultSwitch<F extends FaultLimits> {
   private fault: F | undefined;
+  private transition: Promise<void> = Promise.resolve();
+  private transitionError: unknown;
+
+  /** `onChange`: applies the fault now installed (transport faults); its work is awaited by ready(). */
+  constructor(private readonly onChange?: (fault: F | undefined) => Promise<void>) {}
 
   /** Installs a copy of `fault` (its `times` / `skip` count down on the copy); undefined clears. */
   set(fault: F | undefined): void {
     this.fault = fault ? { ...fault } : undefined;
+    this.changed();
   }
 
   clear(): void {
     this.fault = undefined;
+    this.changed();
   }
 
   get current(): F | undefined {
     return this.fault;
+  }
+
+  /** Resolves once the latest set() / clear() has taken effect on the connections (transport faults). */
+  async ready(): Promise<void> {
+    await this.transition;
+    const error = this.transitionError;
+    this.transitionError = undefined;
+    if (error !== undefined) throw error;
+  }
+
+  private changed(): void {
+    const onChange = this.onChange;
+    if (!onChange) return;
+    const fault = this.fault;
+    this.transition = this.transition
+      .then(() => onChange(fault))
+      .catch((e: unknown) => {
+        this.transitionError = e;
+      });
   }
 
   /**
@@ -120,7 +221,7 @@ export class FaultSwitch<F extends FaultLimits> {
    */
   take(matches: (fault: F) => boolean): F | undefined {
     const fault = this.fault;
-    if (!fault || !matches(fault)) return undefined;
+    if (!fault || transportKindOf(fault) !== undefined || !matches(fault)) return undefined;
     if (fault.skip !== undefined && fault.skip > 0) {
       fault.skip -= 1;
       return undefined;
@@ -138,8 +239,10 @@ export abstract class LoopbackFake<R, F extends FaultLimits> {
   readonly port: number;
   /** Every request received, in order (kept until resetCounts()). */
   readonly requests: R[] = [];
-  readonly faults = new FaultSwitch<F>();
+  /** Request faults, and the {@link TransportFault}s `refused` and `tls` (await `faults.ready()`). */
+  readonly faults = new FaultSwitch<F>((fault) => this.applyTransport(transportKindOf(fault)));
   private clockOffsetMs = 0;
+  private transport: TransportKind | undefined;
 
   protected constructor(protected readonly loopback: LoopbackServer) {
     this.port = loopback.port;
@@ -153,6 +256,17 @@ export abstract class LoopbackFake<R, F extends FaultLimits> {
   /** Moves the fake's clock forward (timestamps, token and secret expiry). */
   advanceTime(seconds: number): void {
     this.clockOffsetMs += seconds * 1000;
+  }
+
+  /** Puts the server in the state a transport fault asks for (undefined: healthy). */
+  private async applyTransport(want: TransportKind | undefined): Promise<void> {
+    if (want === this.transport) return;
+    if (this.transport === 'refused') await this.loopback.resume();
+    if (this.transport === 'tls') this.loopback.presentUntrustedCertificate(false);
+    this.transport = undefined;
+    if (want === 'refused') await this.loopback.pause();
+    if (want === 'tls') this.loopback.presentUntrustedCertificate(true);
+    this.transport = want;
   }
 
   countRequests(predicate: (r: R) => boolean = () => true): number {

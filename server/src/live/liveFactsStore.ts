@@ -24,13 +24,22 @@ function toLive<T>(settled: Settled<T>): Live<T> {
   return settled.ok ? { state: 'ok', value: settled.value } : { state: 'error', error: toLiveError(settled.error) };
 }
 
+/** Failures that a recovered secret manager clears: checked again once their short TTL is over. */
+const TRANSIENT_FAILURES = new Set(['unreachable', 'bad-response']);
+/** A secret manager that stays down is asked again at most this often (the cache may keep failures 1 s). */
+const MIN_RECHECK_MS = 5_000;
+
 /**
  * The live facts the language service reads. A lookup answers from the cache; a miss starts a
  * background load (shared with identical loads) and, once it settles, asks for re-validation.
+ * A transient failure (unreachable, bad response) asks for re-validation again once it has
+ * expired from the cache, so a secret manager that recovers is seen without an edit.
  */
 export class LiveFactsStore implements LiveFacts {
   private inFlight = new Set<Promise<unknown>>();
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly recheckTimers = new Set<ReturnType<typeof setTimeout>>();
+  private missCount = 0;
 
   constructor(private readonly options: LiveFactsStoreOptions) {}
 
@@ -39,8 +48,19 @@ export class LiveFactsStore implements LiveFacts {
     if (allowed !== true) return allowed;
     if (!vault.enabled) return 'off';
     const access = this.options.registry.access(vault);
-    if (access === 'pending') this.track(this.options.registry.get(vault));
+    if (access === 'pending') {
+      this.missCount++;
+      this.track(this.options.registry.get(vault));
+    }
     return access;
+  }
+
+  /**
+   * How many lookups so far found a fact not known yet (loading, or its load just started). An
+   * answer during which this did not change needed nothing that is still to come.
+   */
+  misses(): number {
+    return this.missCount;
   }
 
   mount(vault: VaultFact, path: string): Live<LiveMount> | undefined {
@@ -135,6 +155,7 @@ export class LiveFactsStore implements LiveFacts {
 
   /** Forgets every fact and every provider. */
   reset(): void {
+    this.clearRechecks();
     this.options.cache.clear();
     this.options.registry.clear();
   }
@@ -149,11 +170,31 @@ export class LiveFactsStore implements LiveFacts {
       const key = `${resolved.key}|${what}`;
       const settled = this.options.cache.peek<T>(key);
       if (settled) return toLive(settled);
-      if (!this.options.cache.isLoading(key)) this.track(this.options.cache.load(key, () => load(resolved)));
+      this.missCount++;
+      if (!this.options.cache.isLoading(key)) this.track(this.options.cache.load(key, () => load(resolved)).then((s) => this.recheckWhenExpired(key, s)));
       return undefined;
     }
+    this.missCount++;
     this.track(registry.get(vault));
     return undefined;
+  }
+
+  /** After a transient failure, re-validation once the cache has let it go (see TtlCache). */
+  private recheckWhenExpired(key: string, settled: Settled<unknown>): void {
+    if (settled.ok || !TRANSIENT_FAILURES.has(toLiveError(settled.error).kind)) return;
+    const ms = this.options.cache.expiresIn(key);
+    if (ms === undefined) return;
+    const timer = setTimeout(() => {
+      this.recheckTimers.delete(timer);
+      this.scheduleNotify();
+    }, Math.max(ms + 1, MIN_RECHECK_MS));
+    timer.unref?.();
+    this.recheckTimers.add(timer);
+  }
+
+  private clearRechecks(): void {
+    for (const timer of this.recheckTimers) clearTimeout(timer);
+    this.recheckTimers.clear();
   }
 
   private track(promise: Promise<unknown>): void {

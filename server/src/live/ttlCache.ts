@@ -35,6 +35,12 @@ export class TtlCache {
     return entry.settled as Settled<T>;
   }
 
+  /** Milliseconds until the settled entry of `key` expires; undefined when there is none. */
+  expiresIn(key: string): number | undefined {
+    const entry = this.entries.get(key);
+    return entry?.settled ? Math.max(0, entry.expires - this.now()) : undefined;
+  }
+
   isLoading(key: string): boolean {
     return this.entries.get(key)?.pending !== undefined;
   }
