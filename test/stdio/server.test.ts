@@ -151,6 +151,7 @@ describe('language server over stdio', () => {
   let serverExit: Promise<never>;
   let streamBroken: Promise<never>;
   const uriOf = (file: string) => pathToFileURL(file).href;
+  let indexedOnce = false;
   /** A request that fails fast when the server dies or does not answer in time. */
   const request = <T>(method: string, params?: unknown, timeoutMs = 10_000): Promise<T> =>
     withDeadline(method, Promise.race([connection.sendRequest<T>(method, params), serverExit, streamBroken]), timeoutMs);
@@ -200,6 +201,8 @@ describe('language server over stdio', () => {
         diagnostics.set(p.uri, p.diagnostics);
       } else if (method === 'window/logMessage' || method === 'window/showMessage') {
         logMessages.push((params as { message: string }).message);
+      } else if (method === 'secretRefs/status' && (params as { indexing?: boolean }).indexing === false) {
+        indexedOnce = true;
       }
     });
     // Requests a client answers: settings, capability registration, progress.
@@ -285,6 +288,9 @@ describe('language server over stdio', () => {
   });
 
   test('completes vault names after "vault: "', async () => {
+    // Vault names come from the index: ask once the workspace is indexed, as the client's status shows.
+    for (const by = Date.now() + 10_000; !indexedOnce && Date.now() < by; ) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(indexedOnce, 'the server reported the workspace indexed');
     await connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri: uriOf(completionFile), languageId: 'yaml', version: 1, text: completionConnection },
     });
