@@ -74,6 +74,11 @@ export function writeUserSettings(dirs: CodeServerDirs, extra: Record<string, un
     'extensions.ignoreRecommendations': true,
     'update.mode': 'none',
     'files.hotExit': 'off',
+    // VS Code for the browser saves after a delay by default: the scenarios' edits would reach
+    // the disk, and File: Revert File would then keep them.
+    'files.autoSave': 'off',
+    // Nor forward the ports other processes of the machine (other test runs) open meanwhile.
+    'remote.autoForwardPorts': false,
     'git.enabled': false,
     'chat.commandCenter.enabled': false,
     'window.commandCenter': false,
