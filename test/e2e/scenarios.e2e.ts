@@ -15,7 +15,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext } from 'playwright-core';
 import type { FakeVault } from '../fakes/fakeVault';
-import { assertInstalled, codeServerDirs, installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './src/codeServer';
+import { readRunningExtensions, readStartupPerformance, runningExtensionsCommand, startupPerformanceCommand } from './src/activation';
+import { assertInstalled, codeServerDirs, e2eRoot, installExtension, startCodeServer, writeUserSettings, type RunningCodeServer } from './src/codeServer';
 import {
   expectedDiagnostics,
   fakeVaultName,
@@ -61,6 +62,8 @@ describe('Secret References in VS Code (code-server + Chromium)', { timeout: 15 
   let browser: BrowserContext | undefined;
   let wb: Workbench;
   let workspace = '';
+  /** Wall-clock milestones of the first start (Date.now()), for activation.json. */
+  const startup: { workspaceOpened?: number; editorOpened?: number; firstProblems?: number } = {};
 
   /** Runs a scenario and always saves its screenshot, failed or not. */
   function scenario(name: string, title: string, options: { todo?: string; timeout?: number }, body: () => Promise<void>): void {
@@ -131,6 +134,7 @@ describe('Secret References in VS Code (code-server + Chromium)', { timeout: 15 
     const page = browser.pages()[0] ?? (await browser.newPage());
     page.setDefaultTimeout(20_000);
     wb = new Workbench(page, artifacts);
+    startup.workspaceOpened = Date.now();
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
     await wb.waitReady();
   });
@@ -152,21 +156,95 @@ describe('Secret References in VS Code (code-server + Chromium)', { timeout: 15 
   // ---------------------------------------------------------------- offline, from the files alone
 
   scenario('problems', 'an example connection shows the expected problems (count and codes) in the Problems panel', { timeout: 180_000 }, async () => {
+    await wb.showProblems(); // open already, so the time to the first problems (activation.json) does not include opening it
     for (const example of ['connections/broken/kv2-missing-data.connection.yaml', 'connections/broken/malformed.connection.yaml']) {
       const expected = expectedDiagnostics(example);
       await wb.openFile(example);
+      startup.editorOpened ??= Date.now();
       const markers = await wb.waitForProblems(
         fileName(example),
         (m) => m.length === expected.length,
         `${expected.length} problems for ${example}`,
         90_000,
       );
+      startup.firstProblems ??= Date.now();
       assert.deepEqual(codes(markers), expected.map((e) => e.code).sort(), `codes of ${example}`);
       assert.deepEqual(markers.map((m) => m.line).sort((a, b) => a - b), expected.map((e) => e.line).sort((a, b) => a - b), `lines of ${example}`);
       assert.ok(markers.every((m) => m.source === 'secretrefs'), 'every problem comes from secretrefs');
     }
     // The first file again, as the final state of the screenshot.
     await wb.openFile('connections/broken/kv2-missing-data.connection.yaml');
+  });
+
+  scenario('activation', "VS Code reports the extension's activation time (Running Extensions, Startup Performance)", { timeout: 60_000 }, async () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; publisher: string; displayName: string; version: string };
+    const id = `${pkg.publisher}.${pkg.name}`;
+    // Running Extensions: one row per activated extension with code, "Activation: N ms".
+    const rows = await readRunningExtensions(wb, pkg.name);
+    await wb.screenshot('activation-running-extensions');
+    const ours = rows.find((r) => r.name === pkg.name);
+    assert.ok(ours !== undefined, `Secret References is listed in Running Extensions: ${rows.map((r) => r.text).join(' / ')}`);
+    assert.equal(ours.displayName, pkg.displayName);
+    assert.equal(ours.version, pkg.version);
+    assert.ok(typeof ours.activationMs === 'number' && Number.isFinite(ours.activationMs) && ours.activationMs > 0, `a positive activation time: ${ours.text}`);
+    // The rows name extensions by their manifest name; Startup Performance lists them by id.
+    const others = rows.filter((r) => r !== ours && r.activationMs !== undefined);
+    const perf = await readStartupPerformance(wb, [id], others.map((r) => `vscode.${r.name}`));
+    await wb.screenshot('activation-startup-performance');
+    const statOf = (name: string) => {
+      const matching = perf.stats.filter((s) => s.id.slice(s.id.indexOf('.') + 1) === name);
+      return matching.length === 1 ? matching[0] : undefined;
+    };
+    const stat = perf.stats.find((s) => s.id === id);
+    assert.ok(stat !== undefined, `${id} is in Extension Activation Stats: ${perf.stats.map((s) => s.id).join(', ')}`);
+    assert.equal(stat.codeLoadingMs + stat.activateCallMs, ours.activationMs, 'Running Extensions shows Load Code + Call Activate');
+    assert.equal(stat.eager, ours.startup, 'both call the activation a startup (eager) one');
+    // Other (built-in) extensions of the same window, by id where the table names it.
+    const comparison = others.map((r) => {
+      const s = statOf(r.name);
+      return {
+        id: s?.id ?? r.name,
+        displayName: r.displayName,
+        activationMs: r.activationMs!,
+        startup: r.startup,
+        ...(s === undefined ? {} : { codeLoadingMs: s.codeLoadingMs, activateCallMs: s.activateCallMs, activateResolvedMs: s.activateResolvedMs, activationEvent: s.event }),
+      };
+    });
+    assert.ok(comparison.length > 0, 'other (built-in) extensions activated in the same window, for comparison');
+    const codeServerVersion = (JSON.parse(readFileSync(path.join(e2eRoot, 'node_modules', 'code-server', 'package.json'), 'utf8')) as { version: string }).version;
+    const { workspaceOpened, editorOpened, firstProblems } = startup;
+    const report = {
+      measuredAt: new Date().toISOString(),
+      vscode: perf.version,
+      codeServer: codeServerVersion,
+      commit: perf.commit,
+      extension: {
+        id,
+        activationMs: ours.activationMs,
+        codeLoadingMs: stat.codeLoadingMs,
+        activateCallMs: stat.activateCallMs,
+        activateResolvedMs: stat.activateResolvedMs,
+        startup: ours.startup,
+        activationEvent: stat.event,
+      },
+      others: comparison,
+      firstProblems:
+        workspaceOpened !== undefined && editorOpened !== undefined && firstProblems !== undefined
+          ? {
+              fromWorkspaceOpenMs: firstProblems - workspaceOpened,
+              fromEditorOpenMs: firstProblems - editorOpened,
+              note:
+                'Wall clock in the test, polled every 100 ms: from page.goto(workspace), and from the first editor shown (opened with Quick Open, ' +
+                'Problems panel already open), to the Problems panel listing that file\'s secretrefs problems.',
+            }
+          : undefined,
+      source:
+        `VS Code ${perf.version} (code-server ${codeServerVersion}), the extension host's activationTimes as the workbench shows them: ` +
+        `"${runningExtensionsCommand}" row "Activation: N ms" (N = codeLoadingTime + activateCallTime; "Startup Activation" when eager) → activationMs; ` +
+        `"${startupPerformanceCommand}", table "Extension Activation Stats" (Load Code, Call Activate, Finish Activate) → codeLoadingMs, activateCallMs, activateResolvedMs.`,
+    };
+    writeFileSync(path.join(artifacts, 'activation.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await wb.closeAllEditors();
   });
 
   scenario('quick-fix', 'the `data/` quick fix inserts data/ and its problem disappears', {}, async () => {
