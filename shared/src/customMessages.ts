@@ -155,7 +155,7 @@ export interface WriteSecretParams extends SecretTargetParams {
 }
 
 export type WriteSecretResult =
-  | { ok: true; version: number | string }
+  | { ok: true; version: number | string; /** Another writer added a version at the same moment (non-atomic check-and-set). */ raced?: true }
   | { ok: false; reason: 'cas-conflict' | 'permission-denied' | 'unreachable' | 'invalid' | 'no-credentials'; message: string };
 
 /** Client → server: the value of a secret, only after the user confirmed a preview. */

@@ -88,6 +88,16 @@ describe('Write Secret...', () => {
     assert.ok(valueInputs.every((p) => p.options.password === true));
   });
 
+  it('warns when the secret manager saw another version added at the same moment (non-atomic check-and-set)', async () => {
+    const s = await started((h) => {
+      fakeVault(h).writeResults.push({ ok: true, version: 5, raced: true });
+    });
+    s.h.window.answer(...happy);
+    await s.run('secretRefs.writeSecret');
+    assert.equal(s.h.window.texts('info').length, 0, 'no plain success message');
+    assert.match(s.h.window.texts('warning').at(-1)!, /wrote version 5 of \/v1\/secret\/data\/oracle, but someone else added a version at the same moment/);
+  });
+
   it('cancelling at any step writes nothing', async () => {
     // Steps 3..7 cancel an input box, which returns to the key list; the list is then cancelled too.
     for (let k = 0; k < happy.length; k++) {

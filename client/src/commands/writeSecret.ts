@@ -209,6 +209,12 @@ export async function writeTo(ctx: CommandContext, session: ServerSession, targe
     };
     const result = await send<WriteSecretResult>(ctx, session, writeSecretRequest, writeParams, `Writing ${description.apiPath}`);
     if (result === undefined) return;
+    if (result.ok && result.raced) {
+      const message = `wrote version ${result.version} of ${description.apiPath}, but someone else added a version at the same moment (this secret manager has no atomic check-and-set): check that the current version holds what you meant.`;
+      ctx.output.warn(`Wrote version ${result.version} of ${description.apiPath} in vault "${target.vault.name}"; another version was added at the same moment.`);
+      void ctx.window.showWarningMessage(`${displayName}: ${message}`, {});
+      return;
+    }
     if (result.ok) {
       ctx.output.info(`Wrote version ${result.version} of ${description.apiPath} in vault "${target.vault.name}" (keys: ${[...data.keys()].join(', ')}).`);
       void ctx.window.showInformationMessage(`${displayName}: wrote version ${result.version} of ${description.apiPath}.`, {});

@@ -53,7 +53,7 @@ export async function writeSecret(ctx: CommandContext, params: WriteSecretParams
     const result = await entry.provider.write(locatorOf(params), data, cas);
     live.forgetSecret(entry);
     ctx.revalidateAll();
-    return { ok: true, version: result.version };
+    return result.casRaced ? { ok: true, version: result.version, raced: true } : { ok: true, version: result.version };
   } catch (error) {
     const kind = isProviderError(error) ? error.kind : undefined;
     const reason = kind === 'cas-conflict' ? 'cas-conflict' : kind === 'permission-denied' || kind === 'unauthenticated' ? 'permission-denied' : kind === 'invalid-request' ? 'invalid' : 'unreachable';

@@ -89,6 +89,11 @@ export class ProviderError extends Error {
 
 export interface WriteResult {
   version: number | string;
+  /**
+   * Set by providers without a conditional write when another version was added between their
+   * check-and-set check and the write: the write landed, but it may hide someone else's change.
+   */
+  casRaced?: true;
 }
 
 export interface SecretProvider {
