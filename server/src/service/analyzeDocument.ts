@@ -25,6 +25,13 @@ export function analyzeDocument(uri: string, text: string, kind: DocumentKind, o
     problems.push({ code: 'unreadable-file', span: { start: 0, end: 1 }, message: 'The file holds binary data (a NUL byte), not YAML text.' });
     return analysis;
   }
+  // The YAML lexer takes quadratic time over a long run of indicators on one line (`- - - …`),
+  // seconds for a few kilobytes, before it gives up as too deep: such text is not parsed.
+  const run = longestIndicatorRun(text);
+  if (run > maxIndicatorRun) {
+    problems.push({ code: 'yaml-syntax', span: { start: 0, end: Math.min(text.length, 1) }, message: `YAML is nested too deeply to check (${run} indicators on one line); flatten the structure.` });
+    return analysis;
+  }
   const parsed = parseYaml(text);
   if (parsed.fatal) {
     problems.push({ code: 'yaml-syntax', span: { start: parsed.fatal.start, end: parsed.fatal.end }, message: parsed.fatal.message });
@@ -45,4 +52,38 @@ export function analyzeDocument(uri: string, text: string, kind: DocumentKind, o
   }
   analysis.trusted = parsed.syntaxErrors.length === 0;
   return analysis;
+}
+
+/** More node indicators or properties than this on one line are not parsed (real files have a handful). */
+const maxIndicatorRun = 256;
+
+/** The longest run of `- `, `? `, `: `, tags (`!t`) and anchors (`&a`) on one line, in one linear pass. */
+function longestIndicatorRun(text: string): number {
+  const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t') continue;
+    if ((c === '-' || c === '?' || c === ':') && (i + 1 === text.length || space(text[i + 1]))) {
+      run++;
+      continue;
+    }
+    longest = Math.max(longest, run);
+    if (c === '#') {
+      // A comment: the rest of the line counts for nothing.
+      run = 0;
+      while (i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') i++;
+      continue;
+    }
+    if (c === '!' || c === '&') {
+      run++;
+      longest = Math.max(longest, run);
+    } else {
+      run = 0;
+    }
+    // Skip the rest of the word (a tag, an anchor, or any other text, which ends the run).
+    if (c !== '\n' && c !== '\r') while (i + 1 < text.length && !space(text[i + 1])) i++;
+  }
+  return Math.max(longest, run);
 }

@@ -19,7 +19,8 @@ interface LineShape {
 }
 
 function shape(line: string): LineShape {
-  const match = /^(\s*)(-\s+)?(.*)$/.exec(line)!;
+  // `s`: the rest may hold characters `.` does not match (a lone \r, U+2028, U+2029).
+  const match = /^(\s*)(-\s+)?(.*)$/s.exec(line)!;
   const lead = match[1]!.length;
   const dash = match[2] !== undefined ? lead : undefined;
   return { content: lead + (match[2]?.length ?? 0), dash, rest: match[3]! };
