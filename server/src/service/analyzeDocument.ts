@@ -59,31 +59,33 @@ const maxIndicatorRun = 256;
 
 /** The longest run of `- `, `? `, `: `, tags (`!t`) and anchors (`&a`) on one line, in one linear pass. */
 function longestIndicatorRun(text: string): number {
-  const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d, DASH = 0x2d, QUESTION = 0x3f, COLON = 0x3a, HASH = 0x23, BANG = 0x21, AMP = 0x26;
+  const isSpace = (c: number) => c === SPACE || c === TAB || c === LF || c === CR;
+  const length = text.length;
   let longest = 0;
   let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === ' ' || c === '\t') continue;
-    if ((c === '-' || c === '?' || c === ':') && (i + 1 === text.length || space(text[i + 1]))) {
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === SPACE || c === TAB) continue;
+    if ((c === DASH || c === QUESTION || c === COLON) && (i + 1 === length || isSpace(text.charCodeAt(i + 1)))) {
       run++;
       continue;
     }
-    longest = Math.max(longest, run);
-    if (c === '#') {
+    if (run > longest) longest = run;
+    if (c === HASH) {
       // A comment: the rest of the line counts for nothing.
       run = 0;
-      while (i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') i++;
+      while (i + 1 < length && text.charCodeAt(i + 1) !== LF && text.charCodeAt(i + 1) !== CR) i++;
       continue;
     }
-    if (c === '!' || c === '&') {
+    if (c === BANG || c === AMP) {
       run++;
-      longest = Math.max(longest, run);
+      if (run > longest) longest = run;
     } else {
       run = 0;
     }
     // Skip the rest of the word (a tag, an anchor, or any other text, which ends the run).
-    if (c !== '\n' && c !== '\r') while (i + 1 < text.length && !space(text[i + 1])) i++;
+    if (c !== LF && c !== CR) while (i + 1 < length && !isSpace(text.charCodeAt(i + 1))) i++;
   }
   return Math.max(longest, run);
 }
