@@ -73,6 +73,16 @@ describe('vault configuration diagnostics', () => {
     assert.deepEqual(diagnostics.map((d) => d.code), ['yaml-syntax']);
     assert.equal(diagnostics[0]!.range.start.line, 3);
   });
+
+  it('finds duplicate keys at any depth, in sequences, in flow maps and in maps of any size', () => {
+    const ws = new TestWorkspace({});
+    const lines = (d: ReturnType<typeof ws.validate>) => d.filter((x) => x.code === 'yaml-syntax').map((x) => x.range.start.line).sort((a, b) => a - b);
+    const nested = 'name: c\nvalue:\n  a:\n    - x: 1\n      y: 2\n      x: 3\n  b: { k: 1, k: 2 }\n  c:\n    d:\n      e: 1\n      e: 2\n';
+    assert.deepEqual(lines(ws.validate('n.connection.yaml', nested)), [5, 6, 10]);
+    const big = ['name: c', 'value:', ...Array.from({ length: 40 }, (_, i) => `  k${i}: ${i}`), '  k7: again', '  k39: again'].join('\n');
+    assert.deepEqual(lines(ws.validate('b.connection.yaml', `${big}\n`)), [42, 43]);
+    assert.deepEqual(lines(ws.validate('s.connection.yaml', 'name: c\nvalue:\n  k: 1\n  K: 2\n  "k ": 3\n')), []);
+  });
 });
 
 describe('vault configuration warnings', () => {

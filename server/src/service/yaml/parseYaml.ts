@@ -44,22 +44,60 @@ function firstLine(message: string): string {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
-/** Duplicate keys in any map, found with an explicit stack so deep documents cannot overflow. */
+/**
+ * Duplicate keys in any map, found with an explicit stack so deep documents cannot overflow. Only
+ * collections are pushed (scalars cannot hold keys), and small maps compare their keys pairwise
+ * instead of building a set.
+ */
 function duplicateKeys(doc: Document.Parsed): TextProblem[] {
   const problems: TextProblem[] = [];
-  forEachNode(doc.contents, (node) => {
-    if (!isMap(node)) return;
-    const seen = new Set<string>();
-    for (const pair of node.items) {
-      if (!isScalar(pair.key)) continue;
-      const key = String(pair.key.value);
-      if (seen.has(key)) {
-        const [start, end] = pair.key.range ?? [0, 1];
-        problems.push({ start, end, message: `Duplicate key "${truncate(key)}": a key may appear once in a mapping.` });
+  const report = (pair: Pair<unknown, unknown>, key: string) => {
+    const [start, end] = (pair.key as Scalar).range ?? [0, 1];
+    problems.push({ start, end, message: `Duplicate key "${truncate(key)}": a key may appear once in a mapping.` });
+  };
+  const stack: unknown[] = [doc.contents];
+  const keys: (string | undefined)[] = [];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const items = node.items;
+      keys.length = 0;
+      for (const pair of items) {
+        keys.push(isScalar(pair.key) ? String(pair.key.value) : undefined);
+        if (isMap(pair.value) || isSeq(pair.value)) stack.push(pair.value);
+        if (isMap(pair.key) || isSeq(pair.key)) stack.push(pair.key);
       }
-      seen.add(key);
+      if (items.length < 2) continue;
+      if (items.length <= 16) {
+        for (let i = 1; i < keys.length; i++) {
+          const key = keys[i];
+          if (key === undefined) continue;
+          for (let j = 0; j < i; j++) {
+            if (keys[j] === key) {
+              report(items[i]!, key);
+              break;
+            }
+          }
+        }
+      } else {
+        const seen = new Set<string>();
+        keys.forEach((key, i) => {
+          if (key === undefined) return;
+          if (seen.has(key)) report(items[i]!, key);
+          seen.add(key);
+        });
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        if (isPair(item)) {
+          if (isMap(item.value) || isSeq(item.value)) stack.push(item.value);
+          if (isMap(item.key) || isSeq(item.key)) stack.push(item.key);
+        } else if (isMap(item) || isSeq(item)) {
+          stack.push(item);
+        }
+      }
     }
-  });
+  }
   return problems;
 }
 
