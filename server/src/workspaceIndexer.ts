@@ -4,7 +4,7 @@ import { analyzeDocument } from './service/analyzeDocument';
 import type { WorkspaceIndex } from './service/facts/workspaceIndex';
 import type { DocumentAnalysis, DocumentKind } from './service/model/types';
 import type { FileClassifier } from './workspace/fileClassifier';
-import { readTextFile } from './workspace/readTextFile';
+import { readAhead, readTextFile } from './workspace/readTextFile';
 import { walkFolder } from './workspace/walkFolder';
 import { folderPath } from './workspaceFolders';
 
@@ -21,8 +21,14 @@ export class WorkspaceIndexer {
     const root = folderPath(folderUri);
     if (!root) return 0;
     const files = await walkFolder(root, classifier);
-    for (const file of files) {
-      await this.indexFile(pathToFileURL(file.path).toString(), file.kind, settings);
+    const reads = readAhead(files.map((f) => f.path), settings.files.maxSizeKb);
+    for (const [i, file] of files.entries()) {
+      const uri = pathToFileURL(file.path).toString();
+      const read = await reads.get(i);
+      // An open document is indexed from the editor's text, not the disk.
+      if (this.isOpen(uri)) continue;
+      if (read.ok) this.record(uri, read.text, file.kind, settings);
+      else this.index.remove(uri);
     }
     return files.length;
   }

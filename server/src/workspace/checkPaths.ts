@@ -10,7 +10,7 @@ import { createLiveFacts } from '../live/createLiveFacts';
 import { createLanguageService } from '../service/languageService';
 import type { DocumentKind } from '../service/model/types';
 import { createFileClassifier } from './fileClassifier';
-import { readTextFile } from './readTextFile';
+import { readAhead } from './readTextFile';
 import { findWorkspaceFiles } from './findWorkspaceFiles';
 
 export interface FileReport {
@@ -58,10 +58,14 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   const folderByUri = new Map<string, string>();
   const index = new WorkspaceIndex((uri) => folderByUri.get(uri) ?? '');
   const service = createLanguageService({ settings });
-  for (const entry of entries.values()) {
+  const list = [...entries.values()];
+  const reads = readAhead(list.map((e) => e.path), settings.files.maxSizeKb);
+  const uris = new Map<Entry, string>();
+  for (const [i, entry] of list.entries()) {
     const uri = pathToFileURL(entry.path).toString();
+    uris.set(entry, uri);
     folderByUri.set(uri, entry.folder);
-    const read = await readTextFile(entry.path, settings.files.maxSizeKb);
+    const read = await reads.get(i);
     if (!read.ok) {
       if (read.code === 'missing') unreadable.push({ path: entry.path, message: read.message });
       else entry.failure = failure(read.code, read.message);
@@ -99,18 +103,20 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   }
 
   const reports: FileReport[] = [];
+  const disabled = new Set(settings.diagnostics.disabled);
   for (const entry of entries.values()) {
     // Vault configurations read only to resolve names of a file given alone are not reported.
     if (entry.support) continue;
-    const uri = pathToFileURL(entry.path).toString();
-    const disabled = new Set(settings.diagnostics.disabled);
+    const uri = uris.get(entry) ?? pathToFileURL(entry.path).toString();
     if (entry.failure) {
       reports.push({ path: entry.path, uri, diagnostics: disabled.has(String(entry.failure.code)) ? [] : [entry.failure] });
     } else if (entry.document) {
       reports.push({ path: entry.path, uri, diagnostics: service.validate(entry.document, entry.kind, facts) });
     }
   }
-  reports.sort((a, b) => a.path.localeCompare(b.path));
+  // The order localeCompare gives, with one collator instead of one per comparison.
+  const collator = new Intl.Collator();
+  reports.sort((a, b) => collator.compare(a.path, b.path));
   live?.dispose();
   return { files: reports, unreadable };
 }

@@ -66,3 +66,21 @@ export function describeError(error: unknown): string {
       return error instanceof Error ? error.message : String(error);
   }
 }
+
+/**
+ * Reads files in the given order with up to `window` reads in flight, so that reading the next
+ * files overlaps the caller's work on the current one. `get(i)` must be asked in order; each
+ * result is handed out once and then dropped.
+ */
+export function readAhead(paths: readonly string[], maxSizeKb: number, window = 8): { get(i: number): Promise<ReadResult> } {
+  const pending: (Promise<ReadResult> | undefined)[] = [];
+  return {
+    get(i) {
+      const upTo = Math.min(paths.length, i + 1 + window);
+      for (let next = pending.length; next < upTo; next++) pending.push(readTextFile(paths[next]!, maxSizeKb));
+      const read = pending[i] ?? readTextFile(paths[i]!, maxSizeKb);
+      pending[i] = undefined;
+      return read;
+    },
+  };
+}
