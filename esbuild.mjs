@@ -28,6 +28,7 @@ const providers = ['hashicorp', 'local', 'aws', 'azure', 'gcp'];
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' }, plugins: [lazyProviders] }),
+  esbuild.build({ ...common, entryPoints: ['server/src/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [lazyProviders] }),
   ...providers.map((name) =>
     esbuild.build({ ...common, entryPoints: [`server/src/providers/${name}/index.ts`], outfile: `dist/providers/${name}.js` }),

@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { startServer } from './server';
 
 // stdout belongs to the protocol: anything else written there would corrupt it.
 console.log = console.info = (...args: unknown[]) => console.error(...args);
 
-startServer(createConnection(ProposedFeatures.all));
+// The bundle's sibling dist/analysisWorker.js analyses large documents off the main thread.
+startServer(createConnection(ProposedFeatures.all), { analysisWorker: path.join(__dirname, 'analysisWorker.js') });

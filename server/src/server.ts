@@ -20,6 +20,7 @@ import type { LiveFactsStore } from './live/liveFactsStore';
 import { runSafe } from './runSafe';
 import type { WorkspaceFacts } from './service/facts/facts';
 import { WorkspaceIndex } from './service/facts/workspaceIndex';
+import { BackgroundAnalysis } from './backgroundAnalysis';
 import { createLanguageService } from './service/languageService';
 import type { DocumentKind } from './service/model/types';
 import { normalizeUri } from './uris';
@@ -37,6 +38,10 @@ export interface ServerOptions {
   liveBudgetMs?: number;
   /** Per provider, options for loopback fakes (tests only; never read from files or settings). */
   providerTesting?: Record<string, Record<string, unknown>>;
+  /** The worker script that analyses large documents off the main thread (dist/analysisWorker.js); none: all on the main thread. */
+  analysisWorker?: string;
+  /** Documents at least this long (characters) go to the worker. Default 64 KiB. */
+  backgroundMinSize?: number;
 }
 
 /** Wires the language service to an LSP connection. Knows nothing of how the connection is made. */
@@ -95,7 +100,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const indexer = new WorkspaceIndexer(index, (uri) => openUris.has(normalizeUri(uri)), kindOf);
   const problemCounts = new Map<string, { errors: number; warnings: number }>();
 
-  const scheduler = new ValidationScheduler(options.debounceMs ?? 200, (uri) => validate(uri));
+  const background = new BackgroundAnalysis(
+    options.analysisWorker,
+    options.backgroundMinSize ?? 64 * 1024,
+    (uri, version, kind, maxSizeKb, analysis) => service.prime(uri, version, kind, maxSizeKb, analysis),
+    (message) => log.error(message),
+  );
+  // Validation waits for a background analysis of the document's version still in the worker.
+  const scheduler = new ValidationScheduler(options.debounceMs ?? 200, (uri) => {
+    const document = documents.get(uri);
+    if (!document) return;
+    void background.ready(uri, document.version).then(() => validate(uri));
+  });
 
   /**
    * Open documents edited since the index last recorded them. The index takes an open document's
@@ -301,6 +317,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const kind = kindOf(uri);
     if (!kind) return;
     unindexed.add(uri);
+    background.submit(event.document, kind, settings.files.maxSizeKb);
     scheduler.schedule(uri);
   });
 
@@ -310,6 +327,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     openUris.delete(normalized);
     scheduler.cancel(uri);
     unindexed.delete(uri);
+    background.forget(uri);
     service.forget(uri);
     scans.forget(uri);
     problemCounts.delete(uri);
@@ -394,6 +412,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onShutdown(() => {
     shutDown = true;
     scheduler.dispose();
+    background.dispose();
     live?.dispose();
   });
 

@@ -39,6 +39,8 @@ export interface LanguageService {
   secretAt(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): SecretAt | undefined;
   /** Drops what is cached for a document that closed or was deleted. */
   forget(uri: string): void;
+  /** Takes an analysis made elsewhere (a worker thread) of a document's version with these settings. */
+  prime(uri: string, version: number, kind: DocumentKind, maxSizeKb: number, analysis: DocumentAnalysis): void;
 }
 
 export interface SecretAt {
@@ -120,6 +122,13 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     },
     forget(uri) {
       cache.delete(uri);
+    },
+    prime(uri, version, kind, maxSizeKb, analysis) {
+      const cached = cache.get(uri);
+      // A newer version (or the same, already analysed here) wins; another size limit is stale.
+      if (cached && cached.version >= version) return;
+      if (maxSizeKb !== settings.files.maxSizeKb) return;
+      cache.set(uri, { version, kind, maxSizeKb, analysis });
     },
   };
 }
