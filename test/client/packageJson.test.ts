@@ -171,4 +171,12 @@ describe('package.json activation, commands and capabilities', () => {
     assert.equal(pkg.main, './dist/client.js');
     assert.equal(serverModulePath, 'dist/server.js');
   });
+
+  it('packages every bundle the server loads at run time (.vscodeignore is a whitelist)', () => {
+    const kept = readFileSync(fileURLToPath(new URL('../../.vscodeignore', import.meta.url)), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1).trim());
+    for (const file of ['dist/client.js', 'dist/server.js', 'dist/analysisWorker.js', 'dist/providers/*.js']) assert.ok(kept.includes(file), `${file} is packaged`);
+  });
 });
