@@ -49,3 +49,15 @@ export const ms = (n: number) => `${n.toFixed(1)} ms`;
 export function statsRow(label: string, s: Stats): string[] {
   return [label, ms(s.medianMs), ms(s.minMs), ms(s.maxMs), String(s.runs), ''];
 }
+
+/**
+ * The ratio of two series measured in pairs (a[i] right after b[i], so both saw the same machine):
+ * the median of the per-pair ratios, with their smallest and largest as the spread. On a noisy
+ * machine this is steadier than a ratio of two medians.
+ */
+export function pairedRatio(a: number[], b: number[]): { median: number; min: number; max: number } {
+  const ratios = a.map((x, i) => x / b[i]!).sort((x, y) => x - y);
+  const mid = Math.floor(ratios.length / 2);
+  const median = ratios.length % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
+  return { median: round(median), min: round(ratios[0]!), max: round(ratios.at(-1)!) };
+}
