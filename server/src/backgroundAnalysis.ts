@@ -52,6 +52,11 @@ export class BackgroundAnalysis {
     });
   }
 
+  /** Whether a version of the document is in the worker or waiting for it. */
+  isPending(uri: string): boolean {
+    return this.inFlight.has(uri) || this.queued.has(uri);
+  }
+
   forget(uri: string): void {
     this.queued.delete(uri);
     this.settle(uri);

@@ -110,7 +110,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const scheduler = new ValidationScheduler(options.debounceMs ?? 200, (uri) => {
     const document = documents.get(uri);
     if (!document) return;
-    void background.ready(uri, document.version).then(() => validate(uri));
+    const version = document.version;
+    // A newer edit meanwhile has its own validation scheduled: this one is dropped.
+    void background.ready(uri, version).then(() => {
+      if (documents.get(uri)?.version === version) validate(uri);
+    });
   });
 
   /**
@@ -124,6 +128,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (unindexed.size === 0) return;
     const changedVaults: string[] = [];
     for (const uri of [...unindexed]) {
+      // Still in the worker: indexed when its validation takes the analysis, not parsed twice now.
+      if (background.isPending(uri)) continue;
       unindexed.delete(uri);
       const document = documents.get(uri);
       const kind = document && kindOf(uri);

@@ -41,7 +41,9 @@ describe('background analysis in a worker thread', () => {
       const texts = [largeConnection(3000), largeConnection(3000, '  fixed: vault.secret(db.password)\n'), largeConnection(3000, '  again: vault.secret(\n'), largeConnection(3000, '  last: vault.secret(db.user)\n')];
       const docs = texts.map((t, i) => TextDocument.create(uri, 'yaml', i + 1, t));
       for (const d of docs) background.submit(d, 'connection', 512);
+      assert.equal(background.isPending(uri), true, 'in the worker');
       await background.ready(uri, 4);
+      assert.equal(background.isPending(uri), false, 'done');
       assert.deepEqual(errors, []);
       // Version 1 was already in the worker; 2 and 3 were replaced by 4 while it ran.
       assert.deepEqual(delivered.map((d) => d.version), [1, 4]);
