@@ -94,12 +94,18 @@ export async function readRunningExtensions(wb: Workbench, waitForName: string, 
     return container && row && row.offsetHeight > 0 ? Math.round(container.offsetHeight / row.offsetHeight) : 0;
   });
   if (all.size < total) await list.hover();
+  // The row count is estimated from the list's height, which may count a row's worth of empty
+  // space: scrolling stops, without failing, once it shows no new row.
   while (all.size < total) {
     await wb.page.mouse.wheel(0, 200);
-    const more = await poll(async () => {
-      const fresh = (await renderedRows(wb)).filter((r) => !all.has(r.index));
-      return fresh.length > 0 ? fresh : undefined;
-    }, { what: `more than ${all.size} of ${total} rows in Running Extensions`, timeout: 5000 });
+    const more = await poll(
+      async () => {
+        const fresh = (await renderedRows(wb)).filter((r) => !all.has(r.index));
+        return fresh.length > 0 ? fresh : undefined;
+      },
+      { what: `more than ${all.size} of ${total} rows in Running Extensions`, timeout: 3000 },
+    ).catch(() => undefined);
+    if (!more) break;
     for (const { index, ...row } of more) all.set(index, row);
   }
   return [...all.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => row);
