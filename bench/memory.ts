@@ -5,9 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { defaultSettings } from '../shared/src/settings';
+import { initializeOurs } from './ourServer';
 import { withTimeout } from './stats';
 
 export interface MemoryBench {
@@ -57,18 +56,7 @@ export async function benchMemory(serverJs: string, root: string, files: number)
   connection.onError(() => undefined);
   connection.listen();
   try {
-    const rootUri = pathToFileURL(root).href;
-    await withTimeout(
-      'initialize',
-      connection.sendRequest('initialize', {
-        processId: process.pid,
-        rootUri,
-        workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-        capabilities: {},
-        initializationOptions: { settings: defaultSettings },
-      }),
-      30_000,
-    );
+    await initializeOurs(connection, root, 30_000);
     await connection.sendNotification('initialized', {});
     await withTimeout('indexing', done, 120_000);
     if (counted < files) throw new Error(`the server indexed ${counted} connection files of ${files}`);

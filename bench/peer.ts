@@ -15,9 +15,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { defaultSettings } from '../shared/src/settings';
+import { initializeOurs } from './ourServer';
 import { pairedRatio, type Stats, stats, withTimeout } from './stats';
 
 export const DEBOUNCE_MS = 200;
@@ -117,17 +117,7 @@ async function startOurs(serverJs: string, rootUri: string): Promise<Server> {
       if (p.indexing === false) indexed();
     });
   });
-  await withTimeout(
-    'secretrefs initialize',
-    server.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri,
-      workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-      capabilities: {},
-      initializationOptions: { settings: defaultSettings },
-    }),
-    30_000,
-  );
+  await initializeOurs(server.connection, fileURLToPath(rootUri), 30_000);
   await server.connection.sendNotification('initialized', {});
   await withTimeout('secretrefs indexing', done, 60_000);
   return server;

@@ -22,13 +22,14 @@ import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { parseDocument } from 'yaml';
 import { checkPaths } from '../server/src/workspace/checkPaths';
 import { defaultSettings } from '../shared/src/settings';
 import { type Corpus, generate, vaultConfigs } from './corpus';
 import { benchMemory } from './memory';
+import { initializeOurs } from './ourServer';
 import { benchVsix, lastActivation } from './package';
 import { benchEditLatency, DEBOUNCE_MS } from './peer';
 import { ms, pairedRatio, round, type Stats, stats, statsRow, table, time, withTimeout } from './stats';
@@ -132,18 +133,7 @@ async function serverStartOnce(rootDir: string): Promise<number> {
   connection.onError(() => undefined);
   connection.listen();
   try {
-    const rootUri = pathToFileURL(rootDir).href;
-    await withTimeout(
-      'initialize',
-      connection.sendRequest('initialize', {
-        processId: process.pid,
-        rootUri,
-        workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-        capabilities: {},
-        initializationOptions: { settings: defaultSettings },
-      }),
-      20_000,
-    );
+    await initializeOurs(connection, rootDir, 20_000);
     const elapsed = performance.now() - t0;
     await withTimeout('shutdown', connection.sendRequest('shutdown'), 5_000);
     await connection.sendNotification('exit');
