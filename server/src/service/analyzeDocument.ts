@@ -2,7 +2,7 @@ import { buildConnection } from './model/connectionModel';
 import type { DocumentAnalysis, DocumentKind, Problem } from './model/types';
 import { buildVaultConfig } from './model/vaultConfigModel';
 import { readSuppressions } from './diagnostics/suppression';
-import { parseYaml } from './yaml/parseYaml';
+import { documentStart, hasContent, parseYaml } from './yaml/parseYaml';
 
 export interface AnalyzeOptions {
   maxSizeKb: number;
@@ -42,6 +42,7 @@ export function analyzeDocument(uri: string, text: string, kind: DocumentKind, o
   }
   analysis.suppressions = readSuppressions(text);
   if (!parsed.doc) return analysis;
+  reportExtraDocuments(parsed.documents, text, kind, problems);
   // With syntax errors the models are still built (completion and hover need them while the
   // user types), but their findings would rest on a guess of the parser's, so they are dropped.
   const modelProblems = parsed.syntaxErrors.length > 0 ? [] : problems;
@@ -52,6 +53,23 @@ export function analyzeDocument(uri: string, text: string, kind: DocumentKind, o
   }
   analysis.trusted = parsed.syntaxErrors.length === 0;
   return analysis;
+}
+
+/**
+ * Vault configurations and connections hold one document per file: a second one (after `---`) is
+ * not read, and the user is told so at its `---`, once for all the documents that follow.
+ */
+function reportExtraDocuments(documents: Parameters<typeof hasContent>[0][], text: string, kind: DocumentKind, problems: Problem[]): void {
+  const extra = documents.slice(1).filter(hasContent);
+  const first = extra[0];
+  if (!first) return;
+  const what = kind === 'vault-config' ? 'A vault configuration file holds one vault configuration' : 'A connection file holds one connection';
+  const more = extra.length === 1 ? 'this second YAML document (after `---`) is' : `the ${extra.length} YAML documents from here on (after \`---\`) are`;
+  problems.push({
+    code: 'invalid-config',
+    span: documentStart(first, text),
+    message: `${what}: ${more} not checked. Move each to a file of its own.`,
+  });
 }
 
 /** More node indicators or properties than this on one line are not parsed (real files have a handful). */

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { syntaxMessage } from './syntaxMessages';
 
 /** A problem found while reading a file, located by character offsets. */
 export interface TextProblem {
@@ -8,8 +9,10 @@ export interface TextProblem {
 }
 
 export interface ParsedYaml {
-  /** Undefined when the text could not be parsed at all (see `fatal`). */
+  /** The first document; undefined when the text could not be parsed at all (see `fatal`). */
   doc: Document.Parsed | undefined;
+  /** Every document of the file, in order (`---` separates them); at least one unless fatal. */
+  documents: Document.Parsed[];
   syntaxErrors: TextProblem[];
   /** Set when parsing gave up (nesting too deep): no further checks run. */
   fatal: TextProblem | undefined;
@@ -20,28 +23,41 @@ export interface ParsedYaml {
  * so it is off and `duplicateKeys` below does the same work in linear time.
  */
 export function parseYaml(text: string): ParsedYaml {
-  let doc: Document.Parsed;
+  const options = { uniqueKeys: false, prettyErrors: false, strict: false } as const;
+  let documents: Document.Parsed[];
   try {
-    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
+    documents = parseAllDocuments(text, options) as Document.Parsed[];
+    // No document at all (an empty file, only comments): one empty document, as a file with nothing in it.
+    if (documents.length === 0) documents = [parseDocument(text, options)];
   } catch (error) {
     const message =
       error instanceof RangeError
         ? 'YAML is nested too deeply to check; flatten the structure.'
-        : `YAML could not be parsed: ${error instanceof Error ? error.message : String(error)}`;
-    return { doc: undefined, syntaxErrors: [], fatal: { start: 0, end: Math.min(text.length, 1), message } };
+        : 'The YAML parser could not read this file; check that it is YAML text.';
+    return { doc: undefined, documents: [], syntaxErrors: [], fatal: { start: 0, end: Math.min(text.length, 1), message } };
   }
-  const syntaxErrors = doc.errors.map((e) => ({
-    start: e.pos[0],
-    end: Math.max(e.pos[1], e.pos[0] + 1),
-    message: firstLine(e.message),
-  }));
-  if (syntaxErrors.length === 0) syntaxErrors.push(...duplicateKeys(doc));
-  return { doc, syntaxErrors, fatal: undefined };
+  const syntaxErrors: TextProblem[] = [];
+  for (const doc of documents) {
+    for (const e of doc.errors) {
+      syntaxErrors.push({ start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), message: syntaxMessage(e.code, text, e.pos[0]) });
+    }
+  }
+  if (syntaxErrors.length === 0) for (const doc of documents) syntaxErrors.push(...duplicateKeys(doc));
+  return { doc: documents[0], documents, syntaxErrors, fatal: undefined };
 }
 
-function firstLine(message: string): string {
-  const line = message.split('\n')[0] ?? message;
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+/** True when a document holds something: not only a `---` (or comments) with nothing after it. */
+export function hasContent(doc: Document.Parsed): boolean {
+  const contents = doc.contents;
+  return contents !== null && !(isScalar(contents) && contents.value === null && !contents.anchor && !contents.tag);
+}
+
+/** Where a document starts: its `---` marker, or its first line. */
+export function documentStart(doc: Document.Parsed, text: string): { start: number; end: number } {
+  const start = doc.range[0];
+  if (text.startsWith('---', start)) return { start, end: start + 3 };
+  const lineEnd = text.indexOf('\n', start);
+  return { start, end: Math.max(start + 1, lineEnd === -1 ? text.length : lineEnd) };
 }
 
 /**
