@@ -52,6 +52,17 @@ export interface SecretAt {
   label: string;
 }
 
+/**
+ * The one command link a hover carries: Preview Secret Value for this position. Every character
+ * of the argument outside [A-Za-z0-9-_.~] is percent-encoded (parentheses and quotes included),
+ * so no URI can end the link destination or its title; the client checks the argument again.
+ */
+export function previewLink(uri: string, position: Position): string {
+  const json = JSON.stringify([{ uri, line: position.line, character: position.character }]);
+  const args = encodeURIComponent(json).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `[Preview value…](command:secretRefs.previewSecret?${args} "Asks for confirmation, then shows the value")`;
+}
+
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   let settings = options.settings ?? defaultSettings;
   const snippets = options.snippets ?? true;
@@ -91,8 +102,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         const span = found.resolved.reference.span;
         hover.range = { start: document.positionAt(span.start), end: document.positionAt(span.end) };
         if (options.previewCommand && found.resolved.target?.vault && facts.live?.access(found.resolved.target.vault) === 'live') {
-          const args = encodeURIComponent(JSON.stringify([{ uri: document.uri, line: position.line, character: position.character }]));
-          (hover.contents as { value: string }).value += `\n\n[Preview value…](command:secretRefs.previewSecret?${args} "Asks for confirmation, then shows the value")`;
+          (hover.contents as { value: string }).value += `\n\n${previewLink(document.uri, position)}`;
         }
       }
       return hover;

@@ -5,20 +5,23 @@
 import { bound, oneLine, showControls } from './controls';
 
 /**
- * ASCII punctuation that starts or ends Markdown syntax somewhere: emphasis, code, links and
- * images, autolinks (`<`, `:`, `/`, `.`, `@` — also GFM's bare `www.` and `https://` links and
- * linkify's `example.com`), HTML and entities (`<`, `&`), headings, lists, block quotes, tables,
- * strikethrough, theme icons (`$(`) and math. CommonMark lets every ASCII punctuation character be
+ * ASCII punctuation that starts or ends Markdown syntax anywhere in a line: emphasis and
+ * strikethrough, code, links and images, autolinks (`<`, `:`, `/`, `.`, `@` — also GFM's bare
+ * `www.` and `https://` links and linkify's `example.com`), HTML and entities (`<`, `&`), tables,
+ * block quotes, theme icons (`$(`) and math. CommonMark lets every ASCII punctuation character be
  * escaped with a backslash, and an escaped character is always a literal.
  */
-const active = /[!#$&()*+\-./:<=>@[\\\]^_`{|}~]/g;
+const active = /[!$&()*./:<>@[\\\]^_`{|}~]/g;
+
+/** Punctuation that means something only at the start of a line: headings, lists, setext underlines. */
+const lineStart = /^[#+\-=]/;
 
 /**
  * `text` as one line of Markdown that renders as exactly that text: controls removed, line
  * breaks as spaces, every active character escaped. At most `max` characters of the input.
  */
 export function escapeMarkdown(text: string, max = 300): string {
-  return oneLine(text, max).replace(active, (c) => `\\${c}`);
+  return oneLine(text, max).replace(active, (c) => `\\${c}`).replace(lineStart, (c) => `\\${c}`);
 }
 
 /** The longest run of backticks in `text`. */
