@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import { previewSecretRequest, type PreviewSecretParams, type PreviewSecretResult } from '../../../shared/src/customMessages';
 import { previewBinding, unseal } from '../../../shared/src/sealing';
+import { oneLine } from '../../../shared/src/text/controls';
 import { displayName, previewScheme } from '../constants';
 import { describeError } from '../host';
 import { referenceAt } from '../references';
@@ -121,8 +122,9 @@ export function describeReference(reference: string): string {
 let previewCounter = 0;
 
 function previewUri(ctx: CommandContext, label: string): vscode.Uri {
-  // The label becomes the tab title: slashes would make it a folder path.
-  const title = label.replace(/[\\/]/g, '∕') || 'secret';
+  // The label becomes the tab title: slashes would make it a folder path; it names a key from a
+  // file, so control and bidi characters are dropped.
+  const title = oneLine(label, 200).replace(/[\\/]/g, '∕') || 'secret';
   return ctx.types.Uri.from({ scheme: previewScheme, path: `/${title}`, query: `preview=${++previewCounter}` });
 }
 
