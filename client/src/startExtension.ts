@@ -54,6 +54,7 @@ import {
   type WindowLike,
   type WorkspaceLike,
 } from './host';
+import { plainLog, plainWindow } from './plainText';
 import { PreviewDocuments } from './previewDocuments';
 import { currentDocumentSelector, filePatternKeys, sameSelector, type YamlFileFilter } from './settings';
 import { parseStatusParams, StatusItemController } from './status';
@@ -159,6 +160,7 @@ const restartAction = 'Restart Server';
 class ExtensionController implements SecretRefsExtension {
   readonly ready: Promise<void>;
   private readonly output: vscode.LogOutputChannel;
+  private readonly window: WindowLike;
   private readonly status: StatusItemController;
   private readonly vaultStatus: VaultStatusController;
   private readonly credentials: CredentialStore;
@@ -175,8 +177,11 @@ class ExtensionController implements SecretRefsExtension {
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly deps: ExtensionDeps) {
-    const { window, workspace, commands, languages } = deps;
-    this.output = window.createOutputChannel(displayName, { log: true });
+    const { workspace, commands, languages } = deps;
+    // Files, paths and server answers reach the output channel and notifications as plain text only.
+    const window = plainWindow(deps.window);
+    this.window = window;
+    this.output = plainLog(window.createOutputChannel(displayName, { log: true }));
     this.selector = currentDocumentSelector(workspace);
     this.status = new StatusItemController(
       languages.createLanguageStatusItem(statusItemId, this.selector),
@@ -237,7 +242,7 @@ class ExtensionController implements SecretRefsExtension {
   private commandContext(): CommandContext {
     const { deps } = this;
     return {
-      window: deps.window,
+      window: this.window,
       workspace: deps.workspace,
       commands: deps.commands,
       env: deps.env,
@@ -426,7 +431,7 @@ class ExtensionController implements SecretRefsExtension {
   }
 
   private showError(message: string): void {
-    this.deps.window.showErrorMessage(message, showOutputAction, restartAction).then(
+    this.window.showErrorMessage(message, showOutputAction, restartAction).then(
       (choice) => {
         if (choice === showOutputAction) this.output.show(true);
         else if (choice === restartAction) void this.restart('Restart requested.');

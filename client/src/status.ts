@@ -3,6 +3,7 @@
  */
 import type * as vscode from 'vscode';
 import type { StatusParams } from '../../shared/src/customMessages';
+import { plainMessage } from '../../shared/src/text/plain';
 import { commandIds, displayName } from './constants';
 
 export type ServerPhase =
@@ -81,7 +82,8 @@ export class StatusItemController {
     private readonly severities: typeof vscode.LanguageStatusSeverity,
   ) {
     item.name = displayName;
-    item.command = { title: 'Show Output', command: commandIds.showOutput };
+    // A tooltip of its own: without one, VS Code shows a pinned item's detail as trusted Markdown.
+    item.command = { title: 'Show Output', command: commandIds.showOutput, tooltip: `Show the ${displayName} output` };
     this.render();
   }
 
@@ -123,7 +125,8 @@ export class StatusItemController {
   private render(): void {
     const p = describeStatus(this.phase);
     this.item.text = p.text;
-    this.item.detail = p.detail;
+    // VS Code turns `[label](command:…)` in a status detail into a link that runs the command.
+    this.item.detail = plainMessage(p.detail, 1000);
     this.item.busy = p.busy;
     this.item.severity = p.severity === 'error' ? this.severities.Error : this.severities.Information;
   }

@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { ListVaultsResult, VaultSummary } from '../../shared/src/customMessages';
+import { plainMessage } from '../../shared/src/text/plain';
 import { commandIds, displayName } from './constants';
 import { describeError } from './host';
 
@@ -116,7 +117,8 @@ export class VaultStatusController {
     item.name = `${displayName}: vaults`;
     item.text = 'Vaults';
     item.detail = 'Waiting for the language server';
-    item.command = { title: 'Sign In', command: commandIds.signIn };
+    // A tooltip of its own: without one, VS Code shows a pinned item's detail as trusted Markdown.
+    item.command = { title: 'Sign In', command: commandIds.signIn, tooltip: `${displayName}: sign in to a vault` };
   }
 
   setSelector(selector: vscode.DocumentSelector): void {
@@ -159,7 +161,8 @@ export class VaultStatusController {
   private show(p: VaultsPresentation): void {
     if (this.disposed) return;
     this.item.text = p.text;
-    this.item.detail = p.detail;
+    // The detail names vaults from files and quotes errors; VS Code would turn `[label](command:…)` in it into a link.
+    this.item.detail = plainMessage(p.detail, 2000);
     this.item.severity = p.severity === 'warning' ? this.severities.Warning : this.severities.Information;
   }
 }

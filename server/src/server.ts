@@ -28,6 +28,8 @@ import { ValidationScheduler } from './validationScheduler';
 import { createFileClassifier, type FileClassifier } from './workspace/fileClassifier';
 import { WorkspaceFolders } from './workspaceFolders';
 import { WorkspaceIndexer } from './workspaceIndexer';
+import { stripControls } from '../../shared/src/text/controls';
+import { plainMessage } from '../../shared/src/text/plain';
 
 export interface ServerOptions {
   /** Milliseconds between the last edit and validation. */
@@ -81,15 +83,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       return document ? scans.findings(document) : undefined;
     },
   };
-  // Logging goes through the connection (window/logMessage), never to stdout.
+  // Logging goes through the connection (window/logMessage), never to stdout. Messages quote
+  // files, paths and servers: control and bidi characters are removed (line breaks kept).
   const remote = connection.console;
+  const logText = (message: string) => stripControls(message, { keepNewlines: true, max: 20_000 });
   const log = {
     // After shutdown the connection may be gone: late messages (an indexing run that ends then) are dropped.
     error: (message: string) => {
-      if (!shutDown) remote.error(message);
+      if (!shutDown) remote.error(logText(message));
     },
     info: (message: string) => {
-      if (!shutDown) remote.info(message);
+      if (!shutDown) remote.info(logText(message));
     },
   };
 
@@ -242,7 +246,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       log: (message) => log.info(message),
       warn: (message) => {
         log.info(message);
-        if (!shutDown) connection.window.showWarningMessage(message);
+        // VS Code turns `[label](command:…)` in a notification into a link that runs the command.
+        if (!shutDown) connection.window.showWarningMessage(plainMessage(message));
       },
       connection,
       env: options.env,

@@ -191,11 +191,11 @@ describe('Preview Secret Value', () => {
     assert.equal(s.h.window.prompts.length, 2, 'no further actions once closed');
   });
 
-  it('accepts { uri, line, character } from a hover link or code lens, reading the reference from the file', async () => {
+  it('accepts { uri, line, character } from a hover link or code lens, reading the reference from the open file', async () => {
     const requests: PreviewSecretParams[] = [];
     const s = await started((h) => {
       serve(h, requests);
-      h.workspace.fs.put(connectionUri, connection);
+      h.workspace.openFile(connectionUri, connection);
     });
     s.h.window.answer('Show Value');
     await s.run('secretRefs.previewSecret', { uri: connectionUri, line: 7, character: 14 });
@@ -209,11 +209,12 @@ describe('Preview Secret Value', () => {
     assert.equal(s.h.window.prompts[0]!.message, 'Show the value of `prod:secret/data/oracle` key password? It will be visible on screen.');
   });
 
-  it('with arguments that point at no reference it still asks, naming the line', async () => {
+  it('refuses arguments that name no reference in an open workspace file, asking nothing and reading nothing', async () => {
     const requests: PreviewSecretParams[] = [];
     const s = await started((h) => serve(h, requests));
     await s.run('secretRefs.previewSecret', { uri: 'file:///ws/a/missing.connection.yaml', line: 4, character: 2 });
-    assert.equal(s.h.window.prompts[0]!.message, 'Show the value of the secret reference at line 5? It will be visible on screen.');
+    assert.equal(s.h.window.prompts.length, 0);
+    assert.match(s.h.window.texts('error')[0]!, /not a vault\.secret\(\.\.\.\) reference in an open file of this workspace; nothing was read/);
     assert.equal(requests.length, 0);
   });
 

@@ -115,8 +115,11 @@ describe('startExtension: language client', () => {
     const options = h.lastClient.clientOptions;
     assert.equal(h.window.channels.length, 1);
     assert.equal(h.output.name, 'Secret References');
-    assert.equal(options.outputChannel, h.output as unknown);
-    assert.equal(options.traceOutputChannel, h.output as unknown);
+    // The client writes into the Secret References channel through the plain-text wrapper.
+    const channel = options.outputChannel as unknown as { info(message: string): void };
+    channel.info('from the client \u001b[2J\u202eend');
+    assert.deepEqual(h.output.lines.at(-1), { level: 'info', message: 'from the client [2Jend' });
+    assert.equal(options.traceOutputChannel, options.outputChannel);
     assert.equal(options.revealOutputChannelOn, lsp.RevealOutputChannelOn.Never);
     assert.equal(options.synchronize?.configurationSection, undefined);
   });
@@ -180,7 +183,7 @@ describe('startExtension: language status item', () => {
     const item = h.statusItem;
     assert.equal(item.id, 'secretRefs.status');
     assert.equal(item.name, 'Secret References');
-    assert.deepEqual(item.command, { title: 'Show Output', command: 'secretRefs.showOutput' });
+    assert.deepEqual(item.command, { title: 'Show Output', command: 'secretRefs.showOutput', tooltip: 'Show the Secret References output' });
   });
 
   it('shows ready once the client runs', async () => {

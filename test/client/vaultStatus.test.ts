@@ -52,7 +52,7 @@ describe('the vaults language status item', () => {
     const item = s.h.vaultsItem;
     assert.equal(item.id, 'secretRefs.vaults');
     assert.equal(item.name, 'Secret References: vaults');
-    assert.deepEqual(item.command, { title: 'Sign In', command: 'secretRefs.signIn' });
+    assert.deepEqual(item.command, { title: 'Sign In', command: 'secretRefs.signIn', tooltip: 'Secret References: sign in to a vault' });
     assert.deepEqual(item.selector, s.h.statusItem.selector);
     assert.equal(item.text, '1 signed in, 1 signed out');
     assert.equal(item.detail, 'prod: signed in, token expires in 25 min · dev: signed out');

@@ -142,7 +142,7 @@ describe('live HashiCorp Vault over the language server', () => {
     const hover = (await h.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 20 } })) as Hover;
     const text = (hover.contents as { value: string }).value;
     assert.match(text, /Current version:\*\* 1/);
-    assert.match(text, /owner:\*\* dba-team/);
+    assert.match(text, /\*\*Metadata owner:\*\* dba-team/);
     assert.match(text, /Capabilities on `secret\/data\/oracle`:\*\* read/);
   });
 

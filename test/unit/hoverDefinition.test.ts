@@ -8,7 +8,7 @@ describe('hover', () => {
   it('explains a reference: vault, provider, engine with KV version, API path and key', () => {
     const ws = new TestWorkspace();
     const value = ws.hover('c.connection.yaml', attached)!;
-    assert.match(value, /\*\*Vault:\*\* `prod` \(hashicorp, https:\/\/vault\.example\.com:8200\)/);
+    assert.match(value, /\*\*Vault:\*\* `prod` \(hashicorp, `https:\/\/vault\.example\.com:8200`\)/);
     assert.match(value, /\*\*Engine:\*\* `secret` — KV v2 \(declared in the vault configuration\)/);
     assert.match(value, /\*\*API path:\*\* `\/v1\/secret\/data\/oracle`/);
     assert.match(value, /\*\*Key:\*\* `password`/);
@@ -29,7 +29,7 @@ describe('hover', () => {
   it('explains an attachment vault name', () => {
     const ws = new TestWorkspace();
     const value = ws.hover('c.connection.yaml', 'name: c\nvault_secrets:\n  - vault: pr|od-aws\n    secret: x\nvalue: vault.secret(k)\n')!;
-    assert.match(value, /`prod-aws` \(aws, region eu-west-1\)/);
+    assert.match(value, /`prod-aws` \(aws, region `eu-west-1`\)/);
   });
 
   it('shows the connection\'s owner and expiry', () => {

@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import { previewSecretRequest, type PreviewSecretParams, type PreviewSecretResult } from '../../../shared/src/customMessages';
 import { previewBinding, unseal } from '../../../shared/src/sealing';
+import { oneLine } from '../../../shared/src/text/controls';
 import { displayName, previewScheme } from '../constants';
 import { describeError } from '../host';
 import { referenceAt } from '../references';
@@ -35,29 +36,45 @@ interface Target extends PreviewArgs {
   reference?: string;
 }
 
-async function lineText(ctx: CommandContext, uri: string, line: number): Promise<string | undefined> {
-  try {
-    const document =
-      ctx.workspace.textDocuments.find((d) => d.uri.toString() === uri) ?? (await ctx.workspace.openTextDocument(ctx.types.Uri.parse(uri)));
-    return line < document.lineCount ? document.lineAt(line).text : undefined;
-  } catch {
-    return undefined;
-  }
+/** Whether `uri` lies inside one of the workspace's folders. */
+function inWorkspaceFolder(ctx: CommandContext, uri: string): boolean {
+  return (ctx.workspace.workspaceFolders ?? []).some((folder) => {
+    const root = folder.uri.toString();
+    return uri.startsWith(root.endsWith('/') ? root : `${root}/`);
+  });
 }
 
-async function resolveTarget(ctx: CommandContext, raw: unknown): Promise<Target | undefined> {
-  const args = parsePreviewArgs(raw);
-  if (args !== undefined) {
-    const text = await lineText(ctx, args.uri, args.line);
-    const found = text !== undefined ? referenceAt(text, args.line, args.character) : undefined;
-    return found !== undefined ? { ...args, reference: found.text } : args;
+/**
+ * The reference a link or a code lens names, only if its document is open, belongs to a workspace
+ * folder, and has a `vault.secret(...)` reference at the position. A hover link is Markdown from
+ * the server; this check is what keeps a forged one (from a file or a secret manager) from naming
+ * any other file or position. Nothing is opened to find out.
+ */
+function referenceNamed(ctx: CommandContext, args: PreviewArgs): Target | undefined {
+  if (!inWorkspaceFolder(ctx, args.uri)) return undefined;
+  const document = ctx.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
+  if (document === undefined || document.uri.scheme === previewScheme || args.line >= document.lineCount) return undefined;
+  const found = referenceAt(document.lineAt(args.line).text, args.line, args.character);
+  return found !== undefined ? { ...args, reference: found.text } : undefined;
+}
+
+type Resolved = { target: Target } | { refused: string } | undefined;
+
+function resolveTarget(ctx: CommandContext, raw: unknown): Resolved {
+  if (raw !== undefined && !(Array.isArray(raw) && raw.length === 0)) {
+    const args = parsePreviewArgs(raw);
+    const target = args !== undefined ? referenceNamed(ctx, args) : undefined;
+    if (target !== undefined) return { target };
+    return {
+      refused: `${displayName}: Preview Secret Value was asked for a location that is not a vault.secret(...) reference in an open file of this workspace; nothing was read.`,
+    };
   }
   const editor = ctx.window.activeTextEditor;
   if (editor === undefined || editor.document.uri.scheme === previewScheme) return undefined;
   const { line, character } = editor.selection.active;
   const found = referenceAt(editor.document.lineAt(line).text, line, character);
   if (found === undefined) return undefined;
-  return { uri: editor.document.uri.toString(), line, character, reference: found.text };
+  return { target: { uri: editor.document.uri.toString(), line, character, reference: found.text } };
 }
 
 interface Value {
@@ -105,8 +122,9 @@ export function describeReference(reference: string): string {
 let previewCounter = 0;
 
 function previewUri(ctx: CommandContext, label: string): vscode.Uri {
-  // The label becomes the tab title: slashes would make it a folder path.
-  const title = label.replace(/[\\/]/g, '∕') || 'secret';
+  // The label becomes the tab title: slashes would make it a folder path; it names a key from a
+  // file, so control and bidi characters are dropped.
+  const title = oneLine(label, 200).replace(/[\\/]/g, '∕') || 'secret';
   return ctx.types.Uri.from({ scheme: previewScheme, path: `/${title}`, query: `preview=${++previewCounter}` });
 }
 
@@ -159,11 +177,16 @@ async function offerActions(ctx: CommandContext, session: ServerSession, target:
 
 export async function previewSecret(ctx: CommandContext, raw?: unknown): Promise<void> {
   if (!requireTrust(ctx, 'Previewing a secret value')) return;
-  const target = await resolveTarget(ctx, raw);
-  if (target === undefined) {
+  const resolved = resolveTarget(ctx, raw);
+  if (resolved !== undefined && 'refused' in resolved) {
+    void ctx.window.showErrorMessage(resolved.refused);
+    return;
+  }
+  if (resolved === undefined) {
     void ctx.window.showInformationMessage(`${displayName}: put the cursor on a vault.secret(...) reference to preview its value.`, {});
     return;
   }
+  const target = resolved.target;
   const session = requireServer(ctx);
   if (session === undefined) return;
   const what = target.reference !== undefined ? describeReference(target.reference) : `the secret reference at line ${target.line + 1}`;

@@ -3,6 +3,7 @@
  * writes a readable report to the output channel and shows it.
  */
 import { troubleshootRequest, type TroubleshootParams, type TroubleshootResult, type TroubleshootStep, type VaultSummary } from '../../../shared/src/customMessages';
+import { oneLine } from '../../../shared/src/text/controls';
 import { displayName } from '../constants';
 import { pickVault, requireServer, send, type CommandContext } from './context';
 
@@ -12,13 +13,18 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Pure: the report's lines. */
+/** One line of plain text: a name, an address or a server's answer cannot start a line of its own or move the cursor. */
+function line(value: unknown, max = 1000): string {
+  return oneLine(String(value), max);
+}
+
+/** Pure: the report's lines. Each step is exactly one line, so no detail can forge another step or the result. */
 export function troubleshootReport(vault: VaultSummary, result: TroubleshootResult): string[] {
   const steps = Array.isArray(result.steps) ? result.steps : [];
-  const lines = [`Troubleshooting vault "${vault.name}" (${vault.provider}${vault.address !== '' ? `, ${vault.address}` : ''})`];
+  const lines = [`Troubleshooting vault "${line(vault.name, 200)}" (${line(vault.provider, 40)}${vault.address !== '' ? `, ${line(vault.address, 300)}` : ''})`];
   for (const step of steps) {
-    const mark = marks[step.status] ?? '?';
-    lines.push(`  ${mark} ${step.name}${step.detail ? `: ${step.detail}` : ''}`);
+    const mark = Object.hasOwn(marks, step.status) ? marks[step.status] : '?';
+    lines.push(`  ${mark} ${line(step.name, 200)}${step.detail ? `: ${line(step.detail)}` : ''}`);
   }
   const errors = steps.filter((s) => s.status === 'error').length;
   const warnings = steps.filter((s) => s.status === 'warning').length;

@@ -4,7 +4,8 @@ import type { Settings } from '../../../shared/src/settings';
 import { checkPaths as defaultCheckPaths, type CheckResult } from '../workspace/checkPaths';
 import { describeError } from '../workspace/readTextFile';
 import type { CheckOptions } from './args';
-import { displayPath, formatJson, formatSummary, formatText, hasErrors, sortFindings, type Finding } from './format';
+import { oneLine } from '../../../shared/src/text/controls';
+import { displayPath, formatJson, formatSummary, formatText, hasErrors, sortFindings, terminalPath, type Finding } from './format';
 import { formatSarif } from './sarif';
 import { toolVersion } from './version';
 
@@ -32,7 +33,7 @@ export async function readablePaths(paths: readonly string[], io: Io): Promise<s
     try {
       await fs.stat(absolute[i]!);
     } catch (error) {
-      missing.push(`secretrefs: cannot read "${paths[i]}": ${describeError(error)}\n`);
+      missing.push(`secretrefs: cannot read "${terminalPath(paths[i]!)}": ${oneLine(describeError(error))}\n`);
     }
   }
   if (missing.length === 0) return absolute;
@@ -54,7 +55,7 @@ export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckP
   }
   const sorted = sortFindings(findings);
 
-  const unreadable = result.unreadable.map((u) => ({ file: displayPath(path.resolve(io.cwd, u.path), io.cwd), message: u.message.split('\n')[0] ?? '' }));
+  const unreadable = result.unreadable.map((u) => ({ file: displayPath(path.resolve(io.cwd, u.path), io.cwd), message: oneLine(u.message.split('\n')[0] ?? '') }));
   if (options.format === 'sarif') {
     const checkedFiles = result.files.map((report) => displayPath(report.path, io.cwd));
     io.stdout(formatSarif({ findings: sorted, checkedFiles, unreadable, cwd: io.cwd, toolVersion }));
@@ -64,7 +65,7 @@ export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckP
   if (options.format === 'text') io.stderr(formatSummary(sorted, result.files.length));
 
   if (unreadable.length > 0) {
-    io.stderr(unreadable.map((u) => `secretrefs: cannot read "${u.file}": ${u.message}\n`).join(''));
+    io.stderr(unreadable.map((u) => `secretrefs: cannot read "${terminalPath(u.file)}": ${u.message}\n`).join(''));
     return exitCodes.trouble;
   }
   return hasErrors(sorted) ? exitCodes.errors : exitCodes.ok;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import { oneLine as plainLine, showControls } from '../../../shared/src/text/controls';
 
 export type SeverityName = 'error' | 'warning' | 'info' | 'hint';
 
@@ -44,9 +45,33 @@ function codeOf(diagnostic: Diagnostic): string {
   return diagnostic.code === undefined ? 'unknown' : String(diagnostic.code);
 }
 
-/** Messages are kept on one line so that every output line is exactly one finding. */
+/**
+ * Messages are kept on one line so that every output line is exactly one finding, and hold no
+ * control or bidi character: they quote file content and server answers, and a terminal would
+ * obey an escape sequence or a carriage return in them.
+ */
 function oneLine(message: string): string {
-  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return plainLine(message.replace(/\s*[\r\n]+\s*/g, ' '), 4000);
+}
+
+/**
+ * A file name for a terminal: a control or bidi character in it is spelled out (`\x1B`,
+ * `\u{202E}`), so the name stays recognisable and cannot rewrite the screen.
+ */
+export function terminalPath(file: string): string {
+  return showControls(file, 4096);
+}
+
+/** Characters JSON.stringify leaves raw that a terminal or an editor acts on: DEL, C1, line separators, bidi controls. */
+const rawInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `value` as indented JSON safe to print: JSON.stringify escapes C0 controls, and the characters
+ * it leaves raw (DEL, C1, U+2028/9, bidi controls) are written as `\uXXXX` escapes, which only
+ * occur inside strings and decode to the same value.
+ */
+export function terminalJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(rawInJson, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 /** Orders findings by file, then position, then code, so output is stable across runs. */
@@ -65,7 +90,7 @@ export function formatText(findings: Finding[]): string {
   return findings
     .map(({ file, diagnostic: d }) => {
       const { line, character } = d.range.start;
-      return `${file}:${line + 1}:${character + 1}: ${severityName(d.severity)} ${codeOf(d)} ${oneLine(d.message)}\n`;
+      return `${terminalPath(file)}:${line + 1}:${character + 1}: ${severityName(d.severity)} ${oneLine(codeOf(d))} ${oneLine(d.message)}\n`;
     })
     .join('');
 }
@@ -81,7 +106,7 @@ export function toJsonFindings(findings: Finding[]): JsonFinding[] {
 }
 
 export function formatJson(findings: Finding[]): string {
-  return `${JSON.stringify(toJsonFindings(findings), null, 2)}\n`;
+  return terminalJson(toJsonFindings(findings));
 }
 
 function count(n: number, singular: string, plural = `${singular}s`): string {

@@ -4,7 +4,8 @@ import { collectInventory as defaultCollect, type CollectInventoryOptions, type 
 import { toVezaPayload } from '../workspace/inventoryVeza';
 import type { InventoryOptions } from './args';
 import { exitCodes, readablePaths, type Io } from './check';
-import { displayPath } from './format';
+import { oneLine } from '../../../shared/src/text/controls';
+import { displayPath, terminalJson, terminalPath } from './format';
 
 /** collectInventory's contract, replaceable in tests. */
 export type CollectInventory = (paths: string[], settings: Settings, cwd: string, options: CollectInventoryOptions) => Promise<InventoryResult>;
@@ -19,10 +20,10 @@ export async function runInventory(options: InventoryOptions, io: Io, collect: C
     display: (p) => displayPath(p, io.cwd),
   });
   const output = options.format === 'veza-oaa' ? toVezaPayload(inventory) : inventory;
-  io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+  io.stdout(terminalJson(output));
   if (unreadable.length > 0) {
     io.stderr(
-      unreadable.map((u) => `secretrefs: cannot read "${displayPath(path.resolve(io.cwd, u.path), io.cwd)}": ${u.message.split('\n')[0]}\n`).join(''),
+      unreadable.map((u) => `secretrefs: cannot read "${terminalPath(displayPath(path.resolve(io.cwd, u.path), io.cwd))}": ${oneLine(u.message.split('\n')[0] ?? '')}\n`).join(''),
     );
     return exitCodes.trouble;
   }

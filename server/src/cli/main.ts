@@ -6,6 +6,7 @@ import { parseArgs, usageText, UsageError } from './args';
 import { exitCodes, runCheck, type Io } from './check';
 import { runInventory } from './inventory';
 import { runLocal } from './local';
+import { oneLine, stripControls } from '../../../shared/src/text/controls';
 import { toolVersion as version } from './version';
 
 
@@ -13,9 +14,9 @@ const debug = process.env.SECRETREFS_DEBUG === '1';
 
 /** A one-line description of an unexpected failure; the stack only with SECRETREFS_DEBUG=1. */
 function describeCrash(error: unknown): string {
-  if (debug && error instanceof Error && error.stack) return `secretrefs: internal error: ${error.stack}\n`;
+  if (debug && error instanceof Error && error.stack) return `secretrefs: internal error: ${stripControls(error.stack, { keepNewlines: true, max: 20_000 })}\n`;
   const message = error instanceof Error ? error.message : String(error);
-  const firstLine = message.split('\n')[0] || 'unknown error';
+  const firstLine = oneLine(message.split('\n')[0] ?? '') || 'unknown error';
   return `secretrefs: internal error: ${firstLine} (set SECRETREFS_DEBUG=1 for details)\n`;
 }
 
@@ -30,7 +31,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     command = parseArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr(`secretrefs: ${error.message}\n`);
+    io.stderr(`secretrefs: ${oneLine(error.message)}\n`);
     return exitCodes.trouble;
   }
   switch (command.kind) {

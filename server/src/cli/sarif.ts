@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { allDiagnosticCodes, diagnosticCodes, type DiagnosticCode } from '../service/diagnostics/codes';
-import { severityName, type Finding } from './format';
+import { plainMessage } from '../../../shared/src/text/plain';
+import { severityName, terminalJson, type Finding } from './format';
 import { diagnosticHelp, fallbackHelp, plainText } from './sarifHelp';
 
 export type SarifLevel = 'error' | 'warning' | 'note';
@@ -136,8 +137,13 @@ function codeOf(diagnostic: Diagnostic): string {
   return diagnostic.code === undefined ? 'unknown' : String(diagnostic.code);
 }
 
+/**
+ * A plain text SARIF message on one line, without controls, in which no embedded link
+ * `[text](target)` can form (SARIF 2.1.0 §3.11.6: a viewer renders one, and its target may be
+ * any URI): the message quotes file content.
+ */
 function oneLine(message: string): string {
-  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return plainMessage(message, 4000);
 }
 
 /** A stable identity of a finding that survives lines moving: code, file, message, occurrence. */
@@ -181,7 +187,7 @@ export function buildSarif(input: SarifInput): SarifLog {
           {
             executionSuccessful: input.unreadable.length === 0,
             ...(input.unreadable.length > 0
-              ? { toolExecutionNotifications: input.unreadable.map((u) => ({ level: 'error' as const, message: { text: `cannot read "${u.file}": ${u.message}` } })) }
+              ? { toolExecutionNotifications: input.unreadable.map((u) => ({ level: 'error' as const, message: { text: oneLine(`cannot read "${u.file}": ${u.message}`) } })) }
               : {}),
           },
         ],
@@ -195,5 +201,5 @@ export function buildSarif(input: SarifInput): SarifLog {
 }
 
 export function formatSarif(input: SarifInput): string {
-  return `${JSON.stringify(buildSarif(input), null, 2)}\n`;
+  return terminalJson(buildSarif(input));
 }

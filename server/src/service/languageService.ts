@@ -12,6 +12,7 @@ import { hoverFor } from './features/hover';
 import { locate } from './features/locate';
 import { collectProblems, toDiagnostics } from './features/validate';
 import type { DocumentAnalysis, DocumentKind } from './model/types';
+import { showControls } from '../../../shared/src/text/controls';
 
 export interface LanguageServiceOptions {
   settings?: Settings;
@@ -52,6 +53,36 @@ export interface SecretAt {
   label: string;
 }
 
+/**
+ * Completion items name keys, paths and vaults from files and servers: what the list shows
+ * (label, detail, documentation) has control and bidi characters spelled out. What is inserted
+ * is unchanged, and filtering still matches the name as written.
+ */
+function shownAsText(list: CompletionList): CompletionList {
+  for (const item of list.items) {
+    const label = showControls(item.label, 300);
+    if (label !== item.label) {
+      if (item.filterText === undefined) item.filterText = item.label;
+      if (item.textEdit === undefined && item.insertText === undefined) item.insertText = item.label;
+      item.label = label;
+    }
+    if (item.detail !== undefined) item.detail = showControls(item.detail, 300);
+    if (typeof item.documentation === 'string') item.documentation = showControls(item.documentation, 1000);
+  }
+  return list;
+}
+
+/**
+ * The one command link a hover carries: Preview Secret Value for this position. Every character
+ * of the argument outside [A-Za-z0-9-_.~] is percent-encoded (parentheses and quotes included),
+ * so no URI can end the link destination or its title; the client checks the argument again.
+ */
+export function previewLink(uri: string, position: Position): string {
+  const json = JSON.stringify([{ uri, line: position.line, character: position.character }]);
+  const args = encodeURIComponent(json).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `[Preview value…](command:secretRefs.previewSecret?${args} "Asks for confirmation, then shows the value")`;
+}
+
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   let settings = options.settings ?? defaultSettings;
   const snippets = options.snippets ?? true;
@@ -77,7 +108,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       return toDiagnostics(document, analysis, collectProblems(analysis, facts, liveOptions), settings.diagnostics.disabled);
     },
     complete(document, kind, position, facts) {
-      return complete(document, analyze(document, kind), document.offsetAt(position), facts, { snippets });
+      return shownAsText(complete(document, analyze(document, kind), document.offsetAt(position), facts, { snippets }));
     },
     hover(document, kind, position, facts) {
       const analysis = analyze(document, kind);
@@ -91,8 +122,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
         const span = found.resolved.reference.span;
         hover.range = { start: document.positionAt(span.start), end: document.positionAt(span.end) };
         if (options.previewCommand && found.resolved.target?.vault && facts.live?.access(found.resolved.target.vault) === 'live') {
-          const args = encodeURIComponent(JSON.stringify([{ uri: document.uri, line: position.line, character: position.character }]));
-          (hover.contents as { value: string }).value += `\n\n[Preview value…](command:secretRefs.previewSecret?${args} "Asks for confirmation, then shows the value")`;
+          (hover.contents as { value: string }).value += `\n\n${previewLink(document.uri, position)}`;
         }
       }
       return hover;

@@ -1,6 +1,7 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Problem } from '../model/types';
+import { showControls } from '../../../../shared/src/text/controls';
 
 function overlaps(a: Range, b: Range): boolean {
   const before = (x: Range['start'], y: Range['start']) => x.line < y.line || (x.line === y.line && x.character < y.character);
@@ -25,7 +26,8 @@ export function codeActions(document: TextDocument, range: Range, problems: Prob
     if (sent.length > 0 && !diagnostic) continue;
     const diagnostics = diagnostic ? [diagnostic] : [];
     const make = (title: string, edit: TextEdit, preferred: boolean): CodeAction => ({
-      title,
+      // Titles name keys and paths from files and servers: a control or bidi character is spelled out.
+      title: showControls(title, 300),
       kind: CodeActionKind.QuickFix,
       diagnostics,
       isPreferred: preferred,

@@ -4,18 +4,25 @@ import { apiPath, type SecretTarget } from '../references/resolve';
 import type { LiveFacts } from '../facts/liveFacts';
 import { liveHoverLines } from './liveHover';
 import type { LocatedItem } from './locate';
+import { codeSpan, escapeMarkdown } from '../../../../shared/src/text/markdown';
 
+/** A name, path or key from a file or a server, as a code span nothing inside can end early. */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").slice(0, 200)}\``;
+  return codeSpan(text, 200);
+}
+
+/** Prose from a file or a server (a description, an owner, a message), as Markdown text. */
+function escaped(text: string, max = 200): string {
+  return escapeMarkdown(text, max);
 }
 
 function vaultLines(name: string, vault: VaultFact | undefined, known: boolean): string[] {
   if (!vault) return [`- **Vault:** ${code(name)} — ${known ? 'defined more than once in this folder' : 'no configuration of that name found'}`];
-  const where = vault.address ?? (vault.region ? `region ${vault.region}` : vault.project ? `project ${vault.project}` : undefined);
-  const lines = [`- **Vault:** ${code(vault.name)} (${vault.provider ?? 'unknown provider'}${where ? `, ${where}` : ''})${vault.enabled ? '' : ' — **disabled**'}`];
+  const where = vault.address ? code(vault.address) : vault.region ? `region ${code(vault.region)}` : vault.project ? `project ${code(vault.project)}` : undefined;
+  const lines = [`- **Vault:** ${code(vault.name)} (${vault.provider ? escaped(vault.provider, 40) : 'unknown provider'}${where ? `, ${where}` : ''})${vault.enabled ? '' : ' — **disabled**'}`];
   if (vault.namespace) lines.push(`- **Namespace:** ${code(vault.namespace)}`);
-  if (vault.description) lines.push(`- **Description:** ${vault.description.slice(0, 200)}`);
-  if (vault.owner) lines.push(`- **Owner:** ${vault.owner.slice(0, 100)}`);
+  if (vault.description) lines.push(`- **Description:** ${escaped(vault.description, 200)}`);
+  if (vault.owner) lines.push(`- **Owner:** ${escaped(vault.owner, 100)}`);
   return lines;
 }
 
@@ -51,8 +58,8 @@ export interface ConnectionFacts {
 
 function connectionLines(facts: ConnectionFacts | undefined): string[] {
   const lines: string[] = [];
-  if (facts?.owner) lines.push(`- **Connection owner:** ${facts.owner.slice(0, 100)}`);
-  if (facts?.expires) lines.push(`- **Credentials expire:** ${facts.expires}`);
+  if (facts?.owner) lines.push(`- **Connection owner:** ${escaped(facts.owner, 100)}`);
+  if (facts?.expires) lines.push(`- **Credentials expire:** ${escaped(facts.expires, 60)}`);
   return lines;
 }
 
@@ -63,7 +70,7 @@ export function hoverFor(located: LocatedItem, vaultKnown: (name: string) => boo
       const { resolved } = located;
       lines = ['**Secret reference**', ''];
       if (!resolved.target) {
-        lines.push(resolved.problem ? resolved.problem.message : 'Not resolved to a secret.');
+        lines.push(resolved.problem ? escaped(resolved.problem.message, 300) : 'Not resolved to a secret.');
         break;
       }
       const target = resolved.target;

@@ -1,9 +1,19 @@
 import type { LiveFacts } from '../facts/liveFacts';
 import { locatorOf, readApiPath } from '../diagnostics/liveChecks';
 import type { SecretTarget } from '../references/resolve';
+import { codeSpan, escapeMarkdown } from '../../../../shared/src/text/markdown';
 
+/** A name, path or key from a server, as a code span nothing inside can end early. */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").slice(0, 200)}\``;
+  return codeSpan(text, 200);
+}
+
+/**
+ * What a secret manager says (times, descriptions, tags, metadata, error texts), as Markdown
+ * text: a hostile or compromised server must not put a link, an image or HTML in a hover.
+ */
+function escaped(value: unknown, max = 200): string {
+  return escapeMarkdown(String(value), max);
 }
 
 const accessText: Record<string, string> = {
@@ -26,37 +36,37 @@ export function liveHoverLines(target: SecretTarget, version: unknown, live: Liv
   const fact = live.secret(vault, locator);
   const apiPath = readApiPath(target, locator);
   if (!fact) return ['', '_Live: checking…_'];
-  if (fact.state === 'error') return ['', `**Live:** ${fact.error.message.slice(0, 300)}`];
+  if (fact.state === 'error') return ['', `**Live:** ${escaped(fact.error.message, 300)}`];
   const lines = ['', '**Live**', ''];
   const m = fact.value.metadata;
   if (m) {
-    if (m.currentVersion !== undefined) lines.push(`- **Current version:** ${m.currentVersion}`);
-    if (m.createdTime) lines.push(`- **Created:** ${m.createdTime}`);
-    if (m.updatedTime) lines.push(`- **Updated:** ${m.updatedTime}`);
-    if (m.description) lines.push(`- **Description:** ${m.description.slice(0, 200)}`);
+    if (m.currentVersion !== undefined) lines.push(`- **Current version:** ${escaped(m.currentVersion, 40)}`);
+    if (m.createdTime) lines.push(`- **Created:** ${escaped(m.createdTime, 60)}`);
+    if (m.updatedTime) lines.push(`- **Updated:** ${escaped(m.updatedTime, 60)}`);
+    if (m.description) lines.push(`- **Description:** ${escaped(m.description)}`);
     if (m.enabled !== undefined) lines.push(`- **Enabled:** ${m.enabled ? 'yes' : 'no'}`);
-    if (m.notBefore) lines.push(`- **Not before:** ${m.notBefore}`);
-    if (m.expiresOn) lines.push(`- **Expires:** ${m.expiresOn}`);
-    if (m.deletionDate) lines.push(`- **Scheduled for deletion:** ${m.deletionDate}`);
-    if (m.lastChangedDate) lines.push(`- **Last changed:** ${m.lastChangedDate}`);
-    if (m.lastAccessedDate) lines.push(`- **Last accessed:** ${m.lastAccessedDate}`);
-    if (m.contentType) lines.push(`- **Content type:** ${m.contentType.slice(0, 80)}`);
-    if (m.rotation) lines.push(`- **Rotation:** ${m.rotation.enabled ? `on${m.rotation.nextRotation ? `, next ${m.rotation.nextRotation}` : ''}${m.rotation.period ? `, every ${m.rotation.period}` : ''}` : 'off'}`);
-    for (const [k, v] of Object.entries(m.tags ?? {}).slice(0, 20)) lines.push(`- **Tag ${k.slice(0, 60)}:** ${String(v).slice(0, 200)}`);
+    if (m.notBefore) lines.push(`- **Not before:** ${escaped(m.notBefore, 60)}`);
+    if (m.expiresOn) lines.push(`- **Expires:** ${escaped(m.expiresOn, 60)}`);
+    if (m.deletionDate) lines.push(`- **Scheduled for deletion:** ${escaped(m.deletionDate, 60)}`);
+    if (m.lastChangedDate) lines.push(`- **Last changed:** ${escaped(m.lastChangedDate, 60)}`);
+    if (m.lastAccessedDate) lines.push(`- **Last accessed:** ${escaped(m.lastAccessedDate, 60)}`);
+    if (m.contentType) lines.push(`- **Content type:** ${escaped(m.contentType, 80)}`);
+    if (m.rotation) lines.push(`- **Rotation:** ${m.rotation.enabled ? `on${m.rotation.nextRotation ? `, next ${escaped(m.rotation.nextRotation, 60)}` : ''}${m.rotation.period ? `, every ${escaped(m.rotation.period, 60)}` : ''}` : 'off'}`);
+    for (const [k, v] of Object.entries(m.tags ?? {}).slice(0, 20)) lines.push(`- **Tag ${escaped(k.trim(), 60)}:** ${escaped(v)}`);
     if (m.versions.length > 0) {
       const numeric = m.versions.every((v) => typeof v.version === 'number');
       const shown = (numeric ? [...m.versions].sort((a, b) => Number(b.version) - Number(a.version)) : m.versions).slice(0, 10);
       const state = (v: (typeof shown)[number]) =>
-        v.destroyed ? 'destroyed' : v.deletionTime ? `deleted ${v.deletionTime}` : v.disabled ? 'disabled' : v.stages?.length ? v.stages.join(', ') : 'readable';
-      lines.push(`- **Versions:** ${shown.map((v) => `${numeric ? 'v' : ''}${String(v.version).slice(0, 40)} (${v.createdTime ?? '?'}, ${state(v)})`).join('; ')}`);
+        v.destroyed ? 'destroyed' : v.deletionTime ? `deleted ${escaped(v.deletionTime, 60)}` : v.disabled ? 'disabled' : v.stages?.length ? escaped(v.stages.slice(0, 5).join(', '), 100) : 'readable';
+      lines.push(`- **Versions:** ${shown.map((v) => `${numeric ? 'v' : ''}${escaped(v.version, 40)} (${v.createdTime ? escaped(v.createdTime, 60) : '?'}, ${state(v)})`).join('; ')}`);
     }
-    if (m.maxVersions !== undefined) lines.push(`- **Max versions:** ${m.maxVersions === 0 ? "the engine's default" : m.maxVersions}`);
+    if (m.maxVersions !== undefined) lines.push(`- **Max versions:** ${m.maxVersions === 0 ? "the engine's default" : escaped(m.maxVersions, 20)}`);
     if (m.casRequired !== undefined) lines.push(`- **Check-and-set required:** ${m.casRequired ? 'yes' : 'no'}`);
-    for (const [k, v] of Object.entries(m.customMetadata ?? {}).slice(0, 20)) lines.push(`- **${k.slice(0, 60)}:** ${String(v).slice(0, 200)}`);
+    for (const [k, v] of Object.entries(m.customMetadata ?? {}).slice(0, 20)) lines.push(`- **Metadata ${escaped(k.trim(), 60)}:** ${escaped(v)}`);
   }
   if (fact.value.metadata?.json === false) lines.push('- **Value:** plain text (not JSON): read it whole with `*`');
   else if (fact.value.keys) lines.push(`- **Keys:** ${fact.value.keys.slice(0, 30).map(code).join(', ') || 'none'}`);
   const caps = target.provider === 'hashicorp' ? live.capabilities(vault, apiPath) : undefined;
-  if (caps?.state === 'ok') lines.push(`- **Capabilities on ${code(apiPath)}:** ${caps.value.join(', ') || 'none'}`);
+  if (caps?.state === 'ok') lines.push(`- **Capabilities on ${code(apiPath)}:** ${escaped(caps.value.slice(0, 20).join(', '), 300) || 'none'}`);
   return lines;
 }

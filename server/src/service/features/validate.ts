@@ -9,6 +9,7 @@ import type { LiveCheckOptions } from '../diagnostics/liveChecks';
 import { checkAuthFields, checkCredentialExpiry, checkHardcodedCredentials } from '../diagnostics/credentialChecks';
 import type { Settings } from '../../../../shared/src/settings';
 import type { DocumentAnalysis, Problem, VaultConfigModel } from '../model/types';
+import { showControls } from '../../../../shared/src/text/controls';
 
 /** All problems of a document: its own, and those that need the workspace's facts. */
 export interface ProblemOptions extends LiveCheckOptions {
@@ -66,7 +67,8 @@ export function toDiagnostics(document: TextDocument, analysis: DocumentAnalysis
       severity: problem.severity ?? diagnosticCodes[problem.code].severity,
       code: problem.code,
       source: diagnosticSource,
-      message: problem.message,
+      // Plain text, but it quotes files and servers and reaches terminals and logs: controls are spelled out.
+      message: showControls(problem.message, 4000),
     });
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
