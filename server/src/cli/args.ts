@@ -1,4 +1,4 @@
-import { defaultSettings, normalizeSettings, type Settings } from '../../../shared/src/settings';
+import { defaultSettings, normalizeSettings, settingBounds, type Settings } from '../../../shared/src/settings';
 import { allDiagnosticCodes, isDiagnosticCode } from '../service/diagnostics/codes';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
@@ -42,6 +42,7 @@ export class UsageError extends Error {
 }
 
 const list = (values: readonly string[]) => values.join(', ');
+const bounds = (key: keyof typeof settingBounds) => `${settingBounds[key].minimum}–${settingBounds[key].maximum}`;
 
 export const usageText = `Usage: secretrefs check [options] [PATH...]
        secretrefs inventory [options] [PATH...]
@@ -66,13 +67,16 @@ Options:
   --disable CODE         Do not report diagnostic CODE; repeatable or comma-separated
                          (check only)
   --max-size-kb N        Report files larger than N kilobytes instead of checking
-                         them (default: ${defaultSettings.files.maxSizeKb})
+                         them (${bounds('files.maxSizeKb')}; default: ${defaultSettings.files.maxSizeKb})
+  --max-files N          Read at most N files; when more match, say so and exit 2
+                         (${bounds('files.maxFiles')}; default: ${defaultSettings.files.maxFiles})
   --live                 Also check against the secret managers, with credentials
                          from the environment (VAULT_TOKEN or ~/.vault-token,
                          VAULT_ROLE_ID and VAULT_SECRET_ID, SECRETREFS_LOCAL_KEY);
                          inventory: also read each secret's metadata and the
                          caller's permissions on it
-  --timeout SECONDS      Timeout of one request to a secret manager (default: ${defaultSettings.live.timeoutSeconds})
+  --timeout SECONDS      Timeout of one request to a secret manager
+                         (${bounds('live.timeoutSeconds')}; default: ${defaultSettings.live.timeoutSeconds})
   -h, --help             Show this help
   --version              Show the version
 
@@ -95,11 +99,11 @@ secret_store template (vaults = engines or stores, entries = secrets, identities
 = connections with "read" on what they read).
 
 Exit status: 0 no errors (warnings allowed), 1 errors found,
-2 bad usage, unreadable input or internal error. "inventory" exits 0 whatever
-it finds (live failures included), or 2.
+2 bad usage, unreadable input, more files than --max-files, or internal error.
+"inventory" exits 0 whatever it finds (live failures included), or 2.
 `;
 
-const valueOptions = ['--format', '--vault-configs', '--connections', '--exclude', '--disable', '--max-size-kb', '--timeout', '--cas', '--version-pin'] as const;
+const valueOptions = ['--format', '--vault-configs', '--connections', '--exclude', '--disable', '--max-size-kb', '--max-files', '--timeout', '--cas', '--version-pin'] as const;
 type ValueOption = (typeof valueOptions)[number];
 
 function isValueOption(name: string): name is ValueOption {
@@ -124,6 +128,7 @@ export function parseArgs(argv: readonly string[]): Command {
     '--exclude': [],
     '--disable': [],
     '--max-size-kb': [],
+    '--max-files': [],
     '--timeout': [],
     '--cas': [],
     '--version-pin': [],
@@ -202,13 +207,9 @@ export function parseArgs(argv: readonly string[]): Command {
   if (values['--exclude'].length > 0) settings.files.exclude = values['--exclude'];
 
   const maxSize = values['--max-size-kb'].at(-1);
-  if (maxSize !== undefined) {
-    const n = Number(maxSize);
-    if (!/^\d+(\.\d+)?$/.test(maxSize) || !Number.isFinite(n) || n <= 0) {
-      throw new UsageError(`--max-size-kb must be a positive number, not "${maxSize}"`);
-    }
-    settings.files.maxSizeKb = n;
-  }
+  if (maxSize !== undefined) settings.files.maxSizeKb = boundedOption('--max-size-kb', maxSize, 'files.maxSizeKb', 'a number of kilobytes');
+  const maxFiles = values['--max-files'].at(-1);
+  if (maxFiles !== undefined) settings.files.maxFiles = boundedOption('--max-files', maxFiles, 'files.maxFiles', 'a whole number', true);
 
   const disabled = values['--disable'].flatMap((v) => v.split(',')).map((c) => c.trim());
   for (const code of disabled) {
@@ -219,15 +220,22 @@ export function parseArgs(argv: readonly string[]): Command {
   settings.diagnostics.disabled = [...new Set(disabled)];
 
   const timeout = values['--timeout'].at(-1);
-  if (timeout !== undefined) {
-    const n = Number(timeout);
-    if (!/^\d+(\.\d+)?$/.test(timeout) || n <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${timeout}"`);
-    settings.live.timeoutSeconds = n;
-  }
+  if (timeout !== undefined) settings.live.timeoutSeconds = boundedOption('--timeout', timeout, 'live.timeoutSeconds', 'a number of seconds');
 
   const given = paths.length > 0 ? paths : ['.'];
   if (command === 'inventory') return { kind: 'inventory', options: { paths: given, format: givenFormat === 'veza-oaa' ? 'veza-oaa' : 'json', settings, live } };
   return { kind: 'check', options: { paths: given, format: format as OutputFormat, settings, live } };
+}
+
+/** A numeric option within the setting's bounds; out of range is a usage error (a setting is clamped instead). */
+function boundedOption(name: string, value: string, key: keyof typeof settingBounds, what: string, integer = false): number {
+  const { minimum, maximum } = settingBounds[key];
+  const n = Number(value);
+  const shape = integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  if (!shape.test(value) || !Number.isFinite(n) || n < minimum || n > maximum) {
+    throw new UsageError(`${name} must be ${what} from ${minimum} to ${maximum}, not "${value}"`);
+  }
+  return n;
 }
 
 function positiveInteger(name: string, value: string | undefined, allowZero = false): number | undefined {

@@ -21,6 +21,14 @@ export type CheckPaths = (paths: string[], settings: Settings, cwd?: string, opt
 /** Exit statuses of the CLI. */
 export const exitCodes = { ok: 0, errors: 1, trouble: 2 } as const;
 
+/** Said on stderr when more files matched than --max-files: the run is incomplete, so it exits 2. */
+export function fileLimitMessage(maxFiles: number): string {
+  return (
+    `secretrefs: more than ${maxFiles} files match; only the first ${maxFiles} were read, so this result is incomplete ` +
+    `(vault names are not checked against the configurations left out). Raise --max-files, or narrow the paths or --vault-configs, --connections and --exclude.\n`
+  );
+}
+
 /**
  * The given paths made absolute, or undefined after saying which cannot be read: a mistyped path
  * must not look like a clean run, so nothing is checked then.
@@ -63,9 +71,8 @@ export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckP
   }
   if (options.format === 'text') io.stderr(formatSummary(sorted, result.files.length));
 
-  if (unreadable.length > 0) {
-    io.stderr(unreadable.map((u) => `secretrefs: cannot read "${u.file}": ${u.message}\n`).join(''));
-    return exitCodes.trouble;
-  }
+  if (unreadable.length > 0) io.stderr(unreadable.map((u) => `secretrefs: cannot read "${u.file}": ${u.message}\n`).join(''));
+  if (result.limitReached) io.stderr(fileLimitMessage(options.settings.files.maxFiles));
+  if (unreadable.length > 0 || result.limitReached) return exitCodes.trouble;
   return hasErrors(sorted) ? exitCodes.errors : exitCodes.ok;
 }

@@ -10,12 +10,15 @@ export interface FoundFile {
 
 /**
  * Lists the vault configurations and connections below `root`, skipping excluded folders.
- * Symbolic links are not followed, so a link cycle cannot trap the walk.
+ * Symbolic links are not followed, so a link cycle cannot trap the walk, and nothing outside
+ * `root` is listed whatever the patterns say (they are matched against paths relative to `root`).
+ * The walk stops once it has found more than `limit` files: the caller sees `limit + 1` files and
+ * knows the limit was reached without the whole tree being listed.
  */
-export async function walkFolder(root: string, classifier: FileClassifier, wanted?: DocumentKind): Promise<FoundFile[]> {
+export async function walkFolder(root: string, classifier: FileClassifier, wanted?: DocumentKind, limit = Number.POSITIVE_INFINITY): Promise<FoundFile[]> {
   const found: FoundFile[] = [];
   const pending = [root];
-  while (pending.length > 0) {
+  walk: while (pending.length > 0) {
     const dir = pending.pop()!;
     let entries;
     try {
@@ -31,6 +34,8 @@ export async function walkFolder(root: string, classifier: FileClassifier, wante
       } else if (entry.isFile()) {
         const kind = classifier.kindOf(rel);
         if (kind && (!wanted || kind === wanted)) found.push({ path, kind });
+        // Leaving the loop closes the directory handle.
+        if (found.length > limit) break walk;
       }
     }
   }
