@@ -23,7 +23,18 @@ export interface InventoryOptions {
 }
 
 export type LocalCommand =
-  | { action: 'put'; vault: string; secret: string; data: Record<string, string>; cas: number | undefined }
+  | {
+      action: 'put';
+      vault: string;
+      secret: string;
+      /** Values given on the command line (KEY=VALUE): not secret ones, since the process list shows them. */
+      data: Record<string, string>;
+      /** Keys given as KEY=-: each value is read from standard input (asked without echo on a terminal). */
+      fromStdin: string[];
+      /** --stdin: KEY=VALUE lines are read from standard input. */
+      stdinLines: boolean;
+      cas: number | undefined;
+    }
   | { action: 'get'; vault: string; secret: string; key: string | undefined; version: number | undefined }
   | { action: 'list'; vault: string; folder: string };
 
@@ -46,7 +57,7 @@ const bounds = (key: keyof typeof settingBounds) => `${settingBounds[key].minimu
 
 export const usageText = `Usage: secretrefs check [options] [PATH...]
        secretrefs inventory [options] [PATH...]
-       secretrefs local put VAULT SECRET KEY=VALUE... [--cas N]
+       secretrefs local put VAULT SECRET KEY=-... | --stdin [--cas N]
        secretrefs local get VAULT SECRET [KEY] [--version N]
        secretrefs local list VAULT [FOLDER]
 
@@ -81,7 +92,14 @@ Options:
   --version              Show the version
 
 The local vault (provider: local) is an encrypted file outside the workspace, in
-$SECRETREFS_LOCAL_DIR or ~/.secretrefs/local; its key is SECRETREFS_LOCAL_KEY.
+$SECRETREFS_LOCAL_DIR or ~/.secretrefs/local; its key is SECRETREFS_LOCAL_KEY
+(a passphrase of at least 12 characters, or a 32-byte key in base64 or hex).
+"local put" reads values from standard input, never from the command line,
+where any user can see them in the process list: KEY=- reads the value of KEY
+(a terminal asks for it without showing it; a pipe gives all of its input, one
+trailing newline dropped; only one KEY=- then), and --stdin reads KEY=VALUE
+lines (empty lines and lines starting with # are skipped). KEY=VALUE on the
+command line is for values that are not secret.
 "local get" prints the secret's values: it is the explicit way to see them.
 
 Text output: one line per problem, FILE:LINE:COL: SEVERITY CODE MESSAGE, then a
@@ -135,6 +153,7 @@ export function parseArgs(argv: readonly string[]): Command {
   };
   let version = false;
   let live = false;
+  let stdin = false;
   const isLocal = argv.find((a) => !a.startsWith('-')) === 'local';
 
   for (let i = 0; i < argv.length; i++) {
@@ -168,6 +187,11 @@ export function parseArgs(argv: readonly string[]): Command {
       live = true;
       continue;
     }
+    if (name === '--stdin' && isLocal) {
+      if (eq !== -1) throw new UsageError(`option "--stdin" takes no value`);
+      stdin = true;
+      continue;
+    }
     if (!isValueOption(name)) throw new UsageError(`unknown option "${name}" ${see}`);
     let value: string | undefined;
     if (eq !== -1) {
@@ -187,7 +211,7 @@ export function parseArgs(argv: readonly string[]): Command {
 
   const [command, ...paths] = positionals;
   if (command === undefined) throw new UsageError(`no command given; the commands are "check", "inventory" and "local" ${see}`);
-  if (command === 'local') return { kind: 'local', command: parseLocal(paths, values['--cas'].at(-1), values['--version-pin'].at(-1)) };
+  if (command === 'local') return { kind: 'local', command: parseLocal(paths, values['--cas'].at(-1), values['--version-pin'].at(-1), stdin) };
   if (command !== 'check' && command !== 'inventory') throw new UsageError(`unknown command "${command}"; the commands are "check", "inventory" and "local" ${see}`);
 
   const settings = normalizeSettings(undefined);
@@ -244,22 +268,27 @@ function positiveInteger(name: string, value: string | undefined, allowZero = fa
   return Number(value);
 }
 
-function parseLocal(args: string[], cas: string | undefined, version: string | undefined): LocalCommand {
+function parseLocal(args: string[], cas: string | undefined, version: string | undefined, stdin: boolean): LocalCommand {
   const [action, vault, ...rest] = args;
-  const usage = `usage: secretrefs local put VAULT SECRET KEY=VALUE... | get VAULT SECRET [KEY] | list VAULT [FOLDER]`;
+  const usage = `usage: secretrefs local put VAULT SECRET KEY=-... | --stdin | get VAULT SECRET [KEY] | list VAULT [FOLDER]`;
   if (!vault || (action !== 'put' && action !== 'get' && action !== 'list')) throw new UsageError(usage);
+  if (stdin && action !== 'put') throw new UsageError(`option "--stdin" applies to "local put" only ${see}`);
   if (action === 'list') return { action, vault, folder: rest[0] ?? '' };
   const [secret, ...more] = rest;
   if (!secret) throw new UsageError(usage);
   if (action === 'get') return { action, vault, secret, key: more[0], version: positiveInteger('--version', version) };
-  if (more.length === 0) throw new UsageError('"local put" needs at least one KEY=VALUE');
+  if (more.length === 0 && !stdin) throw new UsageError('"local put" needs at least one KEY=- (the value read from standard input), or --stdin');
   const data: Record<string, string> = {};
+  const fromStdin: string[] = [];
   for (const pair of more) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`"${pair.split('=')[0]}" is not KEY=VALUE`);
+    if (eq <= 0) throw new UsageError(`"${pair.split('=')[0]}" is not KEY=- or KEY=VALUE`);
     const key = pair.slice(0, eq);
-    if (key in data) throw new UsageError(`key "${key}" is given twice`);
-    data[key] = pair.slice(eq + 1);
+    if (key in data || fromStdin.includes(key)) throw new UsageError(`key "${key}" is given twice`);
+    const value = pair.slice(eq + 1);
+    if (value === '-') fromStdin.push(key);
+    else data[key] = value;
   }
-  return { action, vault, secret, data, cas: positiveInteger('--cas', cas, true) };
+  if (stdin && fromStdin.length > 0) throw new UsageError('"--stdin" and KEY=- both read standard input: use one of them');
+  return { action, vault, secret, data, fromStdin, stdinLines: stdin, cas: positiveInteger('--cas', cas, true) };
 }

@@ -6,6 +6,7 @@ import { describeError } from '../workspace/readTextFile';
 import type { CheckOptions } from './args';
 import { displayPath, formatJson, formatSummary, formatText, hasErrors, sortFindings, type Finding } from './format';
 import { formatSarif } from './sarif';
+import type { StdinSource } from './stdin';
 import { toolVersion } from './version';
 
 /** Where the command writes; main passes the process streams, so the command itself is pure. */
@@ -13,6 +14,8 @@ export interface Io {
   cwd: string;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Standard input (`local put` reads values from it); none: it is empty. */
+  stdin?: StdinSource;
 }
 
 /** checkPaths' contract; `cwd` (optional) is where a file given alone looks for vault configurations. */

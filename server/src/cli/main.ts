@@ -6,6 +6,7 @@ import { parseArgs, usageText, UsageError } from './args';
 import { exitCodes, runCheck, type Io } from './check';
 import { runInventory } from './inventory';
 import { runLocal } from './local';
+import { processStdin } from './stdin';
 import { toolVersion as version } from './version';
 
 
@@ -64,6 +65,7 @@ const io: Io = {
   cwd: process.cwd(),
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  stdin: processStdin(),
 };
 
 main(process.argv.slice(2), io).then(
