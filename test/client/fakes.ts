@@ -121,6 +121,8 @@ export const fakeTypes = {
   Uri: fakeUris,
   Range: FakeRange,
   CodeLens: FakeCodeLens,
+  // vscode.InputBoxValidationSeverity
+  InputBoxValidationSeverity: { Info: 1, Warning: 2, Error: 3 },
 } as unknown as VscodeTypes;
 
 // ---------------------------------------------------------------------------------------------
@@ -258,12 +260,18 @@ export class FakeWindow implements WindowLike {
     ) as Thenable<T | undefined>;
   }
 
+  /** Validation messages an input box showed without refusing the input (Info or Warning severity). */
+  readonly inputNotes: { message: string; severity: number }[] = [];
+
   showInputBox(options?: vscode.InputBoxOptions): Thenable<string | undefined> {
     return this.prompt({ kind: 'inputBox', options }, async (answer) => {
       if (typeof answer === 'string' && options?.validateInput) {
         const problem = await options.validateInput(answer);
         const text = typeof problem === 'string' ? problem : problem?.message;
-        if (text) throw new Error(`the input box rejected ${JSON.stringify(answer)}: ${text}`);
+        // As VS Code: a string or an Error-severity message refuses the input; Info and Warning only show.
+        const refuses = typeof problem === 'string' || (problem !== undefined && problem !== null && problem.severity === 3);
+        if (text && refuses) throw new Error(`the input box rejected ${JSON.stringify(answer)}: ${text}`);
+        if (text) this.inputNotes.push({ message: text, severity: (problem as vscode.InputBoxValidationMessage).severity });
       }
       return answer;
     }) as Thenable<string | undefined>;
