@@ -94,16 +94,17 @@ describe('a cap on the files read', () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'secretrefs-maxfiles-'));
-    writeFileSync(join(dir, 'a.vault.yaml'), vault('a'));
-    // Twelve connections, each naming a vault that does not exist.
-    for (let i = 0; i < 12; i++) writeFileSync(join(dir, `c${String(i).padStart(2, '0')}.connection.yaml`), connection(`c${i}`, 'nowhere'));
+    // A vault configuration at the top (sorting last), twelve connections below it, each naming a vault that does not exist.
+    writeFileSync(join(dir, 'zz.vault.yaml'), vault('a'));
+    mkdirSync(join(dir, 'conns'));
+    for (let i = 0; i < 12; i++) writeFileSync(join(dir, 'conns', `c${String(i).padStart(2, '0')}.connection.yaml`), connection(`c${i}`, 'nowhere'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('check reads at most --max-files files, says so on stderr and exits 2', () => {
     const r = run(['check', '--max-files', '5', '--format', 'json', dir]);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /more than 5 files match; only the first 5 were read, so this result is incomplete/);
+    assert.match(r.stderr, /more than 5 files match; only 5 were read \(those nearest the top of the folders\), so this result is incomplete/);
     assert.match(r.stderr, /Raise --max-files/);
     const files = new Set((JSON.parse(r.stdout) as { file: string }[]).map((f) => f.file));
     assert.ok(files.size <= 5, `at most 5 files reported, got ${files.size}`);
@@ -114,7 +115,9 @@ describe('a cap on the files read', () => {
   it('inventory says so too and exits 2; within the limit both run as before', () => {
     const r = run(['inventory', '--max-files', '3', dir]);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /more than 3 files match; only the first 3 were read/);
+    assert.match(r.stderr, /more than 3 files match; only 3 were read/);
+    // The files nearest the top are the ones read: the vault configuration is among them.
+    assert.deepEqual((JSON.parse(r.stdout) as { vaults: { name: string }[] }).vaults.map((v) => v.name), ['a']);
     const whole = run(['check', '--max-files', '13', '--format', 'json', dir]);
     assert.equal(whole.status, 1, whole.stderr);
     assert.equal((JSON.parse(whole.stdout) as { code: string }[]).filter((f) => f.code === 'unknown-vault').length, 12);

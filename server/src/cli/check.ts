@@ -27,7 +27,7 @@ export const exitCodes = { ok: 0, errors: 1, trouble: 2 } as const;
 /** Said on stderr when more files matched than --max-files: the run is incomplete, so it exits 2. */
 export function fileLimitMessage(maxFiles: number): string {
   return (
-    `secretrefs: more than ${maxFiles} files match; only the first ${maxFiles} were read, so this result is incomplete ` +
+    `secretrefs: more than ${maxFiles} files match; only ${maxFiles} were read (those nearest the top of the folders), so this result is incomplete ` +
     `(vault names are not checked against the configurations left out). Raise --max-files, or narrow the paths or --vault-configs, --connections and --exclude.\n`
   );
 }
