@@ -13,7 +13,7 @@ export interface Settings {
     exclude: string[];
     /** Files larger than this many kilobytes are reported and not parsed. */
     maxSizeKb: number;
-    /** At most this many files are indexed per workspace folder (CLI: per run); the rest are not read. */
+    /** At most this many files are read in all workspace folders together (CLI: per run); the rest are not read. */
     maxFiles: number;
   };
   diagnostics: {
