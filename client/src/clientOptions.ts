@@ -12,7 +12,8 @@ import type {
 } from 'vscode-languageclient/node';
 import type { InitializationOptions } from '../../shared/src/customMessages';
 import { clientId, commandIds, serverDebugPort } from './constants';
-import { readSettings, type ConfigurationSource, type YamlFileFilter } from './settings';
+import { settingsSection } from '../../shared/src/settings';
+import { readSettings, withUserOnlyValues, type ConfigurationSource, type YamlFileFilter } from './settings';
 
 /**
  * The bundled server over Node IPC; under the debugger it also opens an inspector port. `env` is
@@ -45,6 +46,8 @@ export interface ClientOptionsInput {
   initializationOptions: () => InitializationOptions;
   /** `RevealOutputChannelOn.Never`: the extension shows its own messages with a Show Output button. */
   revealOutputChannelOn: RevealOutputChannelOn;
+  /** Where the user's own values of the user-only settings are read (see `userOnlySettingKeys`). */
+  configuration: ConfigurationSource;
 }
 
 /**
@@ -64,6 +67,17 @@ export function buildClientOptions(input: ClientOptionsInput): LanguageClientOpt
     initializationFailedHandler: input.initializationFailedHandler,
     errorHandler: input.errorHandler,
     synchronize: { fileEvents: input.fileWatcher },
+    middleware: {
+      workspace: {
+        // The server's settings, with the user-only settings taken from the user's settings alone:
+        // a repository's .vscode/settings.json cannot raise the bounds on what the server reads.
+        configuration: async (params, token, next) => {
+          const answer = await next(params, token);
+          if (!Array.isArray(answer)) return answer;
+          return answer.map((value, i) => (params.items[i]?.section === settingsSection ? withUserOnlyValues(value, input.configuration) : value));
+        },
+      },
+    },
     // Hovers may link to Preview Secret Value (`command:secretRefs.previewSecret?…`); no other command runs from server markdown.
     markdown: { isTrusted: { enabledCommands: [commandIds.previewSecret] } },
   };

@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     globalState: context.globalState,
     env: vscode.env,
     authentication: vscode.authentication,
-    types: { Uri: vscode.Uri, Range: vscode.Range, CodeLens: vscode.CodeLens },
+    types: { Uri: vscode.Uri, Range: vscode.Range, CodeLens: vscode.CodeLens, InputBoxValidationSeverity: vscode.InputBoxValidationSeverity },
   });
   context.subscriptions.push(extension);
 }

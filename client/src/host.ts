@@ -85,6 +85,7 @@ export interface VscodeTypes {
   Uri: UriStatics;
   Range: new (startLine: number, startCharacter: number, endLine: number, endCharacter: number) => vscode.Range;
   CodeLens: new (range: vscode.Range, command?: vscode.Command) => vscode.CodeLens;
+  InputBoxValidationSeverity: typeof vscode.InputBoxValidationSeverity;
 }
 
 /** Injected so tests control time (the clipboard is cleared after a delay). */

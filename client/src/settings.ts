@@ -5,24 +5,73 @@
 import type * as vscode from 'vscode';
 import { normalizeSettings, settingsSection, type Settings } from '../../shared/src/settings';
 
+/** One section of the configuration, as `vscode.WorkspaceConfiguration` offers it. */
+export interface ScopedConfiguration {
+  get<T>(key: string): T | undefined;
+  inspect<T>(key: string): { defaultValue?: T; globalValue?: T } | undefined;
+}
+
 /** The part of `vscode.workspace` needed to read settings. */
 export interface ConfigurationSource {
   readonly workspaceFolders: readonly vscode.WorkspaceFolder[] | undefined;
-  getConfiguration(section?: string, scope?: vscode.ConfigurationScope | null): { get<T>(key: string): T | undefined };
+  getConfiguration(section?: string, scope?: vscode.ConfigurationScope | null): ScopedConfiguration;
 }
 
 /** Setting keys (under `secretRefs.`) whose change alters the document selector. */
 export const filePatternKeys = ['files.vaultConfigs', 'files.connections'] as const;
 
+/**
+ * Settings (under `secretRefs.`) that a repository's `.vscode/settings.json` must not change: the
+ * bounds on what the server reads, and how long a copied secret stays on the clipboard. package.json
+ * declares them `machine`-scoped (user or remote-machine settings only), and the client reads the
+ * user's value itself (`inspect().globalValue`), so a workspace value is ignored whatever VS Code does.
+ */
+export const userOnlySettingKeys = ['files.maxSizeKb', 'files.maxFiles', 'preview.clipboardClearSeconds'] as const;
+
+const userOnly = new Set<string>(userOnlySettingKeys);
+
+/** The user's own value of a setting (user or remote-machine settings), else its default; never a workspace's. */
+export function userValue(config: ScopedConfiguration, key: string): unknown {
+  const inspected = config.inspect<unknown>(key);
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
+/** A setting's value as the product uses it: the user's own for the user-only settings. */
+function settingValue(config: ScopedConfiguration, key: string): unknown {
+  return userOnly.has(key) ? userValue(config, key) : config.get(key);
+}
+
+/**
+ * The `secretRefs` section as answered to the server's `workspace/configuration`, with the
+ * user-only settings replaced by the user's own values (removed when the user set none, so the
+ * server uses its default).
+ */
+export function withUserOnlyValues(section: unknown, source: ConfigurationSource): unknown {
+  if (section === null || typeof section !== 'object' || Array.isArray(section)) return section;
+  const copy = JSON.parse(JSON.stringify(section)) as Record<string, unknown>;
+  const config = source.getConfiguration(settingsSection);
+  for (const key of userOnlySettingKeys) {
+    const [group, name] = key.split('.') as [string, string];
+    const current = copy[group];
+    const target = current !== null && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : undefined;
+    const value = userValue(config, key);
+    if (value !== undefined) copy[group] = { ...target, [name]: value };
+    else if (target) delete target[name];
+  }
+  return copy;
+}
+
 /** Reads and normalizes the settings, for a workspace folder or (without scope) the window. */
 export function readSettings(source: ConfigurationSource, scope?: vscode.WorkspaceFolder): Settings {
-  const config = source.getConfiguration(settingsSection, scope);
+  const raw = source.getConfiguration(settingsSection, scope);
+  const config = { get: (key: string) => settingValue(raw, key) };
   return normalizeSettings({
     files: {
       vaultConfigs: config.get('files.vaultConfigs'),
       connections: config.get('files.connections'),
       exclude: config.get('files.exclude'),
       maxSizeKb: config.get('files.maxSizeKb'),
+      maxFiles: config.get('files.maxFiles'),
     },
     diagnostics: {
       disabled: config.get('diagnostics.disabled'),

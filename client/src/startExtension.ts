@@ -341,6 +341,7 @@ class ExtensionController implements SecretRefsExtension {
       fileWatcher,
       revealOutputChannelOn: lsp.RevealOutputChannelOn.Never,
       initializationOptions: () => buildInitializationOptions(workspace),
+      configuration: workspace,
       initializationFailedHandler: (error) => {
         const message = `${displayName}: the server failed to initialize: ${describeError(error)}`;
         this.output.error(message);

@@ -3,6 +3,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
@@ -101,7 +103,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const normalized = normalizeUri(uri);
     return classifier.kindOf(folders.relativePath(normalized));
   };
-  const indexer = new WorkspaceIndexer(index, (uri) => openUris.has(normalizeUri(uri)), kindOf);
+  const indexer = new WorkspaceIndexer(
+    index,
+    (uri) => openUris.has(normalizeUri(uri)),
+    kindOf,
+    (uri) => folders.folderOf(normalizeUri(uri)) !== '',
+  );
+  /** Whether the user was told the file limit was reached (told again only after it was not). */
+  let toldFileLimit = false;
   const problemCounts = new Map<string, { errors: number; warnings: number }>();
 
   const background = new BackgroundAnalysis(
@@ -208,6 +217,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     sendStatus();
     const started = Date.now();
     let files = 0;
+    indexer.reset();
     for (const folder of folders.all()) {
       try {
         files += await indexer.indexFolder(folder, classifier, settings);
@@ -217,12 +227,30 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     for (const document of documents.all()) unindexed.add(document.uri);
     syncIndex();
-    index.setComplete(true);
+    // Past the file limit some vault configurations were not read: no name is then "unknown".
+    index.setComplete(!indexer.limitReached);
     indexing = false;
     markIndexed();
     log.info(`Indexed ${files} files in ${folders.all().length} workspace folder(s) in ${Date.now() - started} ms.`);
+    reportFileLimit();
     for (const document of documents.all()) scheduler.schedule(document.uri, 0);
     sendStatus();
+  }
+
+  /** Says once (in the log and as a warning) that more files matched than `secretRefs.files.maxFiles`. */
+  function reportFileLimit(): void {
+    if (!indexer.limitReached) {
+      toldFileLimit = false;
+      return;
+    }
+    if (toldFileLimit || shutDown) return;
+    toldFileLimit = true;
+    const limit = settings.files.maxFiles;
+    const message =
+      `Secret References: more than ${limit} vault configurations and connections match in this workspace; only ${limit} were read. ` +
+      'Vault names are not reported as unknown while files are left out. Raise secretRefs.files.maxFiles in your user settings, or narrow secretRefs.files.vaultConfigs, connections and exclude.';
+    log.error(message);
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }).catch(() => undefined);
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -311,10 +339,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const touched = new Set<string>();
     for (const change of params.changes) {
       const uri = normalizeUri(change.uri);
-      if (change.type === FileChangeType.Deleted) index.remove(uri);
+      if (change.type === FileChangeType.Deleted) indexer.forget(uri);
       else await indexer.indexFile(uri, undefined, settings);
       touched.add(folders.folderOf(uri));
     }
+    if (indexer.limitReached) index.setComplete(false);
+    reportFileLimit();
     for (const folder of touched) revalidateFolder(folder);
     sendStatus();
   });

@@ -8,22 +8,47 @@ import { readAhead, readTextFile } from './workspace/readTextFile';
 import { walkFolder } from './workspace/walkFolder';
 import { folderPath } from './workspaceFolders';
 
-/** Keeps the workspace index in step with the files on disk (open documents take precedence). */
+/**
+ * Keeps the workspace index in step with the files on disk (open documents take precedence).
+ * At most `settings.files.maxFiles` files are read from disk in all workspace folders together;
+ * files past that limit are not read, and `limitReached` says so.
+ */
 export class WorkspaceIndexer {
+  /** The files read from disk (normalized URIs): what counts against the limit. */
+  private readonly onDisk = new Set<string>();
+  private reached = false;
+
   constructor(
     private readonly index: WorkspaceIndex,
     private readonly isOpen: (uri: string) => boolean,
     private readonly kindOf: (uri: string) => DocumentKind | undefined,
+    /** Whether a file lies inside a workspace folder: nothing else is read from disk. */
+    private readonly isInWorkspace: (uri: string) => boolean = () => true,
   ) {}
 
-  /** Reads every vault configuration and connection of a folder. Returns how many files were read. */
+  /** Whether more files matched than the limit allows since the last `reset`. */
+  get limitReached(): boolean {
+    return this.reached;
+  }
+
+  /** Before indexing every folder again. */
+  reset(): void {
+    this.onDisk.clear();
+    this.reached = false;
+  }
+
+  /** Reads every vault configuration and connection of a folder, within the limit. Returns how many files were read. */
   async indexFolder(folderUri: string, classifier: FileClassifier, settings: Settings): Promise<number> {
     const root = folderPath(folderUri);
     if (!root) return 0;
-    const files = await walkFolder(root, classifier);
+    const room = Math.max(0, settings.files.maxFiles - this.onDisk.size);
+    const listed = await walkFolder(root, classifier, undefined, room);
+    if (listed.length > room) this.reached = true;
+    const files = listed.slice(0, room);
     const reads = readAhead(files.map((f) => f.path), settings.files.maxSizeKb);
     for (const [i, file] of files.entries()) {
       const uri = pathToFileURL(file.path).toString();
+      this.onDisk.add(uri);
       const read = await reads.get(i);
       // An open document is indexed from the editor's text, not the disk.
       if (this.isOpen(uri)) continue;
@@ -33,21 +58,36 @@ export class WorkspaceIndexer {
     return files.length;
   }
 
-  /** Re-reads one file from disk, unless it is open in the editor. */
+  /**
+   * Re-reads one file from disk, unless it is open in the editor. A file outside every workspace
+   * folder, or a new file once the limit is reached, is not read.
+   */
   async indexFile(uri: string, kind: DocumentKind | undefined, settings: Settings): Promise<void> {
     if (this.isOpen(uri)) return;
     const resolvedKind = kind ?? this.kindOf(uri);
     const path = folderPath(uri);
-    if (!resolvedKind || !path) {
+    if (!resolvedKind || !path || !this.isInWorkspace(uri)) {
       this.index.remove(uri);
+      this.onDisk.delete(uri);
       return;
     }
+    if (!this.onDisk.has(uri) && this.onDisk.size >= settings.files.maxFiles) {
+      this.reached = true;
+      return;
+    }
+    this.onDisk.add(uri);
     const read = await readTextFile(path, settings.files.maxSizeKb);
     if (!read.ok) {
       this.index.remove(uri);
       return;
     }
     this.record(uri, read.text, resolvedKind, settings);
+  }
+
+  /** A file deleted from disk. */
+  forget(uri: string): void {
+    this.index.remove(uri);
+    this.onDisk.delete(uri);
   }
 
   record(uri: string, text: string, kind: DocumentKind, settings: Settings): void {

@@ -13,6 +13,8 @@ export interface Settings {
     exclude: string[];
     /** Files larger than this many kilobytes are reported and not parsed. */
     maxSizeKb: number;
+    /** At most this many files are read in all workspace folders together (CLI: per run); the rest are not read. */
+    maxFiles: number;
   };
   diagnostics: {
     /** Diagnostic codes that are never reported. */
@@ -46,6 +48,7 @@ export const defaultSettings: Settings = {
     connections: ['**/*.connection.yaml', '**/*.connection.yml'],
     exclude: ['**/node_modules/**', '**/.git/**'],
     maxSizeKb: 2048,
+    maxFiles: 5000,
   },
   diagnostics: {
     disabled: [],
@@ -65,6 +68,17 @@ export const defaultSettings: Settings = {
   },
 };
 
+/**
+ * Bounds of the numeric settings that limit what a repository can make the product read or wait
+ * for: a value outside is clamped to the nearest bound (package.json declares the same range, a
+ * test keeps the two equal).
+ */
+export const settingBounds = {
+  'files.maxSizeKb': { minimum: 1, maximum: 16384 },
+  'files.maxFiles': { minimum: 1, maximum: 100000 },
+  'live.timeoutSeconds': { minimum: 1, maximum: 60 },
+} as const;
+
 /** Section name used with `workspace/configuration` and `initializationOptions.settings`. */
 export const settingsSection = 'secretRefs';
 
@@ -72,8 +86,10 @@ function stringArray(value: unknown, fallback: string[]): string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? [...value] : [...fallback];
 }
 
-function positiveNumber(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+/** A number within `bounds` (clamped to the nearest bound); the fallback when it is not a number at all. */
+function boundedNumber(value: unknown, fallback: number, bounds: { minimum: number; maximum: number }): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) return fallback;
+  return Math.min(bounds.maximum, Math.max(bounds.minimum, value));
 }
 
 function nonNegativeNumber(value: unknown, fallback: number): number {
@@ -98,14 +114,15 @@ export function normalizeSettings(raw: unknown): Settings {
       vaultConfigs: stringArray(files.vaultConfigs, d.files.vaultConfigs),
       connections: stringArray(files.connections, d.files.connections),
       exclude: stringArray(files.exclude, d.files.exclude),
-      maxSizeKb: positiveNumber(files.maxSizeKb, d.files.maxSizeKb),
+      maxSizeKb: boundedNumber(files.maxSizeKb, d.files.maxSizeKb, settingBounds['files.maxSizeKb']),
+      maxFiles: Math.floor(boundedNumber(files.maxFiles, d.files.maxFiles, settingBounds['files.maxFiles'])),
     },
     diagnostics: {
       disabled: stringArray(diagnostics.disabled, d.diagnostics.disabled),
     },
     live: {
       enabled: typeof live.enabled === 'boolean' ? live.enabled : d.live.enabled,
-      timeoutSeconds: positiveNumber(live.timeoutSeconds, d.live.timeoutSeconds),
+      timeoutSeconds: boundedNumber(live.timeoutSeconds, d.live.timeoutSeconds, settingBounds['live.timeoutSeconds']),
       expiryWarningDays: nonNegativeNumber(live.expiryWarningDays, d.live.expiryWarningDays),
     },
     cache: {

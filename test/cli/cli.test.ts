@@ -230,8 +230,8 @@ describe('usage', () => {
     [['check', '--format'], 'secretrefs: option "--format" needs a value\n'],
     [['check', '--format', '--disable', 'yaml-syntax'], 'secretrefs: option "--format" needs a value\n'],
     [['check', '--exclude='], 'secretrefs: option "--exclude" needs a value\n'],
-    [['check', '--max-size-kb', 'abc'], 'secretrefs: --max-size-kb must be a positive number, not "abc"\n'],
-    [['check', '--max-size-kb', '0'], 'secretrefs: --max-size-kb must be a positive number, not "0"\n'],
+    [['check', '--max-size-kb', 'abc'], 'secretrefs: --max-size-kb must be a number of kilobytes from 1 to 16384, not "abc"\n'],
+    [['check', '--max-size-kb', '0'], 'secretrefs: --max-size-kb must be a number of kilobytes from 1 to 16384, not "0"\n'],
     [['--version=2'], 'secretrefs: option "--version" takes no value\n'],
     [
       ['check', '--disable', 'no-such-code'],

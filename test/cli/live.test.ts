@@ -12,8 +12,8 @@ const CANARY = 'CANARY-local-value-5521';
 describe('secretrefs with the local vault (built CLI)', () => {
   const store = mkdtempSync(join(tmpdir(), 'secretrefs-local-'));
   const env = { PATH: process.env.PATH ?? '', SECRETREFS_LOCAL_DIR: store, SECRETREFS_LOCAL_KEY: 'a passphrase for tests only' };
-  const run = (args: string[], extraEnv: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [cli, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 30_000 });
+  const run = (args: string[], extraEnv: Record<string, string> = {}, input = '') =>
+    spawnSync(process.execPath, [cli, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 30_000, input });
   const workspace = makeFolder({
     'dev.vault.yaml': 'name: dev\nprovider: local\n',
     'app.connection.yaml':
@@ -25,7 +25,7 @@ describe('secretrefs with the local vault (built CLI)', () => {
   });
 
   it('puts, lists and gets secrets; only "get" shows a value', () => {
-    const put = run(['local', 'put', 'dev', 'app/db', 'user=app', `password=${CANARY}`]);
+    const put = run(['local', 'put', 'dev', 'app/db', 'user=app', 'password=-'], {}, `${CANARY}\n`);
     assert.equal(put.status, 0, put.stderr);
     assert.match(put.stderr, /wrote version 1 of "app\/db"/);
     assert.ok(!put.stdout.includes(CANARY) && !put.stderr.includes(CANARY));
@@ -59,6 +59,6 @@ describe('secretrefs with the local vault (built CLI)', () => {
   it('rejects bad local usage with exit 2', () => {
     const bad = run(['local', 'put', 'dev', 'app/x']);
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /needs at least one KEY=VALUE/);
+    assert.match(bad.stderr, /needs at least one KEY=- \(the value read from standard input\), or --stdin/);
   });
 });

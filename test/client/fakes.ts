@@ -121,6 +121,8 @@ export const fakeTypes = {
   Uri: fakeUris,
   Range: FakeRange,
   CodeLens: FakeCodeLens,
+  // vscode.InputBoxValidationSeverity
+  InputBoxValidationSeverity: { Info: 1, Warning: 2, Error: 3 },
 } as unknown as VscodeTypes;
 
 // ---------------------------------------------------------------------------------------------
@@ -258,12 +260,18 @@ export class FakeWindow implements WindowLike {
     ) as Thenable<T | undefined>;
   }
 
+  /** Validation messages an input box showed without refusing the input (Info or Warning severity). */
+  readonly inputNotes: { message: string; severity: number }[] = [];
+
   showInputBox(options?: vscode.InputBoxOptions): Thenable<string | undefined> {
     return this.prompt({ kind: 'inputBox', options }, async (answer) => {
       if (typeof answer === 'string' && options?.validateInput) {
         const problem = await options.validateInput(answer);
         const text = typeof problem === 'string' ? problem : problem?.message;
-        if (text) throw new Error(`the input box rejected ${JSON.stringify(answer)}: ${text}`);
+        // As VS Code: a string or an Error-severity message refuses the input; Info and Warning only show.
+        const refuses = typeof problem === 'string' || (problem !== undefined && problem !== null && problem.severity === 3);
+        if (text && refuses) throw new Error(`the input box rejected ${JSON.stringify(answer)}: ${text}`);
+        if (text) this.inputNotes.push({ message: text, severity: (problem as vscode.InputBoxValidationMessage).severity });
       }
       return answer;
     }) as Thenable<string | undefined>;
@@ -348,8 +356,13 @@ export class FakeFileSystem {
 export class FakeWorkspace implements WorkspaceLike {
   isTrusted = true;
   workspaceFolders: FakeFolder[] | undefined = undefined;
-  /** Window-level values by full key (`secretRefs.files.vaultConfigs`). */
+  /** The user's values (user settings) by full key (`secretRefs.files.vaultConfigs`). */
   readonly values = new Map<string, unknown>();
+  /**
+   * Values from the workspace's `.vscode/settings.json`, which a repository writes. `get` merges
+   * them over the user's for every key, as a VS Code that honoured them would; `inspect` reports them apart.
+   */
+  readonly workspaceValues = new Map<string, unknown>();
   /** Folder-level values: folder name → full key → value. */
   readonly folderValues = new Map<string, Map<string, unknown>>();
   readonly watchers: FakeWatcher[] = [];
@@ -365,15 +378,25 @@ export class FakeWorkspace implements WorkspaceLike {
   readonly contentProviders = new Map<string, vscode.TextDocumentContentProvider>();
   textDocuments: vscode.TextDocument[] = [];
 
-  getConfiguration(section?: string, scope?: vscode.ConfigurationScope | null): { get<T>(key: string): T | undefined } {
+  getConfiguration(
+    section?: string,
+    scope?: vscode.ConfigurationScope | null,
+  ): { get<T>(key: string): T | undefined; inspect<T>(key: string): { key: string; globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T } } {
     const folderName = scope !== null && scope !== undefined && 'name' in scope ? scope.name : undefined;
+    const own = folderName !== undefined ? this.folderValues.get(folderName) : undefined;
+    const full = (key: string) => (section ? `${section}.${key}` : key);
     return {
       get: <T>(key: string): T | undefined => {
-        const full = section ? `${section}.${key}` : key;
-        const own = folderName !== undefined ? this.folderValues.get(folderName) : undefined;
-        if (own?.has(full)) return own.get(full) as T;
-        return this.values.get(full) as T | undefined;
+        if (own?.has(full(key))) return own.get(full(key)) as T;
+        if (this.workspaceValues.has(full(key))) return this.workspaceValues.get(full(key)) as T;
+        return this.values.get(full(key)) as T | undefined;
       },
+      inspect: <T>(key: string) => ({
+        key: full(key),
+        globalValue: this.values.get(full(key)) as T | undefined,
+        workspaceValue: this.workspaceValues.get(full(key)) as T | undefined,
+        workspaceFolderValue: own?.get(full(key)) as T | undefined,
+      }),
     };
   }
 

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { allDiagnosticCodes } from '../../server/src/service/diagnostics/codes';
 import { defaultSettings } from '../../shared/src/settings';
+import { userOnlySettingKeys } from '../../client/src/settings';
 import {
   activeContextKey,
   clientId,
@@ -54,10 +55,16 @@ describe('package.json contributes.configuration', () => {
       assert.ok(property, `${key} is missing from contributes.configuration`);
       assert.deepEqual(property.default, value, `default of ${key}`);
       assert.equal(property.type, Array.isArray(value) ? 'array' : typeof value, `type of ${key}`);
-      // File and diagnostic settings may differ per folder; how secret managers are reached is per window.
-      const expectedScope = /^secretRefs\.(live|cache)\./.test(key) ? 'window' : 'resource';
+      // File and diagnostic settings may differ per folder; how secret managers are reached is per
+      // window; the bounds on what is read belong to the user (a repository cannot raise them).
+      const expectedScope = userOnlySettingKeys.some((k) => key === `secretRefs.${k}`) ? 'machine' : /^secretRefs\.(live|cache)\./.test(key) ? 'window' : 'resource';
       assert.equal(property.scope, expectedScope, `scope of ${key}`);
     }
+  });
+
+  it('declares the user-only settings machine-scoped: a workspace cannot set them', () => {
+    for (const key of userOnlySettingKeys) assert.equal(properties[`secretRefs.${key}`]?.scope, 'machine', key);
+    assert.ok(userOnlySettingKeys.includes(clientSettingKeys.clipboardClearSeconds));
   });
 
   it('declares nothing else but the client-only settings', () => {

@@ -153,6 +153,24 @@ describe('Preview Secret Value', () => {
     assert.equal(t.h.clipboard.value, secretValue);
   });
 
+  it("a workspace's .vscode/settings.json cannot shorten or disable the clipboard clearing", async () => {
+    const s = await withEditor((h) => {
+      h.workspace.workspaceValues.set('secretRefs.preview.clipboardClearSeconds', 0);
+      h.workspace.folderValues.set('a', new Map<string, unknown>([['secretRefs.preview.clipboardClearSeconds', 0]]));
+    });
+    s.h.window.answer('Show Value', 'Copy');
+    await s.run('secretRefs.previewSecret');
+    assert.equal(s.h.timers.pending[0]?.ms, 30_000, 'the default, not the workspace value');
+
+    const t = await withEditor((h) => {
+      h.workspace.values.set('secretRefs.preview.clipboardClearSeconds', 10);
+      h.workspace.workspaceValues.set('secretRefs.preview.clipboardClearSeconds', 3600);
+    });
+    t.h.window.answer('Show Value', 'Copy');
+    await t.run('secretRefs.previewSecret');
+    assert.equal(t.h.timers.pending[0]?.ms, 10_000, "the user's value");
+  });
+
   it('clears a pending clipboard value when the extension stops', async () => {
     const s = await withEditor();
     s.h.window.answer('Show Value', 'Copy');

@@ -8,7 +8,7 @@ import {
   sameSelector,
   toSelectorPattern,
 } from '../../client/src/settings';
-import { buildInitializationOptions } from '../../client/src/clientOptions';
+import { buildClientOptions, buildInitializationOptions } from '../../client/src/clientOptions';
 import { FakeWorkspace, folder } from './fakes';
 
 describe('client settings', () => {
@@ -18,7 +18,7 @@ describe('client settings', () => {
 
   it('reads and normalizes configured values, folder values over window values', () => {
     const ws = new FakeWorkspace();
-    ws.values.set('secretRefs.files.maxSizeKb', -1);
+    ws.values.set('secretRefs.files.maxSizeKb', 'big');
     ws.values.set('secretRefs.files.exclude', ['**/out/**']);
     ws.values.set('secretRefs.diagnostics.disabled', ['unused-secret', 42]);
     const a = folder('a');
@@ -72,6 +72,44 @@ describe('client settings', () => {
     assert.ok(sameSelector(a, [...a].reverse()));
     assert.ok(!sameSelector(a, a.slice(1)));
     assert.ok(!sameSelector(a, [...a.slice(1), { scheme: 'file', language: 'yaml', pattern: '**/x' }]));
+  });
+
+  it("a workspace's .vscode/settings.json cannot change the user-only settings; it still sets the others", () => {
+    const ws = new FakeWorkspace();
+    ws.workspaceFolders = [folder('a')];
+    // What a hostile repository writes, at workspace and folder level.
+    ws.workspaceValues.set('secretRefs.files.maxFiles', 1e9);
+    ws.workspaceValues.set('secretRefs.files.maxSizeKb', 16384);
+    ws.workspaceValues.set('secretRefs.preview.clipboardClearSeconds', 0);
+    ws.workspaceValues.set('secretRefs.files.exclude', ['**/vendor/**']);
+    ws.folderValues.set('a', new Map<string, unknown>([['secretRefs.files.maxFiles', 99999]]));
+    assert.equal(readSettings(ws).files.maxFiles, defaultSettings.files.maxFiles);
+    assert.equal(readSettings(ws, folder('a')).files.maxFiles, defaultSettings.files.maxFiles);
+    assert.equal(readSettings(ws).files.maxSizeKb, defaultSettings.files.maxSizeKb);
+    assert.deepEqual(readSettings(ws).files.exclude, ['**/vendor/**']);
+    // The user's own values count.
+    ws.values.set('secretRefs.files.maxFiles', 20000);
+    ws.values.set('secretRefs.files.maxSizeKb', 4096);
+    assert.equal(readSettings(ws).files.maxFiles, 20000);
+    assert.equal(readSettings(ws).files.maxSizeKb, 4096);
+    assert.equal(buildInitializationOptions(ws).settings.files.maxFiles, 20000);
+  });
+
+  it("the server's workspace/configuration answer carries the user's values of the user-only settings", async () => {
+    const ws = new FakeWorkspace();
+    ws.workspaceValues.set('secretRefs.files.maxFiles', 1e9);
+    ws.workspaceValues.set('secretRefs.files.maxSizeKb', 16384);
+    ws.workspaceValues.set('secretRefs.live.timeoutSeconds', 9);
+    ws.values.set('secretRefs.files.maxSizeKb', 512);
+    const options = buildClientOptions({ configuration: ws } as unknown as Parameters<typeof buildClientOptions>[0]);
+    const configuration = options.middleware?.workspace?.configuration;
+    assert.ok(configuration, 'a configuration middleware');
+    // What vscode-languageclient answers by itself: the merged section, workspace values included.
+    const merged = { files: { maxFiles: 1e9, maxSizeKb: 16384, exclude: ['**/x/**'] }, live: { timeoutSeconds: 9 } };
+    const params = { items: [{ section: 'secretRefs' }, { section: 'other' }] };
+    const answer = await configuration(params, {} as never, () => [merged, { maxFiles: 1e9 }]);
+    assert.deepEqual(answer, [{ files: { maxSizeKb: 512, exclude: ['**/x/**'] }, live: { timeoutSeconds: 9 } }, { maxFiles: 1e9 }]);
+    assert.equal(merged.files.maxFiles, 1e9, 'the answer is a copy');
   });
 
   it('initialization options carry window settings and trust', () => {

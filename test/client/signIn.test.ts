@@ -163,6 +163,30 @@ describe('Sign In...', () => {
     assert.ok(!s.h.output.text().includes(credential.key));
   });
 
+  it('local: says a new vault needs a passphrase of at least 12 characters; a shorter one is stored with a warning (it may open an older vault)', async () => {
+    const s = await started();
+    s.h.window.answer('dev', 'Enter the key or passphrase', 'short-pw');
+    await s.run('secretRefs.signIn');
+    const pick = s.h.window.prompts.find((p) => p.kind === 'quickPick' && (p.items as { label: string }[]).some((i) => i.label === 'Enter the key or passphrase'))!;
+    assert.match((pick.items as { detail: string }[])[0]!.detail, /a new vault needs a passphrase of at least 12 characters/);
+    const box = s.h.window.prompts.find((p) => p.kind === 'inputBox')!;
+    assert.match(box.options.prompt, /at least 12 characters, or a 32-byte key/);
+    assert.equal(box.options.password, true);
+    assert.deepEqual(s.h.window.inputNotes.map((n) => n.severity), [2]);
+    assert.match(s.h.window.inputNotes[0]!.message, /Shorter than 12 characters: it opens a local vault created with it, but a new local vault needs/);
+    assert.ok(!s.h.window.inputNotes[0]!.message.includes('short-pw'), 'the passphrase is not echoed');
+    assert.deepEqual(stored(s, 'secretRefs:cred:local:dev@'), { kind: 'local-key', key: 'short-pw' });
+
+    // Twelve characters, or a 32-byte key, pass without a note.
+    for (const key of ['twelve chars', 'ab'.repeat(32), Buffer.alloc(32, 7).toString('base64')]) {
+      const t = await started();
+      t.h.window.answer('dev', 'Enter the key or passphrase', key);
+      await t.run('secretRefs.signIn');
+      assert.deepEqual(t.h.window.inputNotes, [], key);
+      assert.deepEqual(stored(t, 'secretRefs:cred:local:dev@'), { kind: 'local-key', key });
+    }
+  });
+
   it('local: cancelling the "keep a copy" modal stores nothing', async () => {
     const s = await started();
     s.h.window.answer('dev', 'Generate a new random key');

@@ -19,6 +19,7 @@ import {
   type WorkspaceLike,
 } from '../host';
 import type { PreviewDocuments } from '../previewDocuments';
+import { userValue } from '../settings';
 import { parseVaults, vaultState } from '../vaultStatus';
 
 /** The running server, with the key its process was started with. */
@@ -138,7 +139,8 @@ export async function pickVault(
 }
 
 export function clipboardClearSeconds(ctx: CommandContext): number {
-  const value = ctx.workspace.getConfiguration(settingsSection).get<unknown>(clientSettingKeys.clipboardClearSeconds);
+  // A user-only setting: a workspace's `.vscode/settings.json` cannot shorten or disable the clearing.
+  const value = userValue(ctx.workspace.getConfiguration(settingsSection), clientSettingKeys.clipboardClearSeconds);
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : defaultClipboardClearSeconds;
 }
 

@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import { resetCacheRequest, type VaultSummary } from '../../../shared/src/customMessages';
+import { decodeRawKey, MIN_PASSPHRASE_LENGTH, passphraseLength } from '../../../shared/src/localKey';
 import { displayName } from '../constants';
 import { azureKeyVaultScope, credentialKey, type StoredCredential, type VaultIdentity } from '../credentials';
 import { describeError } from '../host';
@@ -52,12 +53,21 @@ async function hashicorpCredential(ctx: CommandContext, title: string): Promise<
 
 async function localCredential(ctx: CommandContext, vault: VaultSummary, title: string): Promise<StoredCredential | undefined> {
   const method = await choose(ctx, 'The key of the local vault', [
-    { id: 'enter', label: 'Enter the key or passphrase', detail: 'The 32-byte key (base64 or hex) or the passphrase the vault file was created with' },
+    {
+      id: 'enter',
+      label: 'Enter the key or passphrase',
+      detail: `The 32-byte key (base64 or hex) or the passphrase the vault file was created with; a new vault needs a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters`,
+    },
     { id: 'generate', label: 'Generate a new random key', detail: 'For a new local vault: a random 32-byte key, which you must keep a copy of' },
   ]);
   if (method === 'enter') {
-    const key = await secretInput(ctx, title, 'Key or passphrase of the local vault', 'the key or passphrase');
-    return key === undefined ? undefined : { kind: 'local-key', key };
+    const key = await input(ctx, {
+      title,
+      prompt: `Key or passphrase of the local vault (a new vault needs a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters, or a 32-byte key)`,
+      password: true,
+      validateInput: (value) => localKeyProblem(ctx, value),
+    });
+    return key === undefined ? undefined : { kind: 'local-key', key: key.trim() };
   }
   if (method !== 'generate') return undefined;
   const key = ctx.randomKey();
@@ -83,6 +93,22 @@ async function localCredential(ctx: CommandContext, vault: VaultSummary, title: 
     );
   }
   return { kind: 'local-key', key };
+}
+
+/**
+ * A short passphrase is shown a warning, not refused: it still opens a local vault created with it
+ * before passphrases had a minimum, while a new vault refuses it (the server says so on the first write).
+ */
+function localKeyProblem(ctx: CommandContext, value: string): string | vscode.InputBoxValidationMessage | undefined {
+  const key = value.trim();
+  if (key === '') return 'Enter the key or passphrase.';
+  if (decodeRawKey(key) !== undefined || passphraseLength(key) >= MIN_PASSPHRASE_LENGTH) return undefined;
+  return {
+    message:
+      `Shorter than ${MIN_PASSPHRASE_LENGTH} characters: it opens a local vault created with it, but a new local vault needs a passphrase of at least ` +
+      `${MIN_PASSPHRASE_LENGTH} characters or a 32-byte key ("Generate a new random key").`,
+    severity: ctx.types.InputBoxValidationSeverity.Warning,
+  };
 }
 
 async function awsCredential(ctx: CommandContext, title: string): Promise<StoredCredential | undefined> {

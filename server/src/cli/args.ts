@@ -1,4 +1,4 @@
-import { defaultSettings, normalizeSettings, type Settings } from '../../../shared/src/settings';
+import { defaultSettings, normalizeSettings, settingBounds, type Settings } from '../../../shared/src/settings';
 import { allDiagnosticCodes, isDiagnosticCode } from '../service/diagnostics/codes';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
@@ -23,7 +23,18 @@ export interface InventoryOptions {
 }
 
 export type LocalCommand =
-  | { action: 'put'; vault: string; secret: string; data: Record<string, string>; cas: number | undefined }
+  | {
+      action: 'put';
+      vault: string;
+      secret: string;
+      /** Values given on the command line (KEY=VALUE): not secret ones, since the process list shows them. */
+      data: Record<string, string>;
+      /** Keys given as KEY=-: each value is read from standard input (asked without echo on a terminal). */
+      fromStdin: string[];
+      /** --stdin: KEY=VALUE lines are read from standard input. */
+      stdinLines: boolean;
+      cas: number | undefined;
+    }
   | { action: 'get'; vault: string; secret: string; key: string | undefined; version: number | undefined }
   | { action: 'list'; vault: string; folder: string };
 
@@ -42,10 +53,11 @@ export class UsageError extends Error {
 }
 
 const list = (values: readonly string[]) => values.join(', ');
+const bounds = (key: keyof typeof settingBounds) => `${settingBounds[key].minimum}–${settingBounds[key].maximum}`;
 
 export const usageText = `Usage: secretrefs check [options] [PATH...]
        secretrefs inventory [options] [PATH...]
-       secretrefs local put VAULT SECRET KEY=VALUE... [--cas N]
+       secretrefs local put VAULT SECRET KEY=-... | --stdin [--cas N]
        secretrefs local get VAULT SECRET [KEY] [--version N]
        secretrefs local list VAULT [FOLDER]
 
@@ -66,18 +78,28 @@ Options:
   --disable CODE         Do not report diagnostic CODE; repeatable or comma-separated
                          (check only)
   --max-size-kb N        Report files larger than N kilobytes instead of checking
-                         them (default: ${defaultSettings.files.maxSizeKb})
+                         them (${bounds('files.maxSizeKb')}; default: ${defaultSettings.files.maxSizeKb})
+  --max-files N          Read at most N files; when more match, say so and exit 2
+                         (${bounds('files.maxFiles')}; default: ${defaultSettings.files.maxFiles})
   --live                 Also check against the secret managers, with credentials
                          from the environment (VAULT_TOKEN or ~/.vault-token,
                          VAULT_ROLE_ID and VAULT_SECRET_ID, SECRETREFS_LOCAL_KEY);
                          inventory: also read each secret's metadata and the
                          caller's permissions on it
-  --timeout SECONDS      Timeout of one request to a secret manager (default: ${defaultSettings.live.timeoutSeconds})
+  --timeout SECONDS      Timeout of one request to a secret manager
+                         (${bounds('live.timeoutSeconds')}; default: ${defaultSettings.live.timeoutSeconds})
   -h, --help             Show this help
   --version              Show the version
 
 The local vault (provider: local) is an encrypted file outside the workspace, in
-$SECRETREFS_LOCAL_DIR or ~/.secretrefs/local; its key is SECRETREFS_LOCAL_KEY.
+$SECRETREFS_LOCAL_DIR or ~/.secretrefs/local; its key is SECRETREFS_LOCAL_KEY
+(a passphrase of at least 12 characters, or a 32-byte key in base64 or hex).
+"local put" reads values from standard input, never from the command line,
+where any user can see them in the process list: KEY=- reads the value of KEY
+(a terminal asks for it without showing it; a pipe gives all of its input, one
+trailing newline dropped; only one KEY=- then), and --stdin reads KEY=VALUE
+lines (empty lines and lines starting with # are skipped). KEY=VALUE on the
+command line is for values that are not secret.
 "local get" prints the secret's values: it is the explicit way to see them.
 
 Text output: one line per problem, FILE:LINE:COL: SEVERITY CODE MESSAGE, then a
@@ -95,11 +117,11 @@ secret_store template (vaults = engines or stores, entries = secrets, identities
 = connections with "read" on what they read).
 
 Exit status: 0 no errors (warnings allowed), 1 errors found,
-2 bad usage, unreadable input or internal error. "inventory" exits 0 whatever
-it finds (live failures included), or 2.
+2 bad usage, unreadable input, more files than --max-files, or internal error.
+"inventory" exits 0 whatever it finds (live failures included), or 2.
 `;
 
-const valueOptions = ['--format', '--vault-configs', '--connections', '--exclude', '--disable', '--max-size-kb', '--timeout', '--cas', '--version-pin'] as const;
+const valueOptions = ['--format', '--vault-configs', '--connections', '--exclude', '--disable', '--max-size-kb', '--max-files', '--timeout', '--cas', '--version-pin'] as const;
 type ValueOption = (typeof valueOptions)[number];
 
 function isValueOption(name: string): name is ValueOption {
@@ -124,12 +146,14 @@ export function parseArgs(argv: readonly string[]): Command {
     '--exclude': [],
     '--disable': [],
     '--max-size-kb': [],
+    '--max-files': [],
     '--timeout': [],
     '--cas': [],
     '--version-pin': [],
   };
   let version = false;
   let live = false;
+  let stdin = false;
   const isLocal = argv.find((a) => !a.startsWith('-')) === 'local';
 
   for (let i = 0; i < argv.length; i++) {
@@ -163,6 +187,11 @@ export function parseArgs(argv: readonly string[]): Command {
       live = true;
       continue;
     }
+    if (name === '--stdin' && isLocal) {
+      if (eq !== -1) throw new UsageError(`option "--stdin" takes no value`);
+      stdin = true;
+      continue;
+    }
     if (!isValueOption(name)) throw new UsageError(`unknown option "${name}" ${see}`);
     let value: string | undefined;
     if (eq !== -1) {
@@ -182,7 +211,7 @@ export function parseArgs(argv: readonly string[]): Command {
 
   const [command, ...paths] = positionals;
   if (command === undefined) throw new UsageError(`no command given; the commands are "check", "inventory" and "local" ${see}`);
-  if (command === 'local') return { kind: 'local', command: parseLocal(paths, values['--cas'].at(-1), values['--version-pin'].at(-1)) };
+  if (command === 'local') return { kind: 'local', command: parseLocal(paths, values['--cas'].at(-1), values['--version-pin'].at(-1), stdin) };
   if (command !== 'check' && command !== 'inventory') throw new UsageError(`unknown command "${command}"; the commands are "check", "inventory" and "local" ${see}`);
 
   const settings = normalizeSettings(undefined);
@@ -202,13 +231,9 @@ export function parseArgs(argv: readonly string[]): Command {
   if (values['--exclude'].length > 0) settings.files.exclude = values['--exclude'];
 
   const maxSize = values['--max-size-kb'].at(-1);
-  if (maxSize !== undefined) {
-    const n = Number(maxSize);
-    if (!/^\d+(\.\d+)?$/.test(maxSize) || !Number.isFinite(n) || n <= 0) {
-      throw new UsageError(`--max-size-kb must be a positive number, not "${maxSize}"`);
-    }
-    settings.files.maxSizeKb = n;
-  }
+  if (maxSize !== undefined) settings.files.maxSizeKb = boundedOption('--max-size-kb', maxSize, 'files.maxSizeKb', 'a number of kilobytes');
+  const maxFiles = values['--max-files'].at(-1);
+  if (maxFiles !== undefined) settings.files.maxFiles = boundedOption('--max-files', maxFiles, 'files.maxFiles', 'a whole number', true);
 
   const disabled = values['--disable'].flatMap((v) => v.split(',')).map((c) => c.trim());
   for (const code of disabled) {
@@ -219,15 +244,22 @@ export function parseArgs(argv: readonly string[]): Command {
   settings.diagnostics.disabled = [...new Set(disabled)];
 
   const timeout = values['--timeout'].at(-1);
-  if (timeout !== undefined) {
-    const n = Number(timeout);
-    if (!/^\d+(\.\d+)?$/.test(timeout) || n <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${timeout}"`);
-    settings.live.timeoutSeconds = n;
-  }
+  if (timeout !== undefined) settings.live.timeoutSeconds = boundedOption('--timeout', timeout, 'live.timeoutSeconds', 'a number of seconds');
 
   const given = paths.length > 0 ? paths : ['.'];
   if (command === 'inventory') return { kind: 'inventory', options: { paths: given, format: givenFormat === 'veza-oaa' ? 'veza-oaa' : 'json', settings, live } };
   return { kind: 'check', options: { paths: given, format: format as OutputFormat, settings, live } };
+}
+
+/** A numeric option within the setting's bounds; out of range is a usage error (a setting is clamped instead). */
+function boundedOption(name: string, value: string, key: keyof typeof settingBounds, what: string, integer = false): number {
+  const { minimum, maximum } = settingBounds[key];
+  const n = Number(value);
+  const shape = integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  if (!shape.test(value) || !Number.isFinite(n) || n < minimum || n > maximum) {
+    throw new UsageError(`${name} must be ${what} from ${minimum} to ${maximum}, not "${value}"`);
+  }
+  return n;
 }
 
 function positiveInteger(name: string, value: string | undefined, allowZero = false): number | undefined {
@@ -236,22 +268,27 @@ function positiveInteger(name: string, value: string | undefined, allowZero = fa
   return Number(value);
 }
 
-function parseLocal(args: string[], cas: string | undefined, version: string | undefined): LocalCommand {
+function parseLocal(args: string[], cas: string | undefined, version: string | undefined, stdin: boolean): LocalCommand {
   const [action, vault, ...rest] = args;
-  const usage = `usage: secretrefs local put VAULT SECRET KEY=VALUE... | get VAULT SECRET [KEY] | list VAULT [FOLDER]`;
+  const usage = `usage: secretrefs local put VAULT SECRET KEY=-... | --stdin | get VAULT SECRET [KEY] | list VAULT [FOLDER]`;
   if (!vault || (action !== 'put' && action !== 'get' && action !== 'list')) throw new UsageError(usage);
+  if (stdin && action !== 'put') throw new UsageError(`option "--stdin" applies to "local put" only ${see}`);
   if (action === 'list') return { action, vault, folder: rest[0] ?? '' };
   const [secret, ...more] = rest;
   if (!secret) throw new UsageError(usage);
   if (action === 'get') return { action, vault, secret, key: more[0], version: positiveInteger('--version', version) };
-  if (more.length === 0) throw new UsageError('"local put" needs at least one KEY=VALUE');
+  if (more.length === 0 && !stdin) throw new UsageError('"local put" needs at least one KEY=- (the value read from standard input), or --stdin');
   const data: Record<string, string> = {};
+  const fromStdin: string[] = [];
   for (const pair of more) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`"${pair.split('=')[0]}" is not KEY=VALUE`);
+    if (eq <= 0) throw new UsageError(`"${pair.split('=')[0]}" is not KEY=- or KEY=VALUE`);
     const key = pair.slice(0, eq);
-    if (key in data) throw new UsageError(`key "${key}" is given twice`);
-    data[key] = pair.slice(eq + 1);
+    if (key in data || fromStdin.includes(key)) throw new UsageError(`key "${key}" is given twice`);
+    const value = pair.slice(eq + 1);
+    if (value === '-') fromStdin.push(key);
+    else data[key] = value;
   }
-  return { action, vault, secret, data, cas: positiveInteger('--cas', cas, true) };
+  if (stdin && fromStdin.length > 0) throw new UsageError('"--stdin" and KEY=- both read standard input: use one of them');
+  return { action, vault, secret, data, fromStdin, stdinLines: stdin, cas: positiveInteger('--cas', cas, true) };
 }

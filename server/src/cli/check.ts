@@ -7,6 +7,7 @@ import type { CheckOptions } from './args';
 import { oneLine } from '../../../shared/src/text/controls';
 import { displayPath, formatJson, formatSummary, formatText, hasErrors, sortFindings, terminalPath, type Finding } from './format';
 import { formatSarif } from './sarif';
+import type { StdinSource } from './stdin';
 import { toolVersion } from './version';
 
 /** Where the command writes; main passes the process streams, so the command itself is pure. */
@@ -14,6 +15,8 @@ export interface Io {
   cwd: string;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Standard input (`local put` reads values from it); none: it is empty. */
+  stdin?: StdinSource;
 }
 
 /** checkPaths' contract; `cwd` (optional) is where a file given alone looks for vault configurations. */
@@ -21,6 +24,14 @@ export type CheckPaths = (paths: string[], settings: Settings, cwd?: string, opt
 
 /** Exit statuses of the CLI. */
 export const exitCodes = { ok: 0, errors: 1, trouble: 2 } as const;
+
+/** Said on stderr when more files matched than --max-files: the run is incomplete, so it exits 2. */
+export function fileLimitMessage(maxFiles: number): string {
+  return (
+    `secretrefs: more than ${maxFiles} files match; only ${maxFiles} were read (those nearest the top of the folders), so this result is incomplete ` +
+    `(vault names are not checked against the configurations left out). Raise --max-files, or narrow the paths or --vault-configs, --connections and --exclude.\n`
+  );
+}
 
 /**
  * The given paths made absolute, or undefined after saying which cannot be read: a mistyped path
@@ -64,9 +75,8 @@ export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckP
   }
   if (options.format === 'text') io.stderr(formatSummary(sorted, result.files.length));
 
-  if (unreadable.length > 0) {
-    io.stderr(unreadable.map((u) => `secretrefs: cannot read "${terminalPath(u.file)}": ${u.message}\n`).join(''));
-    return exitCodes.trouble;
-  }
+  if (unreadable.length > 0) io.stderr(unreadable.map((u) => `secretrefs: cannot read "${terminalPath(u.file)}": ${u.message}\n`).join(''));
+  if (result.limitReached) io.stderr(fileLimitMessage(options.settings.files.maxFiles));
+  if (unreadable.length > 0 || result.limitReached) return exitCodes.trouble;
   return hasErrors(sorted) ? exitCodes.errors : exitCodes.ok;
 }

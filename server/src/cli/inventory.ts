@@ -3,7 +3,7 @@ import type { Settings } from '../../../shared/src/settings';
 import { collectInventory as defaultCollect, type CollectInventoryOptions, type InventoryResult } from '../workspace/inventory';
 import { toVezaPayload } from '../workspace/inventoryVeza';
 import type { InventoryOptions } from './args';
-import { exitCodes, readablePaths, type Io } from './check';
+import { exitCodes, fileLimitMessage, readablePaths, type Io } from './check';
 import { oneLine } from '../../../shared/src/text/controls';
 import { displayPath, terminalJson, terminalPath } from './format';
 
@@ -15,7 +15,7 @@ export async function runInventory(options: InventoryOptions, io: Io, collect: C
   const absolute = await readablePaths(options.paths, io);
   if (!absolute) return exitCodes.trouble;
 
-  const { inventory, unreadable } = await collect(absolute, options.settings, io.cwd, {
+  const { inventory, unreadable, limitReached } = await collect(absolute, options.settings, io.cwd, {
     live: options.live,
     display: (p) => displayPath(p, io.cwd),
   });
@@ -25,7 +25,7 @@ export async function runInventory(options: InventoryOptions, io: Io, collect: C
     io.stderr(
       unreadable.map((u) => `secretrefs: cannot read "${terminalPath(displayPath(path.resolve(io.cwd, u.path), io.cwd))}": ${oneLine(u.message.split('\n')[0] ?? '')}\n`).join(''),
     );
-    return exitCodes.trouble;
   }
-  return exitCodes.ok;
+  if (limitReached) io.stderr(fileLimitMessage(options.settings.files.maxFiles));
+  return unreadable.length > 0 || limitReached ? exitCodes.trouble : exitCodes.ok;
 }

@@ -4,6 +4,42 @@ import { loadLocal } from '../providers/loadProviders';
 import { isProviderError } from '../providers/secretProvider';
 import { oneLine } from '../../../shared/src/text/controls';
 import { terminalJson, terminalPath as shown } from './format';
+import { MAX_STDIN_BYTES, parseKeyValueLines, StdinError, valueFromInput, type StdinSource } from './stdin';
+
+const emptyStdin: StdinSource = { isTTY: false, readAll: () => Promise.resolve(Buffer.alloc(0)), askHidden: () => Promise.resolve(undefined) };
+
+/** The values of `local put`: from the command line, then standard input (KEY=- or --stdin lines). */
+async function putValues(command: Extract<LocalCommand, { action: 'put' }>, stdin: StdinSource): Promise<Record<string, string>> {
+  const data = { ...command.data };
+  const add = (key: string, value: string) => {
+    if (key in data) throw new StdinError(`key "${key}" is given twice`);
+    data[key] = value;
+  };
+  if (command.stdinLines) {
+    const bytes = await stdin.readAll(MAX_STDIN_BYTES);
+    if (bytes === undefined) throw new StdinError('standard input holds more than 1 MiB');
+    for (const [key, value] of Object.entries(parseKeyValueLines(bytes.toString('utf8')))) add(key, value);
+    if (Object.keys(data).length === 0) throw new StdinError('standard input held no KEY=VALUE line');
+    return data;
+  }
+  if (command.fromStdin.length === 0) return data;
+  if (stdin.isTTY) {
+    for (const key of command.fromStdin) {
+      const value = await stdin.askHidden(`value of "${shown(key)}" for "${shown(command.secret)}" (not shown): `);
+      if (value === undefined) throw new StdinError('cancelled; nothing was written');
+      add(key, value);
+    }
+    return data;
+  }
+  if (command.fromStdin.length > 1) {
+    throw new StdinError(`only one KEY=- can read a pipe (${command.fromStdin.join(', ')} were given): use --stdin with KEY=VALUE lines`);
+  }
+  const bytes = await stdin.readAll(MAX_STDIN_BYTES);
+  if (bytes === undefined) throw new StdinError(`the value of "${command.fromStdin[0]}" on standard input is larger than 1 MiB`);
+  if (bytes.length === 0) throw new StdinError(`standard input was empty: no value for "${command.fromStdin[0]}"`);
+  add(command.fromStdin[0]!, valueFromInput(bytes));
+  return data;
+}
 
 /**
  * `secretrefs local put|get|list`: the embedded local vault from the shell. Names and messages
@@ -15,7 +51,15 @@ export async function runLocal(command: LocalCommand, io: Io, env: NodeJS.Proces
   try {
     switch (command.action) {
       case 'put': {
-        const result = await localPut(command.vault, command.secret, command.data, { env, ...(command.cas !== undefined ? { cas: command.cas } : {}) });
+        let data: Record<string, string>;
+        try {
+          data = await putValues(command, io.stdin ?? emptyStdin);
+        } catch (error) {
+          if (!(error instanceof StdinError)) throw error;
+          io.stderr(`secretrefs: ${error.message}\n`);
+          return exitCodes.trouble;
+        }
+        const result = await localPut(command.vault, command.secret, data, { env, ...(command.cas !== undefined ? { cas: command.cas } : {}) });
         io.stderr(`wrote version ${result.version} of "${shown(command.secret)}" to the local vault "${shown(command.vault)}"\n`);
         return exitCodes.ok;
       }

@@ -7,6 +7,7 @@ import { exitCodes, runCheck, type Io } from './check';
 import { runInventory } from './inventory';
 import { runLocal } from './local';
 import { oneLine, stripControls } from '../../../shared/src/text/controls';
+import { processStdin } from './stdin';
 import { toolVersion as version } from './version';
 
 
@@ -65,6 +66,7 @@ const io: Io = {
   cwd: process.cwd(),
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  stdin: processStdin(),
 };
 
 main(process.argv.slice(2), io).then(

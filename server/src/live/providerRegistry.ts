@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Credential } from '../../../shared/src/customMessages';
 import { loadAws, loadAzure, loadGcp, loadHashicorp, loadLocal } from '../providers/loadProviders';
 import type { SecretProvider } from '../providers/secretProvider';
 import type { VaultFact } from '../service/facts/facts';
 import type { LiveAccess } from '../service/facts/liveFacts';
+import { caCertificatePath, readCaCertificate } from './caCertificate';
 import type { CredentialSource } from './credentials';
+import { unusableProvider } from './unusableProvider';
 
 /** What some providers offer beyond SecretProvider. */
 export interface ProviderExtras {
@@ -15,6 +16,8 @@ export interface ProviderExtras {
   tokenInfo?: () => Promise<{ ttlSeconds: number; renewable: boolean; policies: string[]; expireTime?: string }>;
   /** Cloud providers: key names (undefined = not JSON) and metadata from one value read. */
   describe?: (locator: import('../providers/secretProvider').SecretLocator) => Promise<{ keys: string[] | undefined; metadata: import('../providers/secretProvider').SecretMetadata }>;
+  /** Set by a provider whose facts are its own, never shared with another vault at the same address. */
+  cacheKey?: string;
 }
 
 export interface ProviderEntry {
@@ -120,7 +123,7 @@ export class ProviderRegistry {
         return undefined;
       }
       slot.access = 'live';
-      slot.resolved = { provider, key: `${vault.provider}|${address}|${vault.namespace ?? ''}|${identity(credential)}` };
+      slot.resolved = { provider, key: provider.cacheKey ?? `${vault.provider}|${address}|${vault.namespace ?? ''}|${identity(credential)}` };
       return slot.resolved;
     } catch (error) {
       slot.access = 'failed';
@@ -183,8 +186,15 @@ export class ProviderRegistry {
     }
     if ((credential.kind !== 'token' && credential.kind !== 'approle') || !address) return undefined;
     const { HashicorpProvider } = await loadHashicorp();
-    const caPath = vault.connection.caCertificate ?? this.env.VAULT_CACERT;
-    const caCertificate = caPath ? await readFile(resolve(dirname(fileURLToPath(vault.uri)), caPath), 'utf8') : undefined;
+    // A CA file that cannot be used is said on every reference to the vault; Vault is not contacted.
+    const ca = caCertificatePath(vault.connection.caCertificate, dirname(fileURLToPath(vault.uri)), this.env);
+    const caRead = ca ? await readCaCertificate(ca.path) : undefined;
+    if (ca && caRead && !caRead.ok) {
+      const cause = `its CA certificate file (${ca.shown}) cannot be used: ${caRead.reason}. Name a PEM file of at most 1 MiB.`;
+      this.options.log(`Vault "${vault.name}": ${cause}`);
+      return unusableProvider(cause, vault.uri);
+    }
+    const caCertificate = caRead?.ok ? caRead.pem : undefined;
     if (vault.connection.tlsSkipVerify) {
       this.options.warn(`Vault "${vault.name}" skips TLS certificate verification (tls_skip_verify: true): its identity is not checked.`);
     }

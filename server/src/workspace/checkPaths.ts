@@ -24,6 +24,8 @@ export interface CheckResult {
   files: FileReport[];
   /** Given paths that do not exist or cannot be read. */
   unreadable: { path: string; message: string }[];
+  /** More files matched than `settings.files.maxFiles`: only that many were read and checked. */
+  limitReached?: boolean;
 }
 
 interface Entry {
@@ -51,9 +53,8 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   const classifier = createFileClassifier(settings);
   const unreadable: CheckResult['unreadable'] = [];
   const entries = new Map<string, Entry>();
-  for (const file of await findWorkspaceFiles(paths, classifier, cwd, unreadable)) {
-    entries.set(file.path, { ...file, document: undefined, failure: undefined });
-  }
+  const found = await findWorkspaceFiles(paths, classifier, cwd, unreadable, settings.files.maxFiles);
+  for (const file of found.files) entries.set(file.path, { ...file, document: undefined, failure: undefined });
 
   const folderByUri = new Map<string, string>();
   const index = new WorkspaceIndex((uri) => folderByUri.get(uri) ?? '');
@@ -76,7 +77,8 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
     if (entry.kind === 'vault-config') index.setVaultConfig(analysis, read.text);
     else index.setConnection(analysis);
   }
-  index.setComplete(true);
+  // Past the file limit some vault configurations were not read: no name is then "unknown".
+  index.setComplete(!found.limitReached);
 
   const live = options.live
     ? createLiveFacts({ settings: () => settings, trusted: () => true, onFactsChanged: () => undefined, log: () => undefined, warn: () => undefined, env: options.env ?? process.env })
@@ -118,7 +120,7 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   const collator = new Intl.Collator();
   reports.sort((a, b) => collator.compare(a.path, b.path));
   live?.dispose();
-  return { files: reports, unreadable };
+  return { files: reports, unreadable, ...(found.limitReached ? { limitReached: true } : {}) };
 }
 
 

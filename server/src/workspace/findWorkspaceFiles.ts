@@ -28,18 +28,26 @@ function classifyGiven(classifier: FileClassifier, file: string, folder: string)
   return classifier.kindOf(rel) ?? (/\.vault\.ya?ml$/i.test(file) ? 'vault-config' : 'connection');
 }
 
+export interface FoundWorkspaceFiles {
+  files: FoundWorkspaceFile[];
+  /** More files matched than `maxFiles`: only the first `maxFiles` (in path order) are in `files`. */
+  limitReached: boolean;
+}
+
 /**
  * The files of a CLI run, grouped the way the editor groups them. Each folder given is a
  * workspace folder; a file given alone belongs to the folder given that holds it, else to the
  * current directory (when inside it), else to its own directory, whose vault configurations are
  * then read too (as `support` files). Paths that cannot be read are added to `unreadable`.
+ * At most `maxFiles` files are returned (those of the folders first, in path order).
  */
 export async function findWorkspaceFiles(
   paths: string[],
   classifier: FileClassifier,
   cwd: string,
   unreadable: { path: string; message: string }[],
-): Promise<FoundWorkspaceFile[]> {
+  maxFiles = Number.POSITIVE_INFINITY,
+): Promise<FoundWorkspaceFiles> {
   const dirs: string[] = [];
   const files: string[] = [];
   for (const given of paths) {
@@ -52,18 +60,27 @@ export async function findWorkspaceFiles(
     }
   }
   const found = new Map<string, FoundWorkspaceFile>();
+  let limitReached = false;
   const add = (path: string, kind: DocumentKind, folder: string, support: boolean) => {
-    if (!found.has(path)) found.set(path, { path, kind, folder, support });
+    if (found.has(path)) return;
+    if (found.size >= maxFiles) limitReached = true;
+    else found.set(path, { path, kind, folder, support });
   };
-  for (const dir of dirs) for (const file of await walkFolder(dir, classifier)) add(file.path, file.kind, dir, false);
+  // Only what is still within the limit is listed: a folder of a million files is not walked to
+  // its end. A walk that stopped early (it found more than there was room for) reached the limit.
+  const walk = async (folder: string, wanted: DocumentKind | undefined, support: boolean) => {
+    const room = Math.max(0, maxFiles - found.size);
+    const listed = await walkFolder(folder, classifier, wanted, room);
+    if (listed.length > room) limitReached = true;
+    for (const file of listed.slice(0, room)) add(file.path, file.kind, folder, support);
+  };
+  for (const dir of dirs) await walk(dir, undefined, false);
   const extraFolders = new Set<string>();
   for (const file of files) {
     const folder = dirs.find((d) => isInside(file, d)) ?? (isInside(file, cwd) ? cwd : dirname(file));
     add(file, classifyGiven(classifier, file, folder), folder, false);
     if (!dirs.includes(folder)) extraFolders.add(folder);
   }
-  for (const folder of extraFolders) {
-    for (const file of await walkFolder(folder, classifier, 'vault-config')) add(file.path, file.kind, folder, true);
-  }
-  return [...found.values()];
+  for (const folder of extraFolders) await walk(folder, 'vault-config', true);
+  return { files: [...found.values()], limitReached };
 }

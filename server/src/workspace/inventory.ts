@@ -161,6 +161,8 @@ export interface InventoryResult {
   inventory: Inventory;
   /** Given paths that do not exist or cannot be read. */
   unreadable: { path: string; message: string }[];
+  /** More files matched than `settings.files.maxFiles`: only that many were read. */
+  limitReached?: boolean;
 }
 
 export interface CollectInventoryOptions {
@@ -183,10 +185,17 @@ interface Entry {
 
 
 /** Finds the files the way `check` does: each folder is a workspace folder; a file alone resolves names from its folder. */
-async function findEntries(paths: string[], classifier: FileClassifier, cwd: string, unreadable: InventoryResult['unreadable']): Promise<Map<string, Entry>> {
+async function findEntries(
+  paths: string[],
+  classifier: FileClassifier,
+  cwd: string,
+  unreadable: InventoryResult['unreadable'],
+  maxFiles: number,
+): Promise<{ entries: Map<string, Entry>; limitReached: boolean }> {
   const entries = new Map<string, Entry>();
-  for (const file of await findWorkspaceFiles(paths, classifier, cwd, unreadable)) entries.set(file.path, { ...file, analysis: undefined });
-  return entries;
+  const found = await findWorkspaceFiles(paths, classifier, cwd, unreadable, maxFiles);
+  for (const file of found.files) entries.set(file.path, { ...file, analysis: undefined });
+  return { entries, limitReached: found.limitReached };
 }
 
 const expiryKeys = ['expiry', 'expires', 'expiration', 'expires_at', 'expires_on', 'expiry_date', 'expiration_date'];
@@ -257,7 +266,7 @@ export async function collectInventory(paths: string[], settings: Settings, cwd 
   const env = options.env ?? process.env;
   const classifier = createFileClassifier(settings);
   const unreadable: InventoryResult['unreadable'] = [];
-  const entries = await findEntries(paths, classifier, cwd, unreadable);
+  const { entries, limitReached } = await findEntries(paths, classifier, cwd, unreadable, settings.files.maxFiles);
 
   const folderByUri = new Map<string, string>();
   const index = new WorkspaceIndex((uri) => folderByUri.get(uri) ?? '');
@@ -277,7 +286,8 @@ export async function collectInventory(paths: string[], settings: Settings, cwd 
     if (entry.kind === 'vault-config') index.setVaultConfig(analysis, read.text);
     else index.setConnection(analysis);
   }
-  index.setComplete(true);
+  // Past the file limit some vault configurations were not read: no name is then "unknown".
+  index.setComplete(!limitReached);
 
   const live = options.live
     ? createLiveFacts({ settings: () => settings, trusted: () => true, onFactsChanged: () => undefined, log: () => undefined, warn: () => undefined, env })
@@ -291,7 +301,7 @@ export async function collectInventory(paths: string[], settings: Settings, cwd 
         inventory = snapshot(entries, index, live, env, display, skipped);
       }
     }
-    return { inventory, unreadable };
+    return { inventory, unreadable, ...(limitReached ? { limitReached: true } : {}) };
   } finally {
     live?.dispose();
   }

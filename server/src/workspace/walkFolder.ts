@@ -10,13 +10,18 @@ export interface FoundFile {
 
 /**
  * Lists the vault configurations and connections below `root`, skipping excluded folders.
- * Symbolic links are not followed, so a link cycle cannot trap the walk.
+ * Symbolic links are not followed, so a link cycle cannot trap the walk, and nothing outside
+ * `root` is listed whatever the patterns say (they are matched against paths relative to `root`).
+ * The walk goes breadth first and stops once it has found more than `limit` files: the caller sees
+ * `limit + 1` files (the `limit` nearest the root, in path order, then one more) and knows the
+ * limit was reached without the whole tree being listed.
  */
-export async function walkFolder(root: string, classifier: FileClassifier, wanted?: DocumentKind): Promise<FoundFile[]> {
+export async function walkFolder(root: string, classifier: FileClassifier, wanted?: DocumentKind, limit = Number.POSITIVE_INFINITY): Promise<FoundFile[]> {
   const found: FoundFile[] = [];
   const pending = [root];
-  while (pending.length > 0) {
-    const dir = pending.pop()!;
+  walk: for (let next = 0; next < pending.length; next++) {
+    const dir = pending[next]!;
+    pending[next] = ''; // Visited: its path is no longer kept.
     let entries;
     try {
       entries = await opendir(dir);
@@ -31,9 +36,12 @@ export async function walkFolder(root: string, classifier: FileClassifier, wante
       } else if (entry.isFile()) {
         const kind = classifier.kindOf(rel);
         if (kind && (!wanted || kind === wanted)) found.push({ path, kind });
+        // Leaving the loop closes the directory handle.
+        if (found.length > limit) break walk;
       }
     }
   }
-  found.sort((a, b) => a.path.localeCompare(b.path));
-  return found;
+  const byPath = (a: FoundFile, b: FoundFile) => a.path.localeCompare(b.path);
+  if (found.length <= limit) return found.sort(byPath);
+  return [...found.slice(0, limit).sort(byPath), ...found.slice(limit)];
 }

@@ -7,6 +7,7 @@ export {
   decodeRawKey,
   LOCAL_KEY_ENV,
   DEFAULT_SCRYPT_COST,
+  MIN_PASSPHRASE_LENGTH,
   type LocalVaultKey,
   type ScryptCost,
   type KdfParams,

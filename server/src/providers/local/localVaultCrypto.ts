@@ -10,7 +10,10 @@
  * Nothing here ever puts a key, a passphrase or a secret value into an error message.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { decodeRawKey, MIN_PASSPHRASE_LENGTH, passphraseLength } from '../../../../shared/src/localKey';
 import { ProviderError } from '../secretProvider';
+
+export { decodeRawKey, MIN_PASSPHRASE_LENGTH };
 
 /** A key as the caller has it: a base64/base64url/hex string of exactly 32 bytes, raw bytes, or a passphrase. */
 export type LocalVaultKey = string | Uint8Array;
@@ -22,8 +25,13 @@ export interface ScryptCost {
   p: number;
 }
 
-/** The production cost: N = 2^15, r = 8, p = 1 (about 32 MiB, tens of milliseconds). */
-export const DEFAULT_SCRYPT_COST: Readonly<ScryptCost> = Object.freeze({ N: 2 ** 15, r: 8, p: 1 });
+/**
+ * The cost of a NEW passphrase-protected file: N = 2^17, r = 8, p = 1 (128 MiB, a few hundred
+ * milliseconds). A file keeps the parameters it was written with (they are stored in it), so files
+ * written with the earlier N = 2^15 still open.
+ */
+export const DEFAULT_SCRYPT_COST: Readonly<ScryptCost> = Object.freeze({ N: 2 ** 17, r: 8, p: 1 });
+
 
 /** How the master key of a file is obtained; stored (without secrets) in the envelope. */
 export type KdfParams = { name: 'none' } | { name: 'scrypt'; salt: string; N: number; r: number; p: number };
@@ -43,10 +51,6 @@ export const TAG_BYTES = 16;
 export const KEY_CHECK_BYTES = 16;
 export const SALT_BYTES = 16;
 
-const HEX_KEY = /^[0-9a-fA-F]{64}$/;
-const BASE64_KEY = /^[A-Za-z0-9+/]{43}=?$/;
-const BASE64URL_KEY = /^[A-Za-z0-9_-]{43}$/;
-
 /** The environment variable holding the local vault key for the CLI. */
 export const LOCAL_KEY_ENV = 'SECRETREFS_LOCAL_KEY';
 
@@ -59,19 +63,10 @@ export function resolveLocalKey(env: NodeJS.ProcessEnv = process.env): string | 
   return value === undefined || value === '' ? undefined : value;
 }
 
-/** Decodes a string that is exactly a 32-byte key in hex, base64 or base64url; undefined otherwise. */
-export function decodeRawKey(text: string): Buffer | undefined {
-  if (HEX_KEY.test(text)) return Buffer.from(text, 'hex');
-  if (BASE64_KEY.test(text) || BASE64URL_KEY.test(text)) {
-    const bytes = Buffer.from(text, BASE64URL_KEY.test(text) ? 'base64url' : 'base64');
-    if (bytes.length === KEY_BYTES) return bytes;
-  }
-  return undefined;
-}
-
 /**
  * Interprets a key given for a NEW vault file: bytes must be exactly 32 bytes; a string that is
- * exactly 32 bytes in hex/base64/base64url is a raw key; any other non-empty string is a passphrase.
+ * exactly 32 bytes in hex/base64/base64url is a raw key; any other string is a passphrase of at
+ * least MIN_PASSPHRASE_LENGTH characters. (An existing file opens with whatever it was written with.)
  */
 export function parseLocalKey(key: LocalVaultKey): ParsedKey {
   if (typeof key !== 'string') {
@@ -82,7 +77,15 @@ export function parseLocalKey(key: LocalVaultKey): ParsedKey {
   }
   if (key.length === 0) throw new ProviderError('invalid-request', 'The local vault key is empty.');
   const raw = decodeRawKey(key);
-  return raw ? { kind: 'raw', bytes: raw } : { kind: 'passphrase', passphrase: key };
+  if (raw) return { kind: 'raw', bytes: raw };
+  const length = passphraseLength(key);
+  if (length < MIN_PASSPHRASE_LENGTH) {
+    throw new ProviderError(
+      'invalid-request',
+      `A new local vault needs a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters (this one has ${length}), or a random 32-byte key in base64 or hex (e.g. from "openssl rand -base64 32", or "Generate a new random key" in VS Code's Sign In).`,
+    );
+  }
+  return { kind: 'passphrase', passphrase: key };
 }
 
 /** Checks that stored scrypt parameters are sane (a damaged or hostile file must not exhaust memory). */

@@ -42,7 +42,7 @@ export interface LocalVaultProviderOptions {
   dir?: string;
   /** Environment used to resolve the default directory (default `process.env`). */
   env?: NodeJS.ProcessEnv;
-  /** scrypt cost for a new passphrase-protected file (default N=2^15, r=8, p=1). Tests use a cheap cost. */
+  /** scrypt cost for a new passphrase-protected file (default N=2^17, r=8, p=1). Tests use a cheap cost. */
   scryptCost?: ScryptCost;
   /** How long a write waits for another process's lock (default 10 s). */
   lockTimeoutMs?: number;

@@ -16,10 +16,13 @@
  *   another writer slipped in (e.g. a lock wrongly broken), the temporary file is dropped and the
  *   change is re-applied to the new content.
  * A missing file is an empty vault; a damaged file or a wrong key is an error and the file is never
- * rewritten in that case.
+ * rewritten in that case. The directory must belong to the user and be writable by nobody else
+ * (checked before every read and write): otherwise another user could move the file away, and the
+ * vault would look empty.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { chmod, link, lstat, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ProviderError } from '../secretProvider';
@@ -205,6 +208,22 @@ function ioError(err: unknown, action: string, path: string): ProviderError {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** A lock file's content, read without following a symbolic link; undefined when it cannot be read. */
+async function readLock(path: string): Promise<string | undefined> {
+  try {
+    const handle = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0));
+    try {
+      const info = await handle.stat();
+      if (!info.isFile() || info.size > 4096) return undefined;
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -351,7 +370,41 @@ export class LocalVaultStore {
     );
   }
 
+  /**
+   * Refuses a directory another user owns or that group or others may write to: they could move
+   * the vault file away (an empty vault) or put another in its place. A missing directory is
+   * fine (an empty vault; a write creates it with mode 0700). Not checked on Windows (no modes).
+   */
+  private async checkDir(): Promise<void> {
+    if (isWindows || typeof process.getuid !== 'function') return;
+    const dir = dirname(this.filePath);
+    let info;
+    try {
+      info = await stat(dir);
+    } catch (err) {
+      if (errCode(err) === 'ENOENT') return;
+      throw ioError(err, 'inspect the local vault directory', dir);
+    }
+    const fix = `Keep local vaults in a folder of your own that only you can write to (mode 0700), e.g. the default ~/.secretrefs/local, or set ${LOCAL_DIR_ENV}.`;
+    if (!info.isDirectory()) throw new ProviderError('unreachable', `The local vault "${this.vaultName}" cannot be used: ${dir} is not a folder. ${fix}`);
+    const uid = process.getuid();
+    if (info.uid !== uid) {
+      throw new ProviderError(
+        'unreachable',
+        `The local vault "${this.vaultName}" cannot be used: its folder ${dir} belongs to another user (uid ${info.uid}), who could move the vault file away or replace it. ${fix}`,
+      );
+    }
+    if ((info.mode & 0o022) !== 0) {
+      const who = (info.mode & 0o002) !== 0 ? 'every user' : 'its group';
+      throw new ProviderError(
+        'unreachable',
+        `The local vault "${this.vaultName}" cannot be used: its folder ${dir} is writable by ${who} (mode ${(info.mode & 0o7777).toString(8).padStart(4, '0')}), who could move the vault file away or replace it. Run: chmod 700 ${dir}`,
+      );
+    }
+  }
+
   private async readText(): Promise<string | undefined> {
+    await this.checkDir();
     try {
       return await readFile(this.filePath, 'utf8');
     } catch (err) {
@@ -401,6 +454,7 @@ export class LocalVaultStore {
     } catch (err) {
       throw ioError(err, 'create the local vault directory', dir);
     }
+    await this.checkDir();
   }
 
   /**
@@ -460,6 +514,8 @@ export class LocalVaultStore {
     const body = JSON.stringify({ pid: process.pid, host: hostname(), time: Date.now(), token: randomBytes(12).toString('hex') });
     const deadline = Date.now() + this.lockTimeoutMs;
     let delay = 2;
+    // Every pass either takes the lock, breaks a stale one, or sleeps; the deadline is checked on
+    // every pass, so nothing the lock file does can keep this loop running past it.
     for (;;) {
       try {
         const handle = await open(lockPath, 'wx', 0o600);
@@ -478,32 +534,47 @@ export class LocalVaultStore {
       } catch (err) {
         if (errCode(err) !== 'EEXIST') throw ioError(err, 'lock the local vault file', lockPath);
       }
-      if (await this.breakStaleLock(lockPath)) continue;
-      if (Date.now() >= deadline) {
-        throw new ProviderError(
-          'unreachable',
-          `The local vault "${this.vaultName}" is locked by another process (${lockPath}). If no other Secret References process is running, delete that lock file.`,
-        );
+      const broken = await this.breakStaleLock(lockPath);
+      const left = deadline - Date.now();
+      if (left <= 0) throw await this.lockedError(lockPath);
+      if (!broken) {
+        await sleep(Math.min(left, delay + Math.random() * delay));
+        delay = Math.min(delay * 2, 40);
       }
-      await sleep(delay + Math.random() * delay);
-      delay = Math.min(delay * 2, 40);
     }
   }
 
-  /** Removes the lock if its owner is gone; true when the caller should retry at once. */
+  /** Said when the lock was not released in time: who holds it, when known, and what to do. */
+  private async lockedError(lockPath: string): Promise<ProviderError> {
+    const owner = await lstat(lockPath).then(
+      (info) => info.uid,
+      () => undefined,
+    );
+    const other = owner !== undefined && typeof process.getuid === 'function' && owner !== process.getuid() ? ` The lock file belongs to another user (uid ${owner}).` : '';
+    return new ProviderError(
+      'unreachable',
+      `The local vault "${this.vaultName}" is locked by another process (${lockPath}).${other} If no other Secret References process is running, delete that lock file.`,
+    );
+  }
+
+  /**
+   * Removes the lock if its owner is gone or it is older than `lockStaleMs`; true when it was
+   * removed (or vanished), so the caller may try again at once. The lock file is never followed
+   * if it is a symbolic link, and a stale lock that cannot be removed is an error that says why.
+   */
   private async breakStaleLock(lockPath: string): Promise<boolean> {
-    let content: string;
-    let age: number;
+    let info;
     try {
-      age = Date.now() - (await stat(lockPath)).mtimeMs;
-      content = await readFile(lockPath, 'utf8');
+      info = await lstat(lockPath);
     } catch (err) {
       if (errCode(err) === 'ENOENT') return true;
-      throw ioError(err, 'read the lock file', lockPath);
+      throw ioError(err, 'inspect the lock file', lockPath);
     }
+    const age = Date.now() - info.mtimeMs;
+    const content = info.isFile() ? await readLock(lockPath) : undefined;
     let owner: { pid?: unknown; host?: unknown } | undefined;
     try {
-      owner = JSON.parse(content) as { pid?: unknown; host?: unknown };
+      owner = content === undefined ? undefined : (JSON.parse(content) as { pid?: unknown; host?: unknown });
     } catch {
       owner = undefined; // Being written right now, or garbage: only its age can tell.
     }
@@ -515,10 +586,15 @@ export class LocalVaultStore {
     const aside = `${lockPath}.${randomBytes(6).toString('hex')}.stale`;
     try {
       await rename(lockPath, aside);
-    } catch {
-      return true;
+    } catch (err) {
+      if (errCode(err) === 'ENOENT') return true;
+      const whose = typeof process.getuid === 'function' && info.uid !== process.getuid() ? ` (it belongs to another user, uid ${info.uid})` : '';
+      throw new ProviderError(
+        errCode(err) === 'EACCES' || errCode(err) === 'EPERM' ? 'permission-denied' : 'unreachable',
+        `The local vault "${this.vaultName}" is locked by a stale lock file that cannot be removed${whose}: ${lockPath} (${errCode(err) ?? 'error'}). Remove it, or ask its owner or an administrator to.`,
+      );
     }
-    const moved = await readFile(aside, 'utf8').catch(() => undefined);
+    const moved = await readLock(aside);
     if (moved !== content) await link(aside, lockPath).catch(() => undefined);
     await unlink(aside).catch(() => undefined);
     return true;
