@@ -27,7 +27,7 @@ describe('live AWS Secrets Manager over the language server', () => {
     fake.createSecret('api/json', { token: VALUE, user: 'svc' }, { description: 'Payments API', tags: { owner: 'payments' } });
     fake.createSecret('api/plain', VALUE);
     fake.createSecret('api/old', { token: VALUE });
-    fake.scheduleDeletion('api/old');
+    fake.scheduleDeletion('api/old', new Date('2026-12-24T00:00:00Z'));
     folder = makeFolder({ 'pay.vault.yaml': `name: pay\nprovider: aws\nregion: eu-west-1\nendpoint: ${fake.address}\n` });
     h = await startHarness({
       folders: [folder.uri],
@@ -62,8 +62,20 @@ describe('live AWS Secrets Manager over the language server', () => {
     assert.deepEqual(await diagnose(`${attach('api/none')}  t: vault.secret(token)\n`, (c) => c.length > 0), ['secret-not-found']);
     assert.deepEqual(await diagnose(`${attach('api/plain')}  t: vault.secret(token)\n`, (c) => c.length > 0), ['not-json']);
     assert.deepEqual(await diagnose(`${attach('api/plain')}  t: vault.secret(*)\n`, () => true), []);
-    const deleted = await diagnose(`${attach('api/old')}  t: vault.secret(token)\n`, (c) => c.length > 0);
-    assert.ok(deleted.includes('secret-disabled') || deleted.includes('secret-deleted'), deleted.join());
+    const uri = next();
+    h.open(uri, `${attach('api/old')}  t: vault.secret(token)\n`);
+    const deleted = await h.waitForDiagnostics(uri, (d) => d.length > 0, 10_000);
+    assert.deepEqual(codes(deleted), ['secret-disabled']);
+    assert.match(deleted[0]!.message, /^`api\/old` is scheduled for deletion on 2026-/);
+    assert.match(deleted[0]!.message, /restore it with `aws secretsmanager restore-secret --secret-id api\/old`/i);
+  });
+
+  it('a secret scheduled for deletion is secret-disabled whatever text AWS sends with InvalidRequestException', async () => {
+    fake.createSecret('api/going', { token: VALUE });
+    fake.scheduleDeletion('api/going');
+    fake.faults.set({ kind: 'status', status: 400, type: 'InvalidRequestException', message: "You tried to perform the operation on a secret that's currently marked deleted.", operation: 'GetSecretValue' });
+    assert.deepEqual(await diagnose(`${attach('api/going')}  t: vault.secret(token)\n`, (c) => c.length > 0), ['secret-disabled']);
+    fake.faults.clear();
   });
 
   it('reports a missing stage as version-not-found and permission-denied naming the action', async () => {
