@@ -210,3 +210,38 @@ describe('live completion of cloud secret names', () => {
     }
   });
 });
+
+describe('live Azure Key Vault: a vault the Azure SDK refuses', () => {
+  it('says why (the vault host is outside the domain its challenge names) and how to fix vault_url', async () => {
+    const TOKEN = 'CANARY-azure-token-3317';
+    const azure = await AzureFake.start();
+    azure.addToken(TOKEN);
+    azure.setSecret('db', JSON.stringify({ password: 'x' }));
+    const folder = makeFolder({ 'az.vault.yaml': `name: az\nprovider: azure\nvault_url: ${azure.url}\n` });
+    const sessionKey = newSessionKey();
+    const h = await startHarness({
+      folders: [folder.uri],
+      env: { SECRETREFS_SESSION_KEY: sessionKey },
+      // Challenge verification stays on, as in production.
+      providerTesting: { azure: { allowInsecureConnection: true } },
+      onCredential: (params) => {
+        const p = params as CredentialParams;
+        return { sealed: seal(sessionKey, JSON.stringify({ kind: 'azure-token', token: TOKEN }), credentialBinding(p.vault, p.provider, p.address)) };
+      },
+    });
+    try {
+      const uri = folder.file('c.connection.yaml');
+      h.open(uri, 'name: c\nvault_secrets:\n  - vault: az\n    secret: db\nvalue:\n  p: vault.secret(password)\n');
+      const [d] = await h.waitForDiagnostics(uri, (x) => x.length > 0, 10_000);
+      assert.equal(d!.code, 'vault-unreachable');
+      assert.match(d!.message, /could not be checked: the Azure SDK sends a token only to a host under the domain the vault's 401 challenge names \(vault\.azure\.net\)/);
+      assert.match(d!.message, /Set vault_url to the vault's own address, https:\/\/<name>\.vault\.azure\.net/);
+      assert.doesNotMatch(d!.message, /not the JSON Key Vault sends/);
+      assert.ok(!JSON.stringify([...h.diagnostics.values()]).includes(TOKEN));
+    } finally {
+      await h.dispose();
+      await azure.stop();
+      folder.dispose();
+    }
+  });
+});

@@ -18,9 +18,13 @@ export type KvOperation = 'list' | 'versions' | 'get' | 'set';
 export type DenyReason = 'rbac' | 'access-policy' | 'firewall';
 
 export const RESOURCE = 'https://vault.azure.net';
-/** What Key Vault puts in every 401 (the SDK's challenge policy reads it). */
-export const challengeHeader = (tenantId: string): string =>
-  `Bearer authorization="https://login.microsoftonline.com/${tenantId}", resource="${RESOURCE}"`;
+/**
+ * What Key Vault puts in every 401 (the SDK's challenge policy reads it), e.g. (public cloud)
+ * `WWW-Authenticate: Bearer authorization="https://login.windows.net/<tenant>", resource="https://vault.azure.net"`
+ * with the body {"error":{"code":"Unauthorized","message":"AKV10000: Request is missing a Bearer or PoP token."}}.
+ * The resource is the Key Vault domain of the vault's cloud (vault.azure.cn in Azure China...).
+ */
+export const challengeHeader = (authority: string, resource: string): string => `Bearer authorization="${authority}", resource="${resource}"`;
 
 export function kvError(status: number, code: string, message: string, innerCode?: string, headers?: Record<string, string>): Reply {
   return {

@@ -197,8 +197,7 @@ function unreadableMessage(target: SecretTarget, locator: SecretLocator, m: Live
 /** The vault name of an Azure vault URL (`https://NAME.vault.azure.net`), for `az` commands. */
 function azureVaultName(address: string | undefined): string | undefined {
   try {
-    const label = new URL(address ?? '').hostname.split('.')[0];
-    return label && /^[A-Za-z0-9-]{1,64}$/.test(label) ? label : undefined;
+    return /^([A-Za-z0-9-]{3,24})\.(vault|managedhsm)\./i.exec(new URL(address ?? '').hostname)?.[1];
   } catch {
     return undefined;
   }
