@@ -279,6 +279,13 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
     this.denies = [];
   }
 
+  /**
+   * Whether the Secret Manager API is enabled in the project (`gcloud services enable`). While it is
+   * not, every API call answers 403 PERMISSION_DENIED with ErrorInfo reason SERVICE_DISABLED, before
+   * any IAM check, as Google's front end does for a disabled service.
+   */
+  serviceEnabled = true;
+
   // =================================================================== transport
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -369,6 +376,7 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
       return finish({ kind: 'reply', reply });
     }
     record.principal = verdict.principal;
+    if (!this.serviceEnabled) return finish({ kind: 'reply', reply: this.serviceDisabled() });
     const alt = url.searchParams.get('$alt') ?? '';
     return finish({
       kind: 'reply',
@@ -450,6 +458,31 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
   private denied(permission: string, secretId: string | undefined, principal: string): boolean {
     return this.denies.some(
       (d) => d.permission === permission && (d.secret === undefined || d.secret === secretId) && (d.principal === undefined || d.principal === principal),
+    );
+  }
+
+  /**
+   * The answer of Google's API front end for a service not enabled in the consumer project: 403
+   * PERMISSION_DENIED with google.rpc.Help and google.rpc.ErrorInfo details (reason
+   * SERVICE_DISABLED, domain googleapis.com, metadata service and consumer). Source: the
+   * google.rpc.ErrorInfo reasons of googleapis/googleapis google/api/error_reason.proto
+   * (SERVICE_DISABLED) and the error model of https://cloud.google.com/apis/design/errors.
+   */
+  private serviceDisabled(): Reply {
+    const consumer = `projects/${this.projectNumber}`;
+    const console = `https://console.developers.google.com/apis/api/secretmanager.googleapis.com/overview?project=${this.projectNumber}`;
+    return googleError(
+      403,
+      `Secret Manager API has not been used in project ${this.projectNumber} before or it is disabled. Enable it by visiting ${console} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`,
+      [
+        { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Google developers console API activation', url: console }] },
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'SERVICE_DISABLED',
+          domain: 'googleapis.com',
+          metadata: { service: 'secretmanager.googleapis.com', consumer, activationUrl: console, serviceTitle: 'Secret Manager API' },
+        },
+      ],
     );
   }
 
