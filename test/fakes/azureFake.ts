@@ -15,8 +15,8 @@
  * `<base>/secrets/<name>/<version>`; errors are `{"error": {"code", "message", "innererror"?}}`.
  *
  * Authentication, as Key Vault does it: a request without `Authorization: Bearer` (the SDK's first
- * request) gets 401 with `WWW-Authenticate: Bearer authorization="https://login.microsoftonline.com/<tenant>",
- * resource="https://vault.azure.net"`; the SDK then gets a token for that resource and retries.
+ * request) gets 401 with `WWW-Authenticate: Bearer authorization="https://login.windows.net/<tenant>",
+ * resource="https://vault.azure.net"` (`challengeResource` names another cloud's domain); the SDK then gets a token for that resource and retries.
  * Unknown, revoked or expired tokens get the same 401. Valid tokens: `addToken()` or issued by the
  * token endpoint.
  *
@@ -361,7 +361,10 @@ export class AzureFake extends LoopbackFake<RecordedRequest, Fault> {
   }
 
   private challenge(): string {
-    return challengeHeader(this.challengeAuthority ?? `https://login.microsoftonline.com/${this.tenantId}`, this.challengeResource);
+    // A real vault names login.windows.net with the tenant (a 401 of a public-cloud vault recorded in
+    // hashicorp/terraform-provider-azurerm#19749: authorization="https://login.windows.net/<tenant>",
+    // resource="https://vault.azure.net").
+    return challengeHeader(this.challengeAuthority ?? `https://login.windows.net/${this.tenantId}`, this.challengeResource);
   }
 
   private validToken(token: string): boolean {

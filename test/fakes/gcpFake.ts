@@ -29,7 +29,11 @@
  * - Access answers carry `payload.dataCrc32c` (decimal int64 string); AddSecretVersion verifies a
  *   client-sent `dataCrc32c` (400 on mismatch) and limits payloads to 64 KiB.
  * - Versions are listed newest first; a secret past its expireTime is gone (404).
- * - A missing or invalid bearer token is 401 UNAUTHENTICATED with a WWW-Authenticate header.
+ * - A missing, expired or invalid bearer token is 401 UNAUTHENTICATED with a WWW-Authenticate header
+ *   and an ErrorInfo reason (CREDENTIALS_MISSING, ACCESS_TOKEN_EXPIRED, ACCESS_TOKEN_TYPE_UNSUPPORTED);
+ *   a token without the cloud-platform scope is 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT (see unauthenticated()).
+ * - While the Secret Manager API is disabled in the project (`serviceEnabled = false`), every call
+ *   is 403 SERVICE_DISABLED.
  */
 import type http from 'node:http';
 import { crc32cBitwise } from './gcp/crc32c';
@@ -163,6 +167,33 @@ const CANONICAL_MESSAGE: Record<number, string> = {
 function googleError(status: number, message: string, details?: unknown[], name?: string): Reply {
   const statusName = name ?? STATUS_OF[status] ?? (status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
   return { status, body: { error: { code: status, message, status: statusName, ...(details ? { details } : {}) } } };
+}
+
+/**
+ * How Google's API front end refuses a credential, with the google.rpc.ErrorInfo reason of the
+ * `googleapis.com` domain (googleapis/googleapis google/api/error_reason.proto; status codes per
+ * https://cloud.google.com/apis/design/errors: UNAUTHENTICATED 401 for a missing, invalid or expired
+ * OAuth token, PERMISSION_DENIED 403 for a token without the right scopes):
+ * - no credential: 401 "Request is missing required authentication credential..." CREDENTIALS_MISSING;
+ * - an expired token: 401 ACCESS_TOKEN_EXPIRED; any other unusable token: 401 ACCESS_TOKEN_TYPE_UNSUPPORTED;
+ * - a token without the cloud-platform scope: 403 "Request had insufficient authentication scopes."
+ *   ACCESS_TOKEN_SCOPE_INSUFFICIENT.
+ */
+function unauthenticated(why: string): Reply {
+  const info = (reason: string) => [
+    { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain: 'googleapis.com', metadata: { service: 'secretmanager.googleapis.com' } },
+  ];
+  if (why === 'wrong scope') return googleError(403, 'Request had insufficient authentication scopes.', info('ACCESS_TOKEN_SCOPE_INSUFFICIENT'));
+  const reply =
+    why === 'no bearer token'
+      ? googleError(
+          401,
+          'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+          info('CREDENTIALS_MISSING'),
+        )
+      : googleError(401, CANONICAL_MESSAGE[401]!, info(why === 'expired' ? 'ACCESS_TOKEN_EXPIRED' : 'ACCESS_TOKEN_TYPE_UNSUPPORTED'));
+  reply.headers = { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' };
+  return reply;
 }
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
@@ -370,11 +401,7 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
 
     const authorization = Array.isArray(headers.authorization) ? headers.authorization[0] : headers.authorization;
     const verdict = this.creds.check(authorization, Math.floor(this.nowMs() / 1000));
-    if (!verdict.ok) {
-      const reply = googleError(401, CANONICAL_MESSAGE[401]!);
-      reply.headers = { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' };
-      return finish({ kind: 'reply', reply });
-    }
+    if (!verdict.ok) return finish({ kind: 'reply', reply: unauthenticated(verdict.reason) });
     record.principal = verdict.principal;
     if (!this.serviceEnabled) return finish({ kind: 'reply', reply: this.serviceDisabled() });
     const alt = url.searchParams.get('$alt') ?? '';

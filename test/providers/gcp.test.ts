@@ -15,6 +15,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { GcpProvider, type GcpProviderOptions, crc32c } from '../../server/src/providers/gcp';
 import type { ProviderError, ProviderErrorKind } from '../../server/src/providers/secretProvider';
 import { crc32cBitwise } from '../fakes/gcp/crc32c';
+import { signServiceAccountJwt } from '../fakes/gcp/credentials';
 import { type Fault, GcpFake, type ServiceAccount } from '../fakes/gcpFake';
 import { TcpProxy } from '../fakes/tcpProxy';
 import { clearEnv } from '../helpers/envIsolation';
@@ -534,6 +535,20 @@ describe('errors are told by status, state and ErrorInfo, never by message text'
     const err = await providerError(make({ credential: { kind: 'adc' }, testing: { protocol: 'http', authClient: rewritingClient('plain-token', rewrite) } }).keys({ path: 'app-db' }));
     assert.equal(err.kind, 'permission-denied');
     assert.match(err.message, /needs secretmanager\.versions\.get on/);
+  });
+
+  it('an expired token, and a token without the cloud-platform scope, as the fake answers them', async () => {
+    const p = make();
+    assert.deepEqual(await p.keys({ path: 'api-key' }), []);
+    fake.advanceTime(7200);
+    const expired = await providerError(p.keys({ path: 'api-key' }));
+    assert.equal(expired.kind, 'unauthenticated');
+    assert.match(expired.message, /has expired \(UNAUTHENTICATED, HTTP 401, ACCESS_TOKEN_EXPIRED\)/);
+    fake.advanceTime(-7200);
+    const narrow = signServiceAccountJwt(sa, { scope: 'https://www.googleapis.com/auth/userinfo.email' });
+    const scoped = await providerError(make({ credential: { kind: 'adc' }, testing: { protocol: 'http', authClient: bearerClient(narrow) } }).keys({ path: 'api-key' }));
+    assert.equal(scoped.kind, 'unauthenticated');
+    assert.match(scoped.message, /lacks the OAuth scope/);
   });
 
   it('ACCESS_TOKEN_SCOPE_INSUFFICIENT is a credential without the cloud-platform scope', async () => {

@@ -390,6 +390,21 @@ export function toProviderError(f: GcpFailure, ctx: FailureContext): ProviderErr
   if (info?.reason === 'ACCESS_TOKEN_EXPIRED') {
     return make('unauthenticated', `The access token of ${vault} has expired (${st}, ACCESS_TOKEN_EXPIRED): sign in again or refresh the credentials.`);
   }
+  if (info?.reason === 'CREDENTIALS_MISSING') {
+    return make('unauthenticated', `No credential reached Secret Manager for ${vault} (${st}, CREDENTIALS_MISSING): sign in, or set GOOGLE_APPLICATION_CREDENTIALS.`);
+  }
+  if (info?.reason === 'SECURITY_POLICY_VIOLATED') {
+    return make(
+      'permission-denied',
+      `A VPC Service Controls perimeter refused ${apiPath} for ${vault} (${st}, SECURITY_POLICY_VIOLATED): call from inside the perimeter, or ask for an ingress rule.`,
+      'VPC Service Controls',
+    );
+  }
+  if (info?.reason === 'CONSUMER_INVALID' || info?.reason === 'CONSUMER_SUSPENDED') {
+    const project = info.consumer?.slice('projects/'.length);
+    const cause = `the project${project ? ` ${project}` : ''} ${info.reason === 'CONSUMER_SUSPENDED' ? 'is suspended' : 'does not exist or cannot be used'}`;
+    return make('invalid-request', `Secret Manager refused ${apiPath} (${vault}): ${cause} (${info.reason}); check \`project\` in the vault configuration.`, cause);
+  }
   switch (name) {
     case 'UNAUTHENTICATED':
       return make('unauthenticated', `Secret Manager rejected the credentials of ${vault} as invalid or expired (${st}).`);
