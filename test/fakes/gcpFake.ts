@@ -469,6 +469,10 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
       case 'getSecretVersion':
         return ok(this.store.versionJson(rec, v, r.enumsAsInt));
       case 'accessSecretVersion':
+        // service.proto AccessSecretVersion reads an ENABLED version only; otherwise 400
+        // {"error":{"code":400,"message":"Secret Version [.../versions/4] is in DESTROYED state.",
+        // "status":"FAILED_PRECONDITION"}} without details (a real answer quoted in
+        // google-github-actions/get-secretmanager-secrets#268).
         if (v.state !== 'ENABLED') {
           return googleError(400, `Secret Version [${secretName}/versions/${v.number}] is in ${v.state} state.`, undefined, 'FAILED_PRECONDITION');
         }
@@ -513,6 +517,11 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
     );
   }
 
+  /**
+   * 403 PERMISSION_DENIED "Permission 'P' denied for resource 'R' (or it may not exist)." (the text
+   * of real denials, e.g. googleapis/python-secret-manager#389), checked before existence, with an
+   * ErrorInfo IAM_PERMISSION_DENIED naming the permission and the resource.
+   */
   private permissionDenied(permission: string, requested: string, rpc: GcpRpc): Reply {
     const resource = rpc === 'listSecretVersions' ? requested.replace(/\/versions$/, '') : requested;
     return googleError(403, `Permission '${permission}' denied for resource '${resource}' (or it may not exist).`, [

@@ -34,6 +34,7 @@ export function kvError(status: number, code: string, message: string, innerCode
   };
 }
 
+/** 404 SecretNotFound for a missing (or soft-deleted) secret and a missing version (Key Vault REST API, Get Secret). */
 export const secretNotFound = (name: string, version?: string): Reply =>
   kvError(
     404,
@@ -43,6 +44,10 @@ export const secretNotFound = (name: string, version?: string): Reply =>
 
 export const badParameter = (message: string): Reply => kvError(400, 'BadParameter', message);
 
+/**
+ * A disabled secret or version: 403 Forbidden with innererror SecretDisabled (real answers quoted in
+ * Azure/azure-sdk-for-js#24756 and ansible-collections/azure#1989).
+ */
 export const disabledSecret = (): Reply => kvError(403, 'Forbidden', 'Operation get is not allowed on a disabled secret.', 'SecretDisabled');
 
 const RBAC_ACTIONS: Record<KvOperation, string> = {
@@ -92,7 +97,12 @@ function attributes(v: VersionRecord): Record<string, unknown> {
   };
 }
 
-/** GET/PUT /secrets/{name}[/{version}]: the SecretBundle (with the value). */
+/**
+ * GET/PUT /secrets/{name}[/{version}]: the SecretBundle (with the value): azure-rest-api-specs
+ * specification/keyvault/data-plane secrets.json SecretBundle (value, id, contentType, attributes,
+ * tags); attributes per SecretAttributes (enabled, nbf, exp, created, updated, recoveryLevel,
+ * recoverableDays; times in epoch seconds).
+ */
 export function secretBundle(base: string, r: SecretRecord, v: VersionRecord): Record<string, unknown> {
   return {
     value: v.value,
@@ -103,7 +113,7 @@ export function secretBundle(base: string, r: SecretRecord, v: VersionRecord): R
   };
 }
 
-/** An item of GET /secrets (the latest version's attributes, no version in the id, no value). */
+/** An item of GET /secrets (SecretItem: the latest version's attributes, no version in the id, no value; paged with nextLink). */
 export function secretItem(base: string, r: SecretRecord, latest: VersionRecord): Record<string, unknown> {
   return {
     id: `${base}/secrets/${r.name}`,
