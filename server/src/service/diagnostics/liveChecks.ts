@@ -114,6 +114,8 @@ function errorProblem(error: LiveError, target: SecretTarget, locator: SecretLoc
         message: `The ${locator.version ? `version ${locator.version}` : 'current version'} of ${where} was deleted${error.deletionTime ? ` on ${error.deletionTime}` : ''}; undelete it or pin another version.`,
       };
     case 'destroyed':
+      // A destroyed GCP version is secret-disabled, as its metadata says when it can be read.
+      if (target.provider === 'gcp') return { code: 'secret-disabled', span, message: error.message };
       return { code: 'secret-destroyed', span, message: `The ${locator.version ? `version ${locator.version}` : 'current version'} of ${where} was destroyed and cannot be read; pin another version or write a new one.` };
     case 'version-not-found': {
       const pin = pinText(locator);
