@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { Hover } from 'vscode-languageserver-protocol';
-import type { CredentialParams, Credential } from '../../shared/src/customMessages';
-import { credentialBinding, newSessionKey, seal } from '../../shared/src/sealing';
+import type { CredentialParams, Credential, WriteSecretResult } from '../../shared/src/customMessages';
+import { credentialBinding, newSessionKey, seal, writeBinding } from '../../shared/src/sealing';
 import { AwsFake } from '../fakes/awsFake';
 import { AzureFake } from '../fakes/azureFake';
 import { GcpFake } from '../fakes/gcpFake';
@@ -68,6 +68,16 @@ describe('live AWS Secrets Manager over the language server', () => {
     assert.deepEqual(codes(deleted), ['secret-disabled']);
     assert.match(deleted[0]!.message, /^`api\/old` is scheduled for deletion on 2026-/);
     assert.match(deleted[0]!.message, /restore it with `aws secretsmanager restore-secret --secret-id api\/old`/i);
+  });
+
+  it('Write Secret to a secret scheduled for deletion: not written, with the restore command', async () => {
+    const vaultUri = folder.file('pay.vault.yaml');
+    const sealedData = seal(sessionKey, JSON.stringify({ token: 'new' }), writeBinding(vaultUri, undefined, 'api/old'));
+    const cas = fake.versionsOf('api/old').find((v) => v.stages.includes('AWSCURRENT'))!.versionId;
+    const result = (await h.client.sendRequest('secretRefs/writeSecret', { vaultUri, path: 'api/old', sealedData, cas })) as WriteSecretResult;
+    assert.equal(result.ok, false);
+    assert.equal(!result.ok && result.reason, 'invalid');
+    assert.match(!result.ok ? result.message : '', /scheduled for deletion on .*aws secretsmanager restore-secret --secret-id api\/old/);
   });
 
   it('a secret scheduled for deletion is secret-disabled whatever text AWS sends with InvalidRequestException', async () => {
