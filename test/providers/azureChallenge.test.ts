@@ -9,7 +9,8 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { keyVaultAuthenticationPolicy } from '@azure/keyvault-common';
-import { challengeRefusal } from '../../server/src/providers/azure/challenge';
+import { AnswerLog, ChallengeRefusedError, challengeRefusal } from '../../server/src/providers/azure/challenge';
+import { toFailure, toProviderError } from '../../server/src/providers/azure/errors';
 
 async function sdkVerdict(header: string, host: string): Promise<'refused' | 'token' | 'ignored'> {
   let asked = false;
@@ -68,5 +69,33 @@ describe('Key Vault challenge: the provider predicts what the SDK does', () => {
     assert.deepEqual(challengeRefusal(`Bearer ${AUTH}, resource="https://vault.azure.cn"`, 'v.vault.azure.net'), { reason: 'resource', resourceHost: 'vault.azure.cn' });
     assert.deepEqual(challengeRefusal(`Bearer ${AUTH}, resource="not a url"`, 'v.vault.azure.net'), { reason: 'scope' });
     assert.deepEqual(challengeRefusal('Bearer authorization="x", resource="https://vault.azure.net"', 'v.vault.azure.net'), { reason: 'authorization' });
+  });
+});
+
+describe('Azure SDK errors that are not REST errors keep their real cause', () => {
+  const ctx = { vaultName: 'prod', host: 'prod.vault.azure.net', origin: 'https://prod.vault.azure.net', operation: 'get' as const, secret: 'db', timeoutMs: 1000, credential: 'access-token' as const };
+
+  it('before any answer (e.g. the token cycler\'s "Failed to refresh access token."): a client library failure, not a malformed answer', () => {
+    const answers = new AnswerLog();
+    const since = Date.now();
+    const e = toProviderError(toFailure(new Error('Failed to refresh access token.'), new WeakMap(), undefined, { answers, since }), ctx);
+    assert.equal(e.kind, 'unreachable');
+    assert.equal(e.details.cause, 'the Azure Key Vault client library failed before Key Vault answered (Error)');
+    assert.doesNotMatch(e.message, /not the JSON Key Vault sends|Failed to refresh/);
+  });
+
+  it('after Key Vault answered (an answer the SDK could not read, e.g. an id that is not a Key Vault URL): bad-response', () => {
+    const answers = new AnswerLog();
+    const since = Date.now();
+    answers.lastOkAt = since + 1;
+    const e = toProviderError(toFailure(new Error('Invalid secret identifier: x. Not a valid URI'), new WeakMap(), undefined, { answers, since }), ctx);
+    assert.equal(e.kind, 'bad-response');
+    assert.doesNotMatch(e.message, /Invalid secret identifier/);
+  });
+
+  it('a refused challenge carries the resource host, never the SDK\'s text', () => {
+    const e = toProviderError(toFailure(new ChallengeRefusedError({ reason: 'resource', resourceHost: 'vault.azure.cn' }), new WeakMap()), ctx);
+    assert.equal(e.kind, 'invalid-request');
+    assert.match(e.message, /names \(vault\.azure\.cn\), and prod\.vault\.azure\.net is not under it/);
   });
 });
