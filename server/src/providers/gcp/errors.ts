@@ -122,6 +122,14 @@ function statusOfHttp(http: number): string | undefined {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const CODE_RE = /^[A-Z][A-Z0-9_]{1,63}$/;
 
+/** The predefined Secret Manager role that grants a permission (IAM roles reference), when one is usual. */
+function roleOf(permission: string): string | undefined {
+  if (permission === 'secretmanager.versions.access') return 'roles/secretmanager.secretAccessor';
+  if (permission === 'secretmanager.versions.add') return 'roles/secretmanager.secretVersionAdder';
+  if (/^secretmanager\.(secrets\.(get|list)|versions\.(get|list))$/.test(permission)) return 'roles/secretmanager.viewer';
+  return undefined;
+}
+
 /** `details.cause` of a FAILED_PRECONDITION, which the provider resolves from the version's state. */
 export const FAILED_PRECONDITION = 'refused in its current state (FAILED_PRECONDITION)';
 
@@ -414,7 +422,7 @@ export function toProviderError(f: GcpFailure, ctx: FailureContext): ProviderErr
       return make(
         'permission-denied',
         permission
-          ? `Permission denied for ${vault}: needs ${permission} on ${apiPath} (${st}); grant a role that has it, e.g. roles/secretmanager.secretAccessor for versions.access.`
+          ? `Permission denied for ${vault}: needs ${permission} on ${apiPath} (${st})${roleOf(permission) ? `; the role ${roleOf(permission)} grants it` : ''}.`
           : `Permission denied for ${vault} on ${apiPath} (${st}).`,
       );
     }
