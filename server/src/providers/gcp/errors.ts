@@ -275,6 +275,9 @@ export function toFailure(err: unknown): GcpFailure {
     const errorInfo = errorInfoOf(e.reason, e.domain, e.errorInfoMetadata) ?? errorInfoOfDetails(e.statusDetails);
     return { status, ...(errorInfo ? { errorInfo } : {}) };
   }
+  // Text only (no code): google-gax's REST fallback rejects a 2xx it cannot decode with these
+  // words, and undici's fetch rejects a broken connection as TypeError "fetch failed" when its
+  // `cause` carries no code (transportCode reads the cause's code first).
   if (err instanceof SyntaxError || /malformed|null response|Received null/i.test(message)) return { badBody: true };
   if (e.name === 'TypeError' && /fetch failed/.test(message)) return { code: 'ECONNRESET' };
   return { badBody: true };
