@@ -73,6 +73,11 @@ type CallResult<K extends AwsOperation> =
 
 const PAGE_SIZE = 100;
 
+/** A secret name or ARN as an argument of an `aws` command in a message; `SECRET` when it is not one. */
+function cliArg(name: string): string {
+  return /^[A-Za-z0-9/_+=.@:-]{1,2048}$/.test(name) ? name : 'SECRET';
+}
+
 /** Why DescribeSecret could not settle a question, for messages. */
 function describeFailed(error: ProviderError | undefined): string {
   if (error?.kind === 'permission-denied') return 'DescribeSecret was denied (grant secretsmanager:DescribeSecret)';
@@ -322,17 +327,17 @@ export class AwsProvider implements SecretProvider {
     if (!meta && !r.failure.versionMissing) {
       return new ProviderError(
         'not-found',
-        `AWS vault "${this.vaultName}" has no secret "${s.name}", or it has no ${this.pinText(s)} (ResourceNotFoundException); which one could not be told: ${describeFailed(described.error)}. Check with \`aws secretsmanager describe-secret --secret-id ${s.name}\`.`,
+        `AWS vault "${this.vaultName}" has no secret "${s.name}", or it has no ${this.pinText(s)} (ResourceNotFoundException); which one could not be told: ${describeFailed(described.error)}. Check with \`aws secretsmanager describe-secret --secret-id ${cliArg(s.name)}\`.`,
         { apiPath },
       );
     }
     const stages = meta ? [...new Set(meta.versions.flatMap((v) => v.stages ?? []))] : [];
     const known = meta ? ` (staging labels: ${stages.length > 0 ? stages.join(', ') : 'none'})` : '';
-    const hint = ` List them with \`aws secretsmanager list-secret-version-ids --secret-id ${s.name}\`.`;
+    const hint = ` List them with \`aws secretsmanager list-secret-version-ids --secret-id ${cliArg(s.name)}\`.`;
     const pinned = s.versionId !== undefined || s.stage !== undefined;
     const message = pinned
       ? `AWS vault "${this.vaultName}": secret "${s.name}" has no ${this.pinText(s)}${known}.${hint}`
-      : `AWS vault "${this.vaultName}": secret "${s.name}" has no current value (no version labelled ${CURRENT})${known}: put one with \`aws secretsmanager put-secret-value --secret-id ${s.name}\`.`;
+      : `AWS vault "${this.vaultName}": secret "${s.name}" has no current value (no version labelled ${CURRENT})${known}: put one with \`aws secretsmanager put-secret-value --secret-id ${cliArg(s.name)}\`.`;
     return new ProviderError('version-not-found', message, { apiPath });
   }
 
@@ -355,7 +360,7 @@ export class AwsProvider implements SecretProvider {
     const described = await this.tryDescribe(s, describe);
     const apiPath = actionOf(operation);
     const verb = operation === 'PutSecretValue' ? 'write' : 'read';
-    const restore = `\`aws secretsmanager restore-secret --secret-id ${s.name}\``;
+    const restore = `\`aws secretsmanager restore-secret --secret-id ${cliArg(s.name)}\``;
     const deletionTime = described.meta?.deletionDate;
     if (deletionTime) {
       return new ProviderError(
@@ -371,7 +376,7 @@ export class AwsProvider implements SecretProvider {
       if (!stages?.includes(s.stage)) {
         return new ProviderError(
           'version-not-found',
-          `AWS vault "${this.vaultName}": secret "${s.name}" has no ${this.pinText(s)}${stages ? ` (that version carries: ${stages.join(', ') || 'no label'})` : ''}. List them with \`aws secretsmanager list-secret-version-ids --secret-id ${s.name}\`.`,
+          `AWS vault "${this.vaultName}": secret "${s.name}" has no ${this.pinText(s)}${stages ? ` (that version carries: ${stages.join(', ') || 'no label'})` : ''}. List them with \`aws secretsmanager list-secret-version-ids --secret-id ${cliArg(s.name)}\`.`,
           { apiPath },
         );
       }
@@ -379,7 +384,7 @@ export class AwsProvider implements SecretProvider {
     if (described.meta) {
       return new ProviderError(
         'disabled',
-        `AWS vault "${this.vaultName}": Secrets Manager refuses to ${verb} secret "${s.name}" in its current state (InvalidRequestException), though DescribeSecret shows no deletion date; see \`aws secretsmanager describe-secret --secret-id ${s.name}\`.`,
+        `AWS vault "${this.vaultName}": Secrets Manager refuses to ${verb} secret "${s.name}" in its current state (InvalidRequestException), though DescribeSecret shows no deletion date; see \`aws secretsmanager describe-secret --secret-id ${cliArg(s.name)}\`.`,
         { apiPath },
       );
     }
