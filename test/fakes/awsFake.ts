@@ -2,8 +2,18 @@
  * A fake AWS Secrets Manager for tests: a real HTTP server on 127.0.0.1 speaking the service's wire
  * protocol (AWS JSON 1.1: `POST /`, `X-Amz-Target: secretsmanager.<Operation>`,
  * `Content-Type: application/x-amz-json-1.1`, timestamps as fractional epoch seconds, errors as
- * `{"__type": "...", "message": "..."}` with an `x-amzn-ErrorType` header), meant to be driven
+ * `{"__type": "...", "Message": "..."}` with an `x-amzn-ErrorType` header), meant to be driven
  * through the real @aws-sdk/client-secrets-manager with `endpoint: fake.address`.
+ *
+ * Error bodies: the errors Secrets Manager models (aws-sdk-js-v3
+ * codegen/sdk-codegen/aws-models/secrets-manager.json: DecryptionFailure, InternalServiceError,
+ * InvalidNextTokenException, InvalidParameterException, InvalidRequestException,
+ * ResourceNotFoundException, ResourceExistsException, ...) have one member, `Message`, and are
+ * serialized by member name (awsJson1_1); the service front end's own errors (authentication,
+ * AccessDeniedException, ThrottlingException, ValidationException, UnknownOperationException)
+ * carry `message`. Every error is HTTP 400 (a client fault) unless the model marks it a server fault
+ * (InternalServiceError: 500); AccessDeniedException is 400 too ("status code: 400" in AWS SDK for
+ * Go error reports of real denials).
  *
  * Operations: ListSecrets, DescribeSecret, GetSecretValue, ListSecretVersionIds, PutSecretValue,
  * CreateSecret (see aws/store.ts for their semantics). Plus, for tests: an IAM-like deny list
@@ -89,6 +99,21 @@ interface Reply {
 type Action = { kind: 'reply'; reply: Reply } | { kind: 'hang' } | { kind: 'close' };
 
 const JSON_11 = 'application/x-amz-json-1.1';
+/** The error shapes of the Secrets Manager model (secrets-manager.json): their member is `Message`. */
+const MODELED_ERRORS = new Set([
+  'DecryptionFailure',
+  'EncryptionFailure',
+  'InternalServiceError',
+  'InvalidNextTokenException',
+  'InvalidParameterException',
+  'InvalidRequestException',
+  'LimitExceededException',
+  'MalformedPolicyDocumentException',
+  'PreconditionNotMetException',
+  'PublicPolicyException',
+  'ResourceExistsException',
+  'ResourceNotFoundException',
+]);
 const MAX_BODY = 1024 * 1024;
 const DEFAULT_FAULT_TYPES: Record<number, [string, string]> = {
   400: ['ValidationException', 'Fault injected by the fake.'],
@@ -151,8 +176,13 @@ export class AwsFake extends LoopbackFake<RecordedRequest, AwsFault> {
     this.store.moveStage(this.secret(name), stage, versionId);
   }
 
-  /** DeleteSecret with a recovery window: DeletedDate is set, values can no longer be read. */
-  scheduleDeletion(name: string, at: Date = this.now()): void {
+  /**
+   * DeleteSecret with a recovery window (RecoveryWindowInDays, 7-30, default 30): values can no
+   * longer be read, and DescribeSecret's DeletedDate is "the date the secret is scheduled for
+   * deletion" (Secrets Manager API reference, DescribeSecret): the end of the window, by default
+   * 30 days from now.
+   */
+  scheduleDeletion(name: string, at: Date = new Date(this.now().getTime() + 30 * 24 * 3600 * 1000)): void {
     this.secret(name).deletedDate = at;
   }
 
@@ -205,7 +235,7 @@ export class AwsFake extends LoopbackFake<RecordedRequest, AwsFault> {
     try {
       action = await this.dispatch(req, raw);
     } catch (e) {
-      action = { kind: 'reply', reply: { status: 500, body: { __type: 'InternalServiceError', message: `fake: ${(e as Error).message}` } } };
+      action = { kind: 'reply', reply: { status: 500, body: { __type: 'InternalServiceError', Message: `fake: ${(e as Error).message}` } } };
     }
     if (action.kind === 'hang') return;
     if (action.kind === 'close') {
@@ -249,7 +279,7 @@ export class AwsFake extends LoopbackFake<RecordedRequest, AwsFault> {
       return action;
     };
     const error = (type: string, message: string, status = 400): Action =>
-      finish({ kind: 'reply', reply: { status, body: { __type: type, message } } });
+      finish({ kind: 'reply', reply: { status, body: { __type: type, [MODELED_ERRORS.has(type) ? 'Message' : 'message']: message } } });
 
     let body: Record<string, unknown> = {};
     let parsedOk = true;

@@ -15,8 +15,8 @@
  * `<base>/secrets/<name>/<version>`; errors are `{"error": {"code", "message", "innererror"?}}`.
  *
  * Authentication, as Key Vault does it: a request without `Authorization: Bearer` (the SDK's first
- * request) gets 401 with `WWW-Authenticate: Bearer authorization="https://login.microsoftonline.com/<tenant>",
- * resource="https://vault.azure.net"`; the SDK then gets a token for that resource and retries.
+ * request) gets 401 with `WWW-Authenticate: Bearer authorization="https://login.windows.net/<tenant>",
+ * resource="https://vault.azure.net"` (`challengeResource` names another cloud's domain); the SDK then gets a token for that resource and retries.
  * Unknown, revoked or expired tokens get the same 401. Valid tokens: `addToken()` or issued by the
  * token endpoint.
  *
@@ -117,6 +117,10 @@ export class AzureFake extends LoopbackFake<RecordedRequest, Fault> {
   pageSize: number;
   /** Lifetime of tokens issued by the token endpoint. */
   tokenLifetimeSeconds = 3599;
+  /** The resource the 401 challenge names: the Key Vault domain of the vault's cloud. */
+  challengeResource = RESOURCE;
+  /** The authority the 401 challenge names (default: the public cloud's, with the tenant). */
+  challengeAuthority: string | undefined;
 
   private readonly store: SecretStore;
   private readonly tokens = new Map<string, { expiresAt: number | null }>();
@@ -331,7 +335,7 @@ export class AzureFake extends LoopbackFake<RecordedRequest, Fault> {
     // ---- vault: authentication first, as Key Vault does
     if (record.auth !== 'valid') {
       const message = record.auth === 'none' ? 'AKV10000: Request is missing a Bearer or PoP token.' : 'AKV10022: Invalid token: the token is expired, revoked or unknown.';
-      return finish({ kind: 'reply', reply: kvError(401, 'Unauthorized', message, undefined, { 'WWW-Authenticate': challengeHeader(this.tenantId) }) });
+      return finish({ kind: 'reply', reply: kvError(401, 'Unauthorized', message, undefined, { 'WWW-Authenticate': this.challenge() }) });
     }
     if (!url.searchParams.get('api-version')) return finish({ kind: 'reply', reply: badParameter('The api-version query parameter is missing.') });
     if (operation === 'unknown') {
@@ -356,6 +360,13 @@ export class AzureFake extends LoopbackFake<RecordedRequest, Fault> {
     }
   }
 
+  private challenge(): string {
+    // A real vault names login.windows.net with the tenant (a 401 of a public-cloud vault recorded in
+    // hashicorp/terraform-provider-azurerm#19749: authorization="https://login.windows.net/<tenant>",
+    // resource="https://vault.azure.net").
+    return challengeHeader(this.challengeAuthority ?? `https://login.windows.net/${this.tenantId}`, this.challengeResource);
+  }
+
   private validToken(token: string): boolean {
     const t = this.tokens.get(token);
     return t !== undefined && (t.expiresAt === null || t.expiresAt > this.nowMs());
@@ -373,7 +384,7 @@ export class AzureFake extends LoopbackFake<RecordedRequest, Fault> {
     } else if (fault.code !== undefined || fault.message !== undefined) {
       reply = kvError(status, fault.code ?? 'Fault', fault.message ?? `fault ${status}`, fault.innerCode);
     } else if (status === 401) {
-      reply = kvError(401, 'Unauthorized', 'AKV10022: Invalid token.', undefined, { 'WWW-Authenticate': challengeHeader(this.tenantId) });
+      reply = kvError(401, 'Unauthorized', 'AKV10022: Invalid token.', undefined, { 'WWW-Authenticate': this.challenge() });
     } else if (status === 403) {
       const op: KvOperation = operation === 'list' || operation === 'versions' || operation === 'set' ? operation : 'get';
       reply = forbidden(op, 'rbac', this.vaultName, segments[1] ? `/secrets/${segments[1]}` : '');

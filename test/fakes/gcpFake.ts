@@ -29,7 +29,11 @@
  * - Access answers carry `payload.dataCrc32c` (decimal int64 string); AddSecretVersion verifies a
  *   client-sent `dataCrc32c` (400 on mismatch) and limits payloads to 64 KiB.
  * - Versions are listed newest first; a secret past its expireTime is gone (404).
- * - A missing or invalid bearer token is 401 UNAUTHENTICATED with a WWW-Authenticate header.
+ * - A missing, expired or invalid bearer token is 401 UNAUTHENTICATED with a WWW-Authenticate header
+ *   and an ErrorInfo reason (CREDENTIALS_MISSING, ACCESS_TOKEN_EXPIRED, ACCESS_TOKEN_TYPE_UNSUPPORTED);
+ *   a token without the cloud-platform scope is 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT (see unauthenticated()).
+ * - While the Secret Manager API is disabled in the project (`serviceEnabled = false`), every call
+ *   is 403 SERVICE_DISABLED.
  */
 import type http from 'node:http';
 import { crc32cBitwise } from './gcp/crc32c';
@@ -165,6 +169,33 @@ function googleError(status: number, message: string, details?: unknown[], name?
   return { status, body: { error: { code: status, message, status: statusName, ...(details ? { details } : {}) } } };
 }
 
+/**
+ * How Google's API front end refuses a credential, with the google.rpc.ErrorInfo reason of the
+ * `googleapis.com` domain (googleapis/googleapis google/api/error_reason.proto; status codes per
+ * https://cloud.google.com/apis/design/errors: UNAUTHENTICATED 401 for a missing, invalid or expired
+ * OAuth token, PERMISSION_DENIED 403 for a token without the right scopes):
+ * - no credential: 401 "Request is missing required authentication credential..." CREDENTIALS_MISSING;
+ * - an expired token: 401 ACCESS_TOKEN_EXPIRED; any other unusable token: 401 ACCESS_TOKEN_TYPE_UNSUPPORTED;
+ * - a token without the cloud-platform scope: 403 "Request had insufficient authentication scopes."
+ *   ACCESS_TOKEN_SCOPE_INSUFFICIENT.
+ */
+function unauthenticated(why: string): Reply {
+  const info = (reason: string) => [
+    { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain: 'googleapis.com', metadata: { service: 'secretmanager.googleapis.com' } },
+  ];
+  if (why === 'wrong scope') return googleError(403, 'Request had insufficient authentication scopes.', info('ACCESS_TOKEN_SCOPE_INSUFFICIENT'));
+  const reply =
+    why === 'no bearer token'
+      ? googleError(
+          401,
+          'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+          info('CREDENTIALS_MISSING'),
+        )
+      : googleError(401, CANONICAL_MESSAGE[401]!, info(why === 'expired' ? 'ACCESS_TOKEN_EXPIRED' : 'ACCESS_TOKEN_TYPE_UNSUPPORTED'));
+  reply.headers = { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' };
+  return reply;
+}
+
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const notFound = (message: string): Reply => googleError(404, message);
 const invalid = (message: string): Reply => googleError(400, message);
@@ -279,6 +310,13 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
     this.denies = [];
   }
 
+  /**
+   * Whether the Secret Manager API is enabled in the project (`gcloud services enable`). While it is
+   * not, every API call answers 403 PERMISSION_DENIED with ErrorInfo reason SERVICE_DISABLED, before
+   * any IAM check, as Google's front end does for a disabled service.
+   */
+  serviceEnabled = true;
+
   // =================================================================== transport
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -363,12 +401,9 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
 
     const authorization = Array.isArray(headers.authorization) ? headers.authorization[0] : headers.authorization;
     const verdict = this.creds.check(authorization, Math.floor(this.nowMs() / 1000));
-    if (!verdict.ok) {
-      const reply = googleError(401, CANONICAL_MESSAGE[401]!);
-      reply.headers = { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' };
-      return finish({ kind: 'reply', reply });
-    }
+    if (!verdict.ok) return finish({ kind: 'reply', reply: unauthenticated(verdict.reason) });
     record.principal = verdict.principal;
+    if (!this.serviceEnabled) return finish({ kind: 'reply', reply: this.serviceDisabled() });
     const alt = url.searchParams.get('$alt') ?? '';
     return finish({
       kind: 'reply',
@@ -434,6 +469,10 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
       case 'getSecretVersion':
         return ok(this.store.versionJson(rec, v, r.enumsAsInt));
       case 'accessSecretVersion':
+        // service.proto AccessSecretVersion reads an ENABLED version only; otherwise 400
+        // {"error":{"code":400,"message":"Secret Version [.../versions/4] is in DESTROYED state.",
+        // "status":"FAILED_PRECONDITION"}} without details (a real answer quoted in
+        // google-github-actions/get-secretmanager-secrets#268).
         if (v.state !== 'ENABLED') {
           return googleError(400, `Secret Version [${secretName}/versions/${v.number}] is in ${v.state} state.`, undefined, 'FAILED_PRECONDITION');
         }
@@ -453,6 +492,36 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
     );
   }
 
+  /**
+   * The answer of Google's API front end for a service not enabled in the consumer project: 403
+   * PERMISSION_DENIED with google.rpc.Help and google.rpc.ErrorInfo details (reason
+   * SERVICE_DISABLED, domain googleapis.com, metadata service and consumer). Source: the
+   * google.rpc.ErrorInfo reasons of googleapis/googleapis google/api/error_reason.proto
+   * (SERVICE_DISABLED) and the error model of https://cloud.google.com/apis/design/errors.
+   */
+  private serviceDisabled(): Reply {
+    const consumer = `projects/${this.projectNumber}`;
+    const console = `https://console.developers.google.com/apis/api/secretmanager.googleapis.com/overview?project=${this.projectNumber}`;
+    return googleError(
+      403,
+      `Secret Manager API has not been used in project ${this.projectNumber} before or it is disabled. Enable it by visiting ${console} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`,
+      [
+        { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Google developers console API activation', url: console }] },
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'SERVICE_DISABLED',
+          domain: 'googleapis.com',
+          metadata: { service: 'secretmanager.googleapis.com', consumer, activationUrl: console, serviceTitle: 'Secret Manager API' },
+        },
+      ],
+    );
+  }
+
+  /**
+   * 403 PERMISSION_DENIED "Permission 'P' denied for resource 'R' (or it may not exist)." (the text
+   * of real denials, e.g. googleapis/python-secret-manager#389), checked before existence, with an
+   * ErrorInfo IAM_PERMISSION_DENIED naming the permission and the resource.
+   */
   private permissionDenied(permission: string, requested: string, rpc: GcpRpc): Reply {
     const resource = rpc === 'listSecretVersions' ? requested.replace(/\/versions$/, '') : requested;
     return googleError(403, `Permission '${permission}' denied for resource '${resource}' (or it may not exist).`, [

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { Hover } from 'vscode-languageserver-protocol';
-import type { CredentialParams, Credential } from '../../shared/src/customMessages';
-import { credentialBinding, newSessionKey, seal } from '../../shared/src/sealing';
+import type { CredentialParams, Credential, WriteSecretResult } from '../../shared/src/customMessages';
+import { credentialBinding, newSessionKey, seal, writeBinding } from '../../shared/src/sealing';
 import { AwsFake } from '../fakes/awsFake';
 import { AzureFake } from '../fakes/azureFake';
 import { GcpFake } from '../fakes/gcpFake';
@@ -27,7 +27,7 @@ describe('live AWS Secrets Manager over the language server', () => {
     fake.createSecret('api/json', { token: VALUE, user: 'svc' }, { description: 'Payments API', tags: { owner: 'payments' } });
     fake.createSecret('api/plain', VALUE);
     fake.createSecret('api/old', { token: VALUE });
-    fake.scheduleDeletion('api/old');
+    fake.scheduleDeletion('api/old', new Date('2026-12-24T00:00:00Z'));
     folder = makeFolder({ 'pay.vault.yaml': `name: pay\nprovider: aws\nregion: eu-west-1\nendpoint: ${fake.address}\n` });
     h = await startHarness({
       folders: [folder.uri],
@@ -62,8 +62,30 @@ describe('live AWS Secrets Manager over the language server', () => {
     assert.deepEqual(await diagnose(`${attach('api/none')}  t: vault.secret(token)\n`, (c) => c.length > 0), ['secret-not-found']);
     assert.deepEqual(await diagnose(`${attach('api/plain')}  t: vault.secret(token)\n`, (c) => c.length > 0), ['not-json']);
     assert.deepEqual(await diagnose(`${attach('api/plain')}  t: vault.secret(*)\n`, () => true), []);
-    const deleted = await diagnose(`${attach('api/old')}  t: vault.secret(token)\n`, (c) => c.length > 0);
-    assert.ok(deleted.includes('secret-disabled') || deleted.includes('secret-deleted'), deleted.join());
+    const uri = next();
+    h.open(uri, `${attach('api/old')}  t: vault.secret(token)\n`);
+    const deleted = await h.waitForDiagnostics(uri, (d) => d.length > 0, 10_000);
+    assert.deepEqual(codes(deleted), ['secret-disabled']);
+    assert.match(deleted[0]!.message, /^`api\/old` is scheduled for deletion on 2026-/);
+    assert.match(deleted[0]!.message, /restore it with `aws secretsmanager restore-secret --secret-id api\/old`/i);
+  });
+
+  it('Write Secret to a secret scheduled for deletion: not written, with the restore command', async () => {
+    const vaultUri = folder.file('pay.vault.yaml');
+    const sealedData = seal(sessionKey, JSON.stringify({ token: 'new' }), writeBinding(vaultUri, undefined, 'api/old'));
+    const cas = fake.versionsOf('api/old').find((v) => v.stages.includes('AWSCURRENT'))!.versionId;
+    const result = (await h.client.sendRequest('secretRefs/writeSecret', { vaultUri, path: 'api/old', sealedData, cas })) as WriteSecretResult;
+    assert.equal(result.ok, false);
+    assert.equal(!result.ok && result.reason, 'invalid');
+    assert.match(!result.ok ? result.message : '', /scheduled for deletion on .*aws secretsmanager restore-secret --secret-id api\/old/);
+  });
+
+  it('a secret scheduled for deletion is secret-disabled whatever text AWS sends with InvalidRequestException', async () => {
+    fake.createSecret('api/going', { token: VALUE });
+    fake.scheduleDeletion('api/going');
+    fake.faults.set({ kind: 'status', status: 400, type: 'InvalidRequestException', message: "You tried to perform the operation on a secret that's currently marked deleted.", operation: 'GetSecretValue' });
+    assert.deepEqual(await diagnose(`${attach('api/going')}  t: vault.secret(token)\n`, (c) => c.length > 0), ['secret-disabled']);
+    fake.faults.clear();
   });
 
   it('reports a missing stage as version-not-found and permission-denied naming the action', async () => {
@@ -194,6 +216,41 @@ describe('live completion of cloud secret names', () => {
     } finally {
       await h.dispose();
       await fake.stop();
+      folder.dispose();
+    }
+  });
+});
+
+describe('live Azure Key Vault: a vault the Azure SDK refuses', () => {
+  it('says why (the vault host is outside the domain its challenge names) and how to fix vault_url', async () => {
+    const TOKEN = 'CANARY-azure-token-3317';
+    const azure = await AzureFake.start();
+    azure.addToken(TOKEN);
+    azure.setSecret('db', JSON.stringify({ password: 'x' }));
+    const folder = makeFolder({ 'az.vault.yaml': `name: az\nprovider: azure\nvault_url: ${azure.url}\n` });
+    const sessionKey = newSessionKey();
+    const h = await startHarness({
+      folders: [folder.uri],
+      env: { SECRETREFS_SESSION_KEY: sessionKey },
+      // Challenge verification stays on, as in production.
+      providerTesting: { azure: { allowInsecureConnection: true } },
+      onCredential: (params) => {
+        const p = params as CredentialParams;
+        return { sealed: seal(sessionKey, JSON.stringify({ kind: 'azure-token', token: TOKEN }), credentialBinding(p.vault, p.provider, p.address)) };
+      },
+    });
+    try {
+      const uri = folder.file('c.connection.yaml');
+      h.open(uri, 'name: c\nvault_secrets:\n  - vault: az\n    secret: db\nvalue:\n  p: vault.secret(password)\n');
+      const [d] = await h.waitForDiagnostics(uri, (x) => x.length > 0, 10_000);
+      assert.equal(d!.code, 'vault-unreachable');
+      assert.match(d!.message, /could not be checked: the Azure SDK sends a token only to a host under the domain the vault's 401 challenge names \(vault\.azure\.net\)/);
+      assert.match(d!.message, /Set vault_url to the vault's own address, https:\/\/<name>\.vault\.azure\.net/);
+      assert.doesNotMatch(d!.message, /not the JSON Key Vault sends/);
+      assert.ok(!JSON.stringify([...h.diagnostics.values()]).includes(TOKEN));
+    } finally {
+      await h.dispose();
+      await azure.stop();
       folder.dispose();
     }
   });

@@ -293,7 +293,11 @@ describe('versions and staging labels', () => {
     fake.putValue('s', { a: '2' });
     const p = make();
     assert.equal((await providerError(p.keys({ path: 's', version: 3 }))).kind, 'invalid-request');
-    assert.equal((await providerError(p.keys({ path: 's', version: versionId!, stage: 'AWSCURRENT' } as never))).kind, 'invalid-request');
+    // AWS answers a VersionId and a VersionStage of different versions with InvalidRequestException;
+    // DescribeSecret's VersionIdsToStages tells it apart from a secret scheduled for deletion.
+    const mismatch = await providerError(p.keys({ path: 's', version: versionId!, stage: 'AWSCURRENT' } as never));
+    assert.equal(mismatch.kind, 'version-not-found');
+    assert.match(mismatch.message, /that version carries: AWSPREVIOUS/);
     assert.equal((await providerError(p.keys({ path: ' ' }))).kind, 'invalid-request');
   });
 });
@@ -351,14 +355,14 @@ describe('error kinds', () => {
   it('not-found for a missing secret, on every call', async () => {
     const p = make();
     const loc = { path: 'nope' };
-    for (const call of [p.keys(loc), p.readValue(loc), p.metadata(loc), p.describe(loc), p.versions(loc), p.write(loc, { a: 'b' })]) {
-      const err = await providerError(call);
+    for (const call of [() => p.keys(loc), () => p.readValue(loc), () => p.metadata(loc), () => p.describe(loc), () => p.versions(loc), () => p.write(loc, { a: 'b' })]) {
+      const err = await providerError(call());
       assert.equal(err.kind, 'not-found');
       assert.match(err.message, /secret "nope"/);
     }
   });
 
-  it('a secret scheduled for deletion: metadata.deletionDate, reads fail as deleted', async () => {
+  it('a secret scheduled for deletion: metadata.deletionDate, describe() says it cannot be read, reads and writes are disabled', async () => {
     fake.createSecret('old', { a: '1' });
     const when = new Date('2026-01-02T03:04:05.678Z');
     fake.scheduleDeletion('old', when);
@@ -366,14 +370,59 @@ describe('error kinds', () => {
     const m = await p.metadata({ path: 'old' });
     assert.equal(m.deletionDate, when.toISOString());
     assert.equal(m.enabled, false);
-    for (const call of [p.keys({ path: 'old' }), p.describe({ path: 'old' }), p.write({ path: 'old' }, { a: '2' })]) {
+    const d = await p.describe({ path: 'old' });
+    assert.equal(d.keys, undefined);
+    assert.equal(d.metadata.deletionDate, when.toISOString());
+    assert.equal(d.metadata.enabled, false);
+    for (const call of [p.keys({ path: 'old' }), p.readValue({ path: 'old' }), p.write({ path: 'old' }, { a: '2' })]) {
       const err = await providerError(call);
-      assert.equal(err.kind, 'deleted');
+      assert.equal(err.kind, 'disabled');
       assert.equal(err.details.deletionTime, when.toISOString());
+      assert.match(err.message, /scheduled for deletion on 2026-01-02T03:04:05\.678Z/);
+      assert.match(err.message, /aws secretsmanager restore-secret --secret-id old/);
+      assert.doesNotMatch(err.message, /undelete|deleted on/);
     }
     assert.deepEqual(await p.list(undefined, ''), []);
     fake.restore('old');
     assert.deepEqual(await p.keys({ path: 'old' }), ['a']);
+  });
+
+  // AWS's text for this InvalidRequestException differs between implementations and over time;
+  // the verdict comes from DescribeSecret's DeletedDate whatever the text says.
+  for (const text of [
+    "You can't perform this operation on the secret because it was marked for deletion.",
+    'You can’t perform this operation on the secret because it was marked for deletion.',
+    "You tried to perform the operation on a secret that's currently marked deleted.",
+    'Operation not allowed in the current state.',
+  ]) {
+    it(`decides deletion from DescribeSecret, not from the text: "${text.slice(0, 40)}…"`, async () => {
+      fake.createSecret('going', { a: '1' });
+      const when = new Date('2026-02-03T04:05:06.000Z');
+      fake.scheduleDeletion('going', when);
+      const p = make();
+      fake.faults.set({ kind: 'status', status: 400, type: 'InvalidRequestException', message: text, operation: 'GetSecretValue' });
+      const d = await p.describe({ path: 'going' });
+      assert.deepEqual([d.keys, d.metadata.enabled, d.metadata.deletionDate], [undefined, false, when.toISOString()]);
+      fake.faults.set({ kind: 'status', status: 400, type: 'InvalidRequestException', message: text, operation: 'GetSecretValue' });
+      const err = await providerError(p.keys({ path: 'going' }));
+      assert.equal(err.kind, 'disabled');
+      assert.equal(err.details.deletionTime, when.toISOString());
+    });
+  }
+
+  it('InvalidRequestException with DescribeSecret denied: disabled, saying what could not be learned', async () => {
+    fake.createSecret('hidden', { a: '1' });
+    fake.scheduleDeletion('hidden');
+    fake.deny('hidden', ['DescribeSecret']);
+    const p = make();
+    for (const call of [p.describe({ path: 'hidden' }), p.keys({ path: 'hidden' })]) {
+      const err = await providerError(call);
+      assert.equal(err.kind, 'disabled');
+      assert.match(err.message, /InvalidRequestException/);
+      assert.match(err.message, /could not be learned: DescribeSecret was denied \(grant secretsmanager:DescribeSecret\)/);
+      assert.match(err.message, /aws secretsmanager restore-secret --secret-id hidden/);
+      assert.equal(err.details.deletionTime, undefined);
+    }
   });
 
   it('permission-denied names the missing action', async () => {
@@ -468,6 +517,74 @@ describe('error kinds', () => {
     assert.equal(err.kind, 'invalid-request');
     assert.match(err.message, /InvalidParameterException/);
   });
+});
+
+describe('facts only the text of an AWS error carries', () => {
+  // AWS gives no field for these; each is read from the text of one error type, and several
+  // wordings are accepted.
+  for (const text of [
+    "Secrets Manager can't find the specified secret value for VersionId: 0f3c2b1a-9e8d-4c7b-a6f5-e4d3c2b1a000",
+    "Secrets Manager can't find the specified secret value for staging label: AWSPENDING",
+    'Secrets Manager can’t find the specified secret value for staging label: AWSCURRENT',
+  ]) {
+    it(`a missing version of a secret DescribeSecret may not see: "${text.slice(0, 60)}…"`, async () => {
+      fake.createSecret('s', { a: '1' });
+      fake.deny('s', ['DescribeSecret']);
+      fake.faults.set({ kind: 'status', status: 400, type: 'ResourceNotFoundException', message: text, operation: 'GetSecretValue' });
+      const err = await providerError(make().keys({ path: 's', stage: 'AWSPENDING' } as never));
+      assert.equal(err.kind, 'version-not-found');
+    });
+  }
+
+  it('a missing secret or version that DescribeSecret may not tell apart: not-found, saying so', async () => {
+    fake.createSecret('s', { a: '1' });
+    fake.deny('s', ['DescribeSecret']);
+    fake.faults.set({ kind: 'status', status: 400, type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret.", operation: 'GetSecretValue' });
+    const err = await providerError(make().keys({ path: 's', stage: 'AWSPENDING' } as never));
+    assert.equal(err.kind, 'not-found');
+    assert.match(err.message, /which one could not be told: DescribeSecret was denied \(grant secretsmanager:DescribeSecret\)/);
+  });
+
+  it('a missing version is decided by DescribeSecret when it answers, whatever the text', async () => {
+    fake.createSecret('s', { a: '1' });
+    fake.faults.set({ kind: 'status', status: 400, type: 'ResourceNotFoundException', message: 'Not here.', operation: 'GetSecretValue' });
+    const err = await providerError(make().keys({ path: 's', stage: 'AWSPENDING' } as never));
+    assert.equal(err.kind, 'version-not-found');
+    assert.match(err.message, /staging labels: AWSCURRENT/);
+  });
+
+  for (const text of ['Access to KMS is not allowed', 'Access to KMS is not allowed. The key is disabled or its policy denies you.']) {
+    it(`an AccessDeniedException about KMS names kms:Decrypt: "${text.slice(0, 40)}"`, async () => {
+      fake.createSecret('s', { a: '1' });
+      fake.faults.set({ kind: 'status', status: 400, type: 'AccessDeniedException', message: text, operation: 'GetSecretValue' });
+      const err = await providerError(make().readValue({ path: 's' }));
+      assert.equal(err.kind, 'permission-denied');
+      assert.match(err.message, /lacks kms:Decrypt on the secret's KMS key/);
+    });
+  }
+
+  for (const [text, action] of [
+    ['User: arn:aws:iam::123456789012:user/x is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:us-east-1:123456789012:key/1 because no identity-based policy allows the kms:Decrypt action', 'kms:Decrypt'],
+    ['User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized to perform: secretsmanager:GetSecretValue on resource: s because no permissions boundary allows the secretsmanager:GetSecretValue action', 'secretsmanager:GetSecretValue'],
+  ] as const) {
+    it(`an AccessDeniedException names the action its text names: ${action}`, async () => {
+      fake.createSecret('s', { a: '1' });
+      fake.faults.set({ kind: 'status', status: 400, type: 'AccessDeniedException', message: text, operation: 'GetSecretValue' });
+      const err = await providerError(make().readValue({ path: 's' }));
+      assert.equal(err.kind, 'permission-denied');
+      assert.match(err.message, new RegExp(`lacks ${action.replace('.', '\\.')} `));
+    });
+  }
+
+  for (const text of ["Credential should be scoped to a valid region, not 'eu-west-1'. ", "Credential should be scoped to a valid region. "]) {
+    it(`a credential scoped to another region says so: "${text.trim()}"`, async () => {
+      fake.createSecret('s', { a: '1' });
+      fake.faults.set({ kind: 'status', status: 400, type: 'InvalidSignatureException', message: text });
+      const err = await providerError(make().keys({ path: 's' }));
+      assert.equal(err.kind, 'unauthenticated');
+      assert.match(err.message, /scoped to another region/);
+    });
+  }
 });
 
 describe('faults', () => {
@@ -608,7 +725,7 @@ describe('no credential or value leaks', () => {
 
     await check('not-found', p.keys({ path: `missing-${CANARY_VALUE.slice(0, 3)}` }));
     await check('version-not-found', p.readValue({ path: 'canary', version: 'AWSPENDING' }));
-    await check('deleted', p.describe({ path: 'doomed' }));
+    await check('disabled', p.keys({ path: 'doomed' }));
     await check('permission-denied', p.describe({ path: 'locked' }));
     await check('permission-denied write', p.write({ path: 'locked' }, data));
     await check('cas-conflict', p.write(loc, data, 'not-the-current-version-id-000000000000'));
@@ -664,7 +781,7 @@ describe('no credential or value leaks', () => {
 
     for (const kind of [
       'not-found',
-      'deleted',
+      'disabled',
       'version-not-found',
       'permission-denied',
       'unauthenticated',

@@ -234,9 +234,23 @@ describe('disabled, expired and not-yet-valid secrets', () => {
     assert.equal(d.metadata.versions[0]!.disabled, true);
     assert.equal((await p.metadata({ path: 'db' })).enabled, false);
     const e = await providerError(p.keys({ path: 'db' }));
-    assert.equal(e.kind, 'invalid-request');
+    assert.equal(e.kind, 'disabled');
     assert.equal(e.details.cause, 'secret disabled');
     assert.match(e.message, /is disabled/);
+    assert.match(e.message, /az keyvault secret set-attributes --vault-name VAULT --name db --enabled true/);
+  });
+
+  it('a disabled secret is told by the inner error code SecretDisabled, whatever the message says', async () => {
+    fake.setSecret('db', JSON.stringify({ user: 'u' }));
+    const p = make();
+    await p.keys({ path: 'db' });
+    for (const message of ['Operation get is not allowed on a disabled secret.', 'Forbidden.']) {
+      fake.faults.set({ kind: 'status', status: 403, code: 'Forbidden', message, innerCode: 'SecretDisabled', operation: 'get' });
+      assert.equal((await providerError(p.keys({ path: 'db' }))).kind, 'disabled');
+    }
+    // The same words without the inner code are a denial, not a disabled secret.
+    fake.faults.set({ kind: 'status', status: 403, code: 'Forbidden', message: 'Operation get is not allowed on a disabled secret.', operation: 'get' });
+    assert.equal((await providerError(p.keys({ path: 'db' }))).kind, 'permission-denied');
   });
 
   it('a disabled older version while the latest is enabled', async () => {
@@ -320,6 +334,21 @@ describe('writes', () => {
     const e = await providerError(make().write({ path: 'gone' }, { a: '1' }));
     assert.equal(e.kind, 'deleted');
     assert.match(e.message, /deleted but recoverable/);
+    assert.match(e.message, /az keyvault secret recover --vault-name VAULT --name gone/);
+  });
+
+  it('a 409 is told by its inner error code, not by its message', async () => {
+    fake.setSecret('s', 'x');
+    const p = make();
+    await p.keys({ path: 's' });
+    fake.faults.set({ kind: 'status', status: 409, code: 'Conflict', message: 'Conflict.', innerCode: 'ObjectIsDeletedButRecoverable', operation: 'set' });
+    assert.equal((await providerError(p.write({ path: 's' }, { a: '1' }))).kind, 'deleted');
+    fake.faults.set({ kind: 'status', status: 409, code: 'Conflict', message: 'Secret s is currently being recovered and cannot be re-created; retry later.', innerCode: 'ObjectIsBeingRecovered', operation: 'set' });
+    const recovering = await providerError(p.write({ path: 's' }, { a: '1' }));
+    assert.equal(recovering.kind, 'unreachable');
+    assert.equal(recovering.details.cause, 'secret being recovered (409)');
+    fake.faults.set({ kind: 'status', status: 409, code: 'Conflict', message: 'Secret s is currently in a deleted but recoverable state.', operation: 'set' });
+    assert.equal((await providerError(p.write({ path: 's' }, { a: '1' }))).kind, 'invalid-request');
   });
 });
 
@@ -405,6 +434,54 @@ describe('permissions and authentication errors', () => {
     assert.equal(e.kind, 'bad-response');
     assert.match(e.message, /outside/);
     assert.deepEqual(violations, []);
+  });
+});
+
+describe('vaults the Azure SDK refuses before any request succeeds', () => {
+  it('a vault host outside the domain its challenge names: the real cause and the remedy, no token sent', async () => {
+    fake.setSecret('db', JSON.stringify({ a: '1' }));
+    // Challenge verification on, as in production: the fake (127.0.0.1) names vault.azure.net.
+    const p = make({ testing: { allowInsecureConnection: true } });
+    const e = await providerError(p.keys({ path: 'db' }));
+    assert.equal(e.kind, 'invalid-request');
+    assert.match(e.message, /the Azure SDK sends a token only to a host under the domain the vault's 401 challenge names \(vault\.azure\.net\), and 127\.0\.0\.1:\d+ is not under it/);
+    assert.match(e.message, /Set vault_url to the vault's own address, https:\/\/<name>\.vault\.azure\.net/);
+    assert.doesNotMatch(e.message, /not the JSON Key Vault sends/);
+    assert.equal(e.details.cause?.startsWith('the Azure SDK sends a token only'), true);
+    assert.equal(fake.countRequests((r) => r.auth === 'valid' || r.auth === 'invalid'), 0, 'no token was sent');
+  });
+
+  it('names the domain of the cloud the vault answers for (Azure China)', async () => {
+    fake.challengeResource = 'https://vault.azure.cn';
+    const e = await providerError(make({ testing: { allowInsecureConnection: true } }).list(undefined, ''));
+    assert.match(e.message, /names \(vault\.azure\.cn\)/);
+    assert.match(e.message, /https:\/\/<name>\.vault\.azure\.cn/);
+  });
+
+  it('a challenge whose resource or authority is not a URL', async () => {
+    fake.challengeResource = 'not a url';
+    let e = await providerError(make({ testing: { allowInsecureConnection: true } }).list(undefined, ''));
+    assert.equal(e.kind, 'invalid-request');
+    assert.match(e.message, /challenge whose resource is not a URL/);
+    fake.challengeResource = 'https://vault.azure.net';
+    fake.challengeAuthority = 'tenant-without-scheme';
+    e = await providerError(make().list(undefined, ''));
+    assert.match(e.message, /challenge whose authority \(authorization=\) is not a URL/);
+  });
+
+  it('a server that answers 401 without a Key Vault challenge: no token was sent, so it is not the credentials', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"message":"login required"}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const e = await providerError(make({ vaultUrl: `http://127.0.0.1:${port}` }).keys({ path: 'db' }));
+      assert.equal(e.kind, 'bad-response');
+      assert.match(e.message, /answered 401 without a Key Vault challenge .* so no token was sent/);
+      assert.doesNotMatch(e.message, /expired, revoked/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

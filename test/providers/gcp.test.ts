@@ -15,6 +15,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { GcpProvider, type GcpProviderOptions, crc32c } from '../../server/src/providers/gcp';
 import type { ProviderError, ProviderErrorKind } from '../../server/src/providers/secretProvider';
 import { crc32cBitwise } from '../fakes/gcp/crc32c';
+import { signServiceAccountJwt } from '../fakes/gcp/credentials';
 import { type Fault, GcpFake, type ServiceAccount } from '../fakes/gcpFake';
 import { TcpProxy } from '../fakes/tcpProxy';
 import { clearEnv } from '../helpers/envIsolation';
@@ -226,8 +227,9 @@ describe('facts', () => {
     assert.equal(latest.metadata.enabled, false);
     assert.equal(latest.metadata.versions.find((v) => v.version === 3)?.disabled, true);
     const disabled = await providerError(p.keys({ path: 'app-db' }));
-    assert.equal(disabled.kind, 'deleted');
-    assert.match(disabled.message, /latest version of projects\/demo-project\/secrets\/app-db .*is disabled/);
+    assert.equal(disabled.kind, 'disabled');
+    assert.match(disabled.message, /latest version \(3\) of projects\/demo-project\/secrets\/app-db .*is disabled/);
+    assert.match(disabled.message, /gcloud secrets versions enable 3 --secret=app-db --project=demo-project/);
 
     const destroyed = await p.describe({ path: 'app-db', version: 1 });
     assert.equal(destroyed.metadata.enabled, false);
@@ -461,6 +463,110 @@ function bearerClient(token: string): unknown {
     },
   };
 }
+
+/** An auth client like bearerClient whose error answers pass through `rewrite` (a body another server could send). */
+function rewritingClient(token: string, rewrite: (body: Record<string, unknown>) => Record<string, unknown>): unknown {
+  const inner = bearerClient(token) as { getRequestHeaders: () => Promise<Headers>; fetch: (url: string | URL, init?: object) => Promise<Response> };
+  return {
+    getRequestHeaders: inner.getRequestHeaders,
+    fetch: async (url: string | URL, init?: object) => {
+      const res = await inner.fetch(url, init);
+      if (res.status < 400) return res;
+      const body = JSON.parse(await res.text()) as Record<string, unknown>;
+      return new Response(JSON.stringify(rewrite(body)), { status: res.status, headers: { 'Content-Type': 'application/json; charset=UTF-8' } });
+    },
+  };
+}
+
+const withMessage = (message: string) => (body: Record<string, unknown>): Record<string, unknown> => ({ error: { ...(body.error as object), message } });
+
+describe('errors are told by status, state and ErrorInfo, never by message text', () => {
+  for (const message of [
+    'Secret Version [projects/123456789012/secrets/app-db/versions/3] is in DISABLED state.',
+    'Secret Version [projects/123456789012/secrets/app-db/versions/3] is not in ENABLED state.',
+    'Precondition check failed.',
+  ]) {
+    it(`FAILED_PRECONDITION on a disabled version: "${message.slice(0, 50)}…"`, async () => {
+      fake.setVersionState('app-db', 3, 'DISABLED');
+      fake.addToken('plain-token');
+      const p = make({ credential: { kind: 'adc' }, testing: { protocol: 'http', authClient: rewritingClient('plain-token', withMessage(message)) } });
+      const err = await providerError(p.keys({ path: 'app-db' }));
+      assert.equal(err.kind, 'disabled');
+      assert.match(err.message, /gcloud secrets versions enable 3 --secret=app-db/);
+      const d = await p.describe({ path: 'app-db' });
+      assert.equal(d.metadata.enabled, false);
+    });
+  }
+
+  it('a destroyed version is destroyed whatever the text says', async () => {
+    fake.setVersionState('app-db', 1, 'DESTROYED');
+    fake.addToken('plain-token');
+    const p = make({ credential: { kind: 'adc' }, testing: { protocol: 'http', authClient: rewritingClient('plain-token', withMessage('Secret Version [x] is in DISABLED state.')) } });
+    assert.equal((await providerError(p.readValue({ path: 'app-db', version: 1 }))).kind, 'destroyed');
+  });
+
+  it('FAILED_PRECONDITION when the version state may not be read: disabled, saying what could not be learned', async () => {
+    fake.setVersionState('app-db', 3, 'DISABLED');
+    fake.deny('secretmanager.versions.get');
+    const err = await providerError(make().keys({ path: 'app-db' }));
+    assert.equal(err.kind, 'disabled');
+    assert.match(err.message, /its state could not be learned: GetSecretVersion was denied \(grant secretmanager\.versions\.get\)/);
+  });
+
+  it('the Secret Manager API not enabled in the project (SERVICE_DISABLED) is not a missing permission', async () => {
+    fake.serviceEnabled = false;
+    for (const p of [make(), (fake.addToken('plain-token'), make({ credential: { kind: 'adc' }, testing: { protocol: 'http', authClient: bearerClient('plain-token') } }))]) {
+      const err = await providerError(p.keys({ path: 'app-db' }));
+      assert.equal(err.kind, 'invalid-request');
+      assert.match(err.message, /the Secret Manager API is not enabled in project 123456789012/);
+      assert.match(err.message, /gcloud services enable secretmanager\.googleapis\.com --project=123456789012/);
+      assert.doesNotMatch(err.message, /needs secretmanager\.versions\.access/);
+    }
+  });
+
+  it('IAM_PERMISSION_DENIED names the permission its ErrorInfo names', async () => {
+    fake.addToken('plain-token');
+    fake.deny('secretmanager.versions.access');
+    const rewrite = (body: Record<string, unknown>): Record<string, unknown> => {
+      const error = body.error as { details?: Array<Record<string, unknown>> };
+      for (const d of error.details ?? []) if (d.reason === 'IAM_PERMISSION_DENIED') d.metadata = { ...(d.metadata as object), permission: 'secretmanager.versions.get' };
+      return body;
+    };
+    const err = await providerError(make({ credential: { kind: 'adc' }, testing: { protocol: 'http', authClient: rewritingClient('plain-token', rewrite) } }).keys({ path: 'app-db' }));
+    assert.equal(err.kind, 'permission-denied');
+    assert.match(err.message, /needs secretmanager\.versions\.get on/);
+  });
+
+  it('an expired token, and a token without the cloud-platform scope, as the fake answers them', async () => {
+    const p = make();
+    assert.deepEqual(await p.keys({ path: 'api-key' }), []);
+    fake.advanceTime(7200);
+    const expired = await providerError(p.keys({ path: 'api-key' }));
+    assert.equal(expired.kind, 'unauthenticated');
+    assert.match(expired.message, /has expired \(UNAUTHENTICATED, HTTP 401, ACCESS_TOKEN_EXPIRED\)/);
+    fake.advanceTime(-7200);
+    const narrow = signServiceAccountJwt(sa, { scope: 'https://www.googleapis.com/auth/userinfo.email' });
+    const scoped = await providerError(make({ credential: { kind: 'adc' }, testing: { protocol: 'http', authClient: bearerClient(narrow) } }).keys({ path: 'api-key' }));
+    assert.equal(scoped.kind, 'unauthenticated');
+    assert.match(scoped.message, /lacks the OAuth scope/);
+  });
+
+  it('ACCESS_TOKEN_SCOPE_INSUFFICIENT is a credential without the cloud-platform scope', async () => {
+    fake.addToken('plain-token');
+    fake.deny('secretmanager.versions.access');
+    const rewrite = (): Record<string, unknown> => ({
+      error: {
+        code: 403,
+        message: 'Request had insufficient authentication scopes.',
+        status: 'PERMISSION_DENIED',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', domain: 'googleapis.com', metadata: { service: 'secretmanager.googleapis.com', method: 'google.cloud.secretmanager.v1.SecretManagerService.AccessSecretVersion' } }],
+      },
+    });
+    const err = await providerError(make({ credential: { kind: 'adc' }, testing: { protocol: 'http', authClient: rewritingClient('plain-token', rewrite) } }).keys({ path: 'app-db' }));
+    assert.equal(err.kind, 'unauthenticated');
+    assert.match(err.message, /lacks the OAuth scope .*cloud-platform/);
+  });
+});
 
 describe('faults', () => {
   const timeoutMs = 300;
@@ -713,7 +819,7 @@ describe('no credential or value leaks', () => {
     }
     for (const kind of [
       'not-found',
-      'deleted',
+      'disabled',
       'destroyed',
       'version-not-found',
       'permission-denied',

@@ -31,7 +31,7 @@ const ok = (value: Partial<LiveSecret> & { metadata?: LiveSecret['metadata'] }):
 function check(attachment: string, value: string, secrets: Record<string, Live<LiveSecret>>, expiryWarningDays = 14) {
   const ws = new TestWorkspace({
     'aws.vault.yaml': 'name: aws\nprovider: aws\nregion: eu-west-1\n',
-    'az.vault.yaml': 'name: az\nprovider: azure\nvault_url: https://v.vault.azure.net\n',
+    'az.vault.yaml': 'name: az\nprovider: azure\nvault_url: https://payments-kv.vault.azure.net\n',
     'g.vault.yaml': 'name: g\nprovider: gcp\nproject: p1\n',
   });
   const live = liveFrom(secrets);
@@ -67,6 +67,35 @@ describe('live checks of cloud secrets (service level)', () => {
     assert.match(aws.diagnostics[0]!.message, /scheduled for deletion on 2026-12-01/);
     const azure = check('  - vault: az\n    secret: off\n', '  k: vault.secret(*)\n', { off: ok({ metadata: { versions: [], enabled: false } }) });
     assert.deepEqual(azure.diagnostics.map((d) => d.code), ['secret-disabled']);
+  });
+
+  it('says why a secret cannot be read and how to fix it, in each provider\'s words', () => {
+    const aws = check('  - vault: aws\n    secret: old\n', '  k: vault.secret(*)\n', { old: ok({ metadata: { versions: [], enabled: false, deletionDate: '2026-12-24T00:00:00.000Z' } }) });
+    assert.deepEqual(aws.diagnostics.map((d) => d.code), ['secret-disabled']);
+    assert.equal(
+      aws.diagnostics[0]!.message,
+      '`old` is scheduled for deletion on 2026-12-24T00:00:00.000Z: Secrets Manager does not read it until it is restored. Restore it with `aws secretsmanager restore-secret --secret-id old`, or attach another secret.',
+    );
+    const azure = check('  - vault: az\n    secret: off\n', '  k: vault.secret(*)\n', { off: ok({ metadata: { versions: [], enabled: false } }) });
+    assert.match(azure.diagnostics[0]!.message, /Key Vault does not read disabled secrets\. Enable it with `az keyvault secret set-attributes --vault-name payments-kv --name off --enabled true`/);
+    const disabled = check('  - vault: g\n    secret: db\n', '  k: vault.secret(*)\n', {
+      db: ok({ metadata: { versions: [{ version: 1, disabled: false }, { version: 2, disabled: true }], currentVersion: 2, enabled: false } }),
+    });
+    assert.deepEqual(disabled.diagnostics.map((d) => d.code), ['secret-disabled']);
+    assert.match(disabled.diagnostics[0]!.message, /the latest version \(2\) of `projects\/p1\/secrets\/db\/versions\/latest` is disabled: .*`gcloud secrets versions enable 2 --secret=db`/);
+    const destroyed = check('  - vault: g\n    secret: db\n    version: 1\n', '  k: vault.secret(*)\n', {
+      db: ok({ metadata: { versions: [{ version: 1, destroyed: true, deletionTime: '2026-01-01T00:00:00Z' }], currentVersion: 1, enabled: false, deletionDate: '2026-01-01T00:00:00Z' } }),
+    });
+    assert.match(destroyed.diagnostics[0]!.message, /version 1 of .* was destroyed on 2026-01-01T00:00:00Z: its data is gone/);
+  });
+
+  it('a provider error of the disabled kind is secret-disabled with the provider\'s message; a destroyed GCP version too', () => {
+    const aws = check('  - vault: aws\n    secret: old\n', '  k: vault.secret(*)\n', {
+      old: { state: 'error', error: { kind: 'disabled', message: 'AWS vault "aws": Secrets Manager refuses to read secret "old" in its current state (InvalidRequestException).' } },
+    });
+    assert.deepEqual(aws.diagnostics.map((d) => [d.code, d.message]), [['secret-disabled', 'AWS vault "aws": Secrets Manager refuses to read secret "old" in its current state (InvalidRequestException).']]);
+    const gcp = check('  - vault: g\n    secret: db\n', '  k: vault.secret(*)\n', { db: { state: 'error', error: { kind: 'destroyed', message: 'Version 1 was destroyed.' } } });
+    assert.deepEqual(gcp.diagnostics.map((d) => d.code), ['secret-disabled']);
   });
 
   it('reports expired and expiring secrets against the warning window', () => {

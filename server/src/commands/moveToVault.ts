@@ -2,6 +2,9 @@ import type { Connection } from 'vscode-languageserver';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { MoveToVaultParams, MoveToVaultResult } from '../../../shared/src/customMessages';
 import { isProviderError, type SecretLocator } from '../providers/secretProvider';
+import { secretLocator } from '../service/diagnostics/liveChecks';
+import type { Attachment } from '../service/model/types';
+import { targetOfAttachment } from '../service/references/resolve';
 import { describeFailure, vaultByUri, type CommandContext } from './context';
 
 /** The literal under `range`: a scalar's parsed value when the range is a whole scalar, else the text. */
@@ -76,10 +79,13 @@ function referenceEdits(
   const path = params.path.replace(/^\/+/, '');
   const attachedPath = kvVersion === 2 ? `data/${path}` : path;
   const attachments = connection?.attachments ?? [];
+  // An attachment of this secret is reused only when it reads what the write creates, the current
+  // version: one that pins a version or an AWS staging label would not see the new key.
   const same = attachments.find(
     (a) =>
       a.vault?.value === vaultName &&
-      (params.engine ? a.engine?.value.replace(/^\/+|\/+$/g, '') === params.engine && a.path?.value.replace(/^\/+/, '') === attachedPath : a.secret?.value === path),
+      (params.engine ? a.engine?.value.replace(/^\/+|\/+$/g, '') === params.engine && a.path?.value.replace(/^\/+/, '') === attachedPath : a.secret?.value === path) &&
+      readsCurrentVersion(ctx, params.textDocument.uri, a),
   );
   const range = { start: document.positionAt(literal.start), end: document.positionAt(literal.end) };
   let reference: string;
@@ -102,4 +108,12 @@ function referenceEdits(
   }
   edits.push({ range, newText: reference });
   return { edits, reference };
+}
+
+/** Whether an attachment reads the secret's current version (no `version`, no `version_stage`). */
+function readsCurrentVersion(ctx: CommandContext, uri: string, attachment: Attachment): boolean {
+  const target = targetOfAttachment(attachment, ctx.facts.vaults(uri), ctx.facts.live);
+  const locator = target && secretLocator(target, attachment);
+  if (locator) return locator.version === undefined && locator.stage === undefined;
+  return attachment.version === undefined && attachment.versionStage === undefined;
 }

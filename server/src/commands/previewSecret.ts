@@ -1,5 +1,6 @@
 import type { PreviewSecretParams, PreviewSecretResult } from '../../../shared/src/customMessages';
 import { previewBinding, seal } from '../../../shared/src/sealing';
+import { pinText } from '../service/diagnostics/liveChecks';
 import { describeFailure, type CommandContext } from './context';
 
 /**
@@ -15,7 +16,9 @@ export async function previewSecret(ctx: CommandContext, params: PreviewSecretPa
   if (!at) return { ok: false, message: 'No readable secret reference under the cursor.' };
   const entry = await ctx.live()?.providerFor(at.vault);
   if (!entry) return { ok: false, message: `Vault "${at.vault.name}" has no live access: sign in first.` };
-  const locator = params.version !== undefined ? { ...at.locator, version: params.version } : at.locator;
+  // Another version picked in the preview replaces the attachment's pin, a staging label included.
+  const locator = params.version !== undefined ? { ...(at.locator.engine !== undefined ? { engine: at.locator.engine } : {}), path: at.locator.path, version: params.version } : at.locator;
+  const pin = pinText(locator);
   try {
     const data = await entry.provider.readValue(locator);
     let value: unknown = data;
@@ -34,7 +37,7 @@ export async function previewSecret(ctx: CommandContext, params: PreviewSecretPa
     return {
       ok: true,
       sealed: seal(ctx.sessionKey, JSON.stringify({ value: text }), previewBinding(params.textDocument.uri, line, character)),
-      label: `${at.label}${locator.version !== undefined ? ` (version ${locator.version})` : ''}`,
+      label: `${at.label}${pin ? ` (${pin})` : ''}`,
       versions,
     };
   } catch (error) {

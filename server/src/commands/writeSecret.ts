@@ -56,7 +56,10 @@ export async function writeSecret(ctx: CommandContext, params: WriteSecretParams
     return result.casRaced ? { ok: true, version: result.version, raced: true } : { ok: true, version: result.version };
   } catch (error) {
     const kind = isProviderError(error) ? error.kind : undefined;
-    const reason = kind === 'cas-conflict' ? 'cas-conflict' : kind === 'permission-denied' || kind === 'unauthenticated' ? 'permission-denied' : kind === 'invalid-request' ? 'invalid' : 'unreachable';
+    // A secret whose state forbids the write (scheduled for deletion, deleted but recoverable) is
+    // not a transport failure: the message says how to restore it.
+    const invalid = kind === 'invalid-request' || kind === 'disabled' || kind === 'deleted';
+    const reason = kind === 'cas-conflict' ? 'cas-conflict' : kind === 'permission-denied' || kind === 'unauthenticated' ? 'permission-denied' : invalid ? 'invalid' : 'unreachable';
     return { ok: false, reason, message: describeFailure(error) };
   }
 }

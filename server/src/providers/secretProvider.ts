@@ -66,6 +66,12 @@ export type ProviderErrorKind =
   | 'not-found'
   | 'deleted'
   | 'destroyed'
+  /**
+   * The secret (or the version read) exists but its state forbids reading it: an AWS secret
+   * scheduled for deletion, a disabled Azure secret, a disabled GCP version. The message says which
+   * state and the provider's way out.
+   */
+  | 'disabled'
   | 'version-not-found'
   | 'permission-denied'
   | 'unauthenticated'

@@ -5,7 +5,7 @@ import { analyzeDocument } from './analyzeDocument';
 import { complete } from './completion/complete';
 import type { VaultFact, WorkspaceFacts } from './facts/facts';
 import type { SecretLocator } from '../providers/secretProvider';
-import { locatorOf, readApiPath } from './diagnostics/liveChecks';
+import { readApiPath, secretLocator } from './diagnostics/liveChecks';
 import { codeActions } from './features/codeActions';
 import { definitionFor } from './features/definition';
 import { hoverFor } from './features/hover';
@@ -49,7 +49,7 @@ export interface SecretAt {
   locator: SecretLocator;
   /** undefined or `*`: the whole secret. */
   key: string | undefined;
-  /** For the user: `prod:/v1/secret/data/oracle` key `password`. */
+  /** For the user: `prod:/v1/secret/data/oracle` key `password` (without the pin: see `locator`). */
   label: string;
 }
 
@@ -144,7 +144,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       const target = found.kind === 'reference' ? found.resolved.target : found.target;
       const attachment = found.kind === 'reference' ? found.resolved.attachment : found.attachment;
       if (!target?.vault) return undefined;
-      const locator = locatorOf(target, attachment?.version?.value);
+      const locator = secretLocator(target, attachment);
       if (!locator) return undefined;
       const key = found.kind === 'reference' ? found.resolved.key?.value : undefined;
       const where = target.provider === 'hashicorp' ? readApiPath(target, locator) : locator.path;

@@ -15,12 +15,12 @@ import { createLiveFacts } from '../live/createLiveFacts';
 import type { LiveFactsStore } from '../live/liveFactsStore';
 import { vaultAddress } from '../live/providerRegistry';
 import type { SecretLocator, SecretMetadata } from '../providers/secretProvider';
-import { locatorOf, readApiPath } from '../service/diagnostics/liveChecks';
+import { readApiPath, secretLocator } from '../service/diagnostics/liveChecks';
 import type { VaultFact } from '../service/facts/facts';
 import type { LiveAccess, LiveFacts } from '../service/facts/liveFacts';
 import { WorkspaceIndex } from '../service/facts/workspaceIndex';
 import { createLanguageService } from '../service/languageService';
-import type { DocumentAnalysis, DocumentKind, Provider } from '../service/model/types';
+import type { Attachment, DocumentAnalysis, DocumentKind, Provider } from '../service/model/types';
 import { apiPath, resolveReference, targetOfAttachment, type SecretTarget } from '../service/references/resolve';
 import { createFileClassifier, type FileClassifier } from './fileClassifier';
 import { readTextFile } from './readTextFile';
@@ -79,6 +79,19 @@ export interface InventoryUse {
   /** A version pin of the attachment, as written. */
   version?: string | number;
   versionStage?: string;
+  /**
+   * Live, only when the attachment pins a version or stage: what the secret manager says about the
+   * version this connection reads (the secret's own `live` is about its current version).
+   */
+  live?: InventoryUseLive;
+}
+
+export interface InventoryUseLive {
+  state: 'ok' | 'error' | 'unavailable';
+  reason?: string;
+  errorKind?: string;
+  /** Key names of the pinned version (never values). */
+  keys?: string[];
 }
 
 export type InventoryPermissions =
@@ -250,6 +263,8 @@ interface SecretDraft {
   target: SecretTarget;
   secret: InventorySecret;
   uses: Map<string, InventoryUse>;
+  /** The attachment of each use (by file), for the version it pins. */
+  attachments: Map<string, Attachment>;
 }
 
 function sortedUnique<T extends string>(values: Iterable<T>): T[] {
@@ -342,7 +357,7 @@ function snapshot(
         keys: [],
         connections: [],
       };
-      draft = { target, secret, uses: new Map() };
+      draft = { target, secret, uses: new Map(), attachments: new Map() };
       secrets.set(key, draft);
     }
     return draft;
@@ -375,6 +390,7 @@ function snapshot(
       const version = attachment.version?.value;
       if (typeof version === 'string' || typeof version === 'number') use.version = version;
       if (attachment.versionStage) use.versionStage = attachment.versionStage.value;
+      draft.attachments.set(entry.path, attachment);
     }
     for (const reference of model.references) {
       const resolved = resolveReference(reference, model, vaults, live);
@@ -404,7 +420,13 @@ function snapshot(
     }
     s.connections = [...draft.uses.values()].sort((a, b) => a.file.localeCompare(b.file) || a.connection.localeCompare(b.connection));
     s.keys = sortedUnique(s.connections.flatMap((u) => u.keys));
-    if (live) Object.assign(s, liveOfSecret(live, draft.target));
+    if (live) {
+      Object.assign(s, liveOfSecret(live, draft.target));
+      for (const [file, use] of draft.uses) {
+        const pinned = liveOfPinnedUse(live, draft.target, draft.attachments.get(file));
+        if (pinned) use.live = pinned;
+      }
+    }
   }
 
   // Vault configurations: those of the folders given, and those used by the files given alone.
@@ -500,13 +522,26 @@ const accessReasons: Partial<Record<LiveAccess, string>> = {
   untrusted: 'live checks are not allowed',
 };
 
+/** Live facts of the version an attachment pins (version or stage); undefined when it pins none. */
+function liveOfPinnedUse(live: LiveFacts, target: SecretTarget, attachment: Attachment | undefined): InventoryUseLive | undefined {
+  const vault = target.vault;
+  const locator = attachment && secretLocator(target, attachment);
+  if (!vault || !vault.enabled || !locator || (locator.version === undefined && locator.stage === undefined)) return undefined;
+  const access = live.access(vault);
+  if (access !== 'live') return { state: 'unavailable', reason: accessReasons[access] ?? access };
+  const fact = live.secret(vault, locator);
+  if (!fact) return { state: 'unavailable', reason: accessReasons.pending! };
+  if (fact.state === 'error') return { state: 'error', reason: fact.error.message, errorKind: fact.error.kind };
+  return { state: 'ok', ...(fact.value.keys ? { keys: [...fact.value.keys].sort() } : {}) };
+}
+
 function liveOfSecret(live: LiveFacts, target: SecretTarget): Partial<InventorySecret> {
   const vault = target.vault;
   if (!vault) return { live: { state: 'unavailable', reason: 'no single vault configuration has this name' } };
   if (!vault.enabled) return { live: { state: 'unavailable', reason: accessReasons.off! } };
   const access = live.access(vault);
   if (access !== 'live') return { live: { state: 'unavailable', reason: accessReasons[access] ?? access } };
-  const locator = locatorOf(target, undefined);
+  const locator = secretLocator(target, undefined);
   if (!locator) return { live: { state: 'unavailable', reason: 'the path cannot be read as written (see `secretrefs check`), or its engine is not known' } };
   const fact = live.secret(vault, locator);
   const permissions = permissionsOf(live, vault, target, locator);

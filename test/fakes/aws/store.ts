@@ -186,6 +186,12 @@ export class SecretStore {
     return record;
   }
 
+  /**
+   * GetSecretValue / PutSecretValue on a secret scheduled for deletion: InvalidRequestException
+   * (API reference, GetSecretValue "Errors": "The secret is scheduled for deletion"). AWS's text
+   * varies ("...because it was marked for deletion.", "...that's currently marked deleted."): the
+   * product must not depend on it.
+   */
   private notDeleted(record: SecretRecord): void {
     if (record.deletedDate) {
       throw new AwsApiError(
@@ -217,6 +223,11 @@ export class SecretStore {
     };
   }
 
+  /**
+   * ListSecrets (API reference ListSecrets; model ListSecretsResponse: SecretList of
+   * SecretListEntry, NextToken): secrets scheduled for deletion only with IncludePlannedDeletion;
+   * MaxResults 1-100; an entry names its stages map SecretVersionsToStages.
+   */
   listSecrets(body: Record<string, unknown>): Record<string, unknown> {
     const includeDeleted = body.IncludePlannedDeletion === true;
     const all = [...this.secrets.values()].filter((s) => includeDeleted || !s.deletedDate);
@@ -234,6 +245,11 @@ export class SecretStore {
     };
   }
 
+  /**
+   * DescribeSecret (API reference DescribeSecret; model DescribeSecretResponse): answers for a
+   * secret scheduled for deletion too, with DeletedDate; VersionIdsToStages lists only versions
+   * that carry a label; ResourceNotFoundException "Secrets Manager can't find the specified secret."
+   */
   describeSecret(body: Record<string, unknown>): Record<string, unknown> {
     return this.describeShape(this.require(body));
   }
@@ -271,6 +287,13 @@ export class SecretStore {
     };
   }
 
+  /**
+   * GetSecretValue (API reference GetSecretValue; model GetSecretValueResponse: ARN, Name,
+   * VersionId, SecretString | SecretBinary, VersionStages, CreatedDate): without a pin, AWSCURRENT;
+   * a missing version is ResourceNotFoundException "...can't find the specified secret value for
+   * VersionId: X" / "...for staging label: L"; a VersionId and a VersionStage of different versions
+   * is InvalidRequestException (as getmoto/moto reproduces it from AWS).
+   */
   getSecretValue(body: Record<string, unknown>): Record<string, unknown> {
     const s = this.require(body);
     this.notDeleted(s);
@@ -304,6 +327,11 @@ export class SecretStore {
     };
   }
 
+  /**
+   * ListSecretVersionIds (API reference; model ListSecretVersionIdsResponse: Versions of
+   * SecretVersionsListEntry, NextToken, ARN, Name): versions without a label only with
+   * IncludeDeprecated; KmsKeyIds names DefaultEncryptionKey for the AWS managed key.
+   */
   listSecretVersionIds(body: Record<string, unknown>): Record<string, unknown> {
     const s = this.require(body);
     const includeDeprecated = body.IncludeDeprecated === true;
@@ -326,6 +354,11 @@ export class SecretStore {
     };
   }
 
+  /**
+   * PutSecretValue (API reference; model PutSecretValueRequest.ClientRequestToken): the token is the
+   * new VersionId (32-64 characters); the same token with the same value changes nothing, with
+   * another value is ResourceExistsException; without VersionStages the new version is AWSCURRENT.
+   */
   putSecretValue(body: Record<string, unknown>): Record<string, unknown> {
     const s = this.require(body);
     this.notDeleted(s);

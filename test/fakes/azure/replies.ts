@@ -18,9 +18,13 @@ export type KvOperation = 'list' | 'versions' | 'get' | 'set';
 export type DenyReason = 'rbac' | 'access-policy' | 'firewall';
 
 export const RESOURCE = 'https://vault.azure.net';
-/** What Key Vault puts in every 401 (the SDK's challenge policy reads it). */
-export const challengeHeader = (tenantId: string): string =>
-  `Bearer authorization="https://login.microsoftonline.com/${tenantId}", resource="${RESOURCE}"`;
+/**
+ * What Key Vault puts in every 401 (the SDK's challenge policy reads it), e.g. (public cloud)
+ * `WWW-Authenticate: Bearer authorization="https://login.windows.net/<tenant>", resource="https://vault.azure.net"`
+ * with the body {"error":{"code":"Unauthorized","message":"AKV10000: Request is missing a Bearer or PoP token."}}.
+ * The resource is the Key Vault domain of the vault's cloud (vault.azure.cn in Azure China...).
+ */
+export const challengeHeader = (authority: string, resource: string): string => `Bearer authorization="${authority}", resource="${resource}"`;
 
 export function kvError(status: number, code: string, message: string, innerCode?: string, headers?: Record<string, string>): Reply {
   return {
@@ -30,6 +34,7 @@ export function kvError(status: number, code: string, message: string, innerCode
   };
 }
 
+/** 404 SecretNotFound for a missing (or soft-deleted) secret and a missing version (Key Vault REST API, Get Secret). */
 export const secretNotFound = (name: string, version?: string): Reply =>
   kvError(
     404,
@@ -39,6 +44,10 @@ export const secretNotFound = (name: string, version?: string): Reply =>
 
 export const badParameter = (message: string): Reply => kvError(400, 'BadParameter', message);
 
+/**
+ * A disabled secret or version: 403 Forbidden with innererror SecretDisabled (real answers quoted in
+ * Azure/azure-sdk-for-js#24756 and ansible-collections/azure#1989).
+ */
 export const disabledSecret = (): Reply => kvError(403, 'Forbidden', 'Operation get is not allowed on a disabled secret.', 'SecretDisabled');
 
 const RBAC_ACTIONS: Record<KvOperation, string> = {
@@ -88,7 +97,12 @@ function attributes(v: VersionRecord): Record<string, unknown> {
   };
 }
 
-/** GET/PUT /secrets/{name}[/{version}]: the SecretBundle (with the value). */
+/**
+ * GET/PUT /secrets/{name}[/{version}]: the SecretBundle (with the value): azure-rest-api-specs
+ * specification/keyvault/data-plane secrets.json SecretBundle (value, id, contentType, attributes,
+ * tags); attributes per SecretAttributes (enabled, nbf, exp, created, updated, recoveryLevel,
+ * recoverableDays; times in epoch seconds).
+ */
 export function secretBundle(base: string, r: SecretRecord, v: VersionRecord): Record<string, unknown> {
   return {
     value: v.value,
@@ -99,7 +113,7 @@ export function secretBundle(base: string, r: SecretRecord, v: VersionRecord): R
   };
 }
 
-/** An item of GET /secrets (the latest version's attributes, no version in the id, no value). */
+/** An item of GET /secrets (SecretItem: the latest version's attributes, no version in the id, no value; paged with nextLink). */
 export function secretItem(base: string, r: SecretRecord, latest: VersionRecord): Record<string, unknown> {
   return {
     id: `${base}/secrets/${r.name}`,

@@ -4,7 +4,7 @@
  * `iss` = `sub` = client email, `scope` = cloud-platform, `iat`/`exp` one hour apart) and opaque
  * bearer tokens registered by tests.
  */
-import { type KeyObject, createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
+import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 
 export interface ServiceAccount {
   email: string;
@@ -103,4 +103,13 @@ export class CredentialStore {
     if (!scopes.includes(CLOUD_PLATFORM) && !audOk) return { ok: false, reason: 'wrong scope' };
     return { ok: true, principal: `serviceAccount:${account.email}` };
   }
+}
+
+/** A self-signed service-account JWT like the SDK's (RS256, `kid`, iss = sub = email, one hour), with `claims` added. */
+export function signServiceAccountJwt(sa: ServiceAccount, claims: Record<string, unknown>): string {
+  const key = JSON.parse(sa.json) as { private_key: string };
+  const enc = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const head = `${enc({ alg: 'RS256', typ: 'JWT', kid: sa.keyId })}.${enc({ iss: sa.email, sub: sa.email, iat: now, exp: now + 3600, ...claims })}`;
+  return `${head}.${sign('RSA-SHA256', Buffer.from(head), createPrivateKey(key.private_key)).toString('base64url')}`;
 }

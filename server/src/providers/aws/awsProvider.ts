@@ -73,6 +73,18 @@ type CallResult<K extends AwsOperation> =
 
 const PAGE_SIZE = 100;
 
+/** A secret name or ARN as an argument of an `aws` command in a message; `SECRET` when it is not one. */
+function cliArg(name: string): string {
+  return /^[A-Za-z0-9/_+=.@:-]{1,2048}$/.test(name) ? name : 'SECRET';
+}
+
+/** Why DescribeSecret could not settle a question, for messages. */
+function describeFailed(error: ProviderError | undefined): string {
+  if (error?.kind === 'permission-denied') return 'DescribeSecret was denied (grant secretsmanager:DescribeSecret)';
+  if (error?.details.cause) return `DescribeSecret failed (${error.details.cause})`;
+  return 'DescribeSecret failed';
+}
+
 export class AwsProvider implements SecretProvider {
   readonly vaultName: string;
   private readonly session: AwsSession;
@@ -196,7 +208,7 @@ export class AwsProvider implements SecretProvider {
         { SecretId: s.name, SecretString: JSON.stringify(data), ClientRequestToken: randomUUID() },
         s.name,
       );
-      if (!r.ok) throw r.error.kind === 'deleted' ? await this.deletedError(s, 'PutSecretValue', undefined) : r.error;
+      if (!r.ok) throw r.failure.type === 'InvalidRequestException' ? await this.stateError(s, 'PutSecretValue', undefined) : r.error;
       if (typeof r.out.VersionId !== 'string') throw this.badResponse('PutSecretValue');
       return { version: r.out.VersionId };
     });
@@ -224,7 +236,14 @@ export class AwsProvider implements SecretProvider {
         this.tryCall('GetSecretValue', this.valueInput(s), s.name),
         this.tryCall('DescribeSecret', { SecretId: s.name }, s.name),
       ]);
-      if (!value.ok) throw await this.valueError(s, value, desc.ok ? desc.out : null);
+      if (!value.ok) {
+        // A secret scheduled for deletion answers GetSecretValue with InvalidRequestException;
+        // DescribeSecret's DeletedDate says so, and the metadata carries it (secret-disabled).
+        if (value.failure.type === 'InvalidRequestException' && desc.ok && metadataFromDescribe(desc.out).deletionDate !== undefined) {
+          return { keys: undefined, metadata: metadataFromDescribe(desc.out) };
+        }
+        throw await this.valueError(s, value, desc.ok ? desc.out : desc.error);
+      }
       const keys = keysOf(value.out);
       const metadata = desc.ok ? metadataFromDescribe(desc.out) : metadataFromValue(value.out);
       metadata.json = keys !== undefined;
@@ -285,56 +304,109 @@ export class AwsProvider implements SecretProvider {
   }
 
   /**
-   * The error for a failed GetSecretValue: a missing version of an existing secret becomes
-   * `version-not-found`, a secret scheduled for deletion `deleted` with its deletion date.
-   * `describe`: the DescribeSecret answer when already at hand, null when it failed, undefined to
-   * ask now (only when it can change the verdict).
+   * The error for a failed GetSecretValue, decided from DescribeSecret's fields, not from AWS's
+   * message text:
+   * - ResourceNotFoundException: DescribeSecret finds the secret → `version-not-found` (the pin,
+   *   or AWSCURRENT, names no version; the message lists the labels it has); it does not →
+   *   `not-found`. Only when DescribeSecret cannot answer (denied, failed) does the text of the
+   *   error tell a missing version from a missing secret (`versionMissing`).
+   * - InvalidRequestException ("not valid for the current state of the resource"): see stateError.
+   * `describe`: the DescribeSecret answer (or its failure) when already at hand, undefined to ask now.
    */
   private async valueError(
     s: Located,
     r: Extract<CallResult<'GetSecretValue'>, { ok: false }>,
-    describe: DescribeSecretCommandOutput | null | undefined,
+    describe: DescribeSecretCommandOutput | ProviderError | undefined,
   ): Promise<ProviderError> {
-    const pinned = s.versionId !== undefined || s.stage !== undefined;
-    const needsDescribe =
-      (r.error.kind === 'not-found' && (pinned || r.failure.versionMissing)) || r.error.kind === 'deleted';
-    if (!needsDescribe) return r.error;
-    if (r.error.kind === 'deleted') return this.deletedError(s, 'GetSecretValue', describe);
-    const meta = await this.describeQuietly(s, describe);
+    if (r.failure.type === 'InvalidRequestException') return this.stateError(s, 'GetSecretValue', describe);
+    if (r.error.kind !== 'not-found') return r.error;
+    const described = await this.tryDescribe(s, describe);
     const apiPath = actionOf('GetSecretValue');
-    // not-found: does the secret exist? The phrase says so; else DescribeSecret does.
-    if (!r.failure.versionMissing && !meta) return r.error;
-    const pin = [
-      ...(s.versionId !== undefined ? [`VersionId ${s.versionId}`] : []),
-      ...(s.stage !== undefined ? [`staging label ${s.stage}`] : []),
-    ].join(' with ');
+    if (described.notFound) return r.error;
+    const meta = described.meta;
+    if (!meta && !r.failure.versionMissing) {
+      return new ProviderError(
+        'not-found',
+        `AWS vault "${this.vaultName}" has no secret "${s.name}", or it has no ${this.pinText(s)} (ResourceNotFoundException); which one could not be told: ${describeFailed(described.error)}. Check with \`aws secretsmanager describe-secret --secret-id ${cliArg(s.name)}\`.`,
+        { apiPath },
+      );
+    }
     const stages = meta ? [...new Set(meta.versions.flatMap((v) => v.stages ?? []))] : [];
     const known = meta ? ` (staging labels: ${stages.length > 0 ? stages.join(', ') : 'none'})` : '';
+    const hint = ` List them with \`aws secretsmanager list-secret-version-ids --secret-id ${cliArg(s.name)}\`.`;
+    const pinned = s.versionId !== undefined || s.stage !== undefined;
     const message = pinned
-      ? `AWS vault "${this.vaultName}": secret "${s.name}" has no version with ${pin}${known}.`
-      : `AWS vault "${this.vaultName}": secret "${s.name}" has no current value (no version labelled ${CURRENT})${known}.`;
+      ? `AWS vault "${this.vaultName}": secret "${s.name}" has no ${this.pinText(s)}${known}.${hint}`
+      : `AWS vault "${this.vaultName}": secret "${s.name}" has no current value (no version labelled ${CURRENT})${known}: put one with \`aws secretsmanager put-secret-value --secret-id ${cliArg(s.name)}\`.`;
     return new ProviderError('version-not-found', message, { apiPath });
   }
 
-  /** A secret scheduled for deletion, with the date DescribeSecret gives (DeletedDate) when it can be read. */
-  private async deletedError(s: Located, operation: AwsOperation, describe: DescribeSecretCommandOutput | null | undefined): Promise<ProviderError> {
-    const deletionTime = (await this.describeQuietly(s, describe))?.deletionDate;
-    const verb = operation === 'PutSecretValue' ? 'written' : 'read';
+  /** `VersionId X with staging label Y`, `staging label AWSCURRENT`, ... for messages. */
+  private pinText(s: Located): string {
+    const pin = [
+      ...(s.versionId !== undefined ? [`version with VersionId ${s.versionId}`] : []),
+      ...(s.stage !== undefined ? [`${s.versionId !== undefined ? '' : 'version with '}staging label ${s.stage}`] : []),
+    ].join(' and ');
+    return pin || `version labelled ${CURRENT}`;
+  }
+
+  /**
+   * InvalidRequestException on GetSecretValue or PutSecretValue: AWS refuses the call in the
+   * secret's current state. DescribeSecret's DeletedDate says whether the secret is scheduled for
+   * deletion (the case AWS documents); without it the product says what it could not learn.
+   * Always `disabled` (secret-disabled): the secret exists and cannot be used as it is.
+   */
+  private async stateError(s: Located, operation: AwsOperation, describe: DescribeSecretCommandOutput | ProviderError | undefined): Promise<ProviderError> {
+    const described = await this.tryDescribe(s, describe);
+    const apiPath = actionOf(operation);
+    const verb = operation === 'PutSecretValue' ? 'write' : 'read';
+    const restore = `\`aws secretsmanager restore-secret --secret-id ${cliArg(s.name)}\``;
+    const deletionTime = described.meta?.deletionDate;
+    if (deletionTime) {
+      return new ProviderError(
+        'disabled',
+        `AWS vault "${this.vaultName}": secret "${s.name}" is scheduled for deletion on ${deletionTime}; Secrets Manager does not ${verb} it until it is restored. Restore it with ${restore}.`,
+        { apiPath, deletionTime },
+      );
+    }
+    if (described.meta && s.versionId !== undefined && s.stage !== undefined) {
+      // The other InvalidRequestException of GetSecretValue: a VersionId and a VersionStage that
+      // name different versions.
+      const stages = described.meta.versions.find((v) => v.version === s.versionId)?.stages;
+      if (!stages?.includes(s.stage)) {
+        return new ProviderError(
+          'version-not-found',
+          `AWS vault "${this.vaultName}": secret "${s.name}" has no ${this.pinText(s)}${stages ? ` (that version carries: ${stages.join(', ') || 'no label'})` : ''}. List them with \`aws secretsmanager list-secret-version-ids --secret-id ${cliArg(s.name)}\`.`,
+          { apiPath },
+        );
+      }
+    }
+    if (described.meta) {
+      return new ProviderError(
+        'disabled',
+        `AWS vault "${this.vaultName}": Secrets Manager refuses to ${verb} secret "${s.name}" in its current state (InvalidRequestException), though DescribeSecret shows no deletion date; see \`aws secretsmanager describe-secret --secret-id ${cliArg(s.name)}\`.`,
+        { apiPath },
+      );
+    }
     return new ProviderError(
-      'deleted',
-      `AWS vault "${this.vaultName}": secret "${s.name}" is scheduled for deletion${deletionTime ? ` (deleted ${deletionTime})` : ''}; it cannot be ${verb}. Restore it (RestoreSecret) to use it.`,
-      { apiPath: actionOf(operation), ...(deletionTime ? { deletionTime } : {}) },
+      'disabled',
+      `AWS vault "${this.vaultName}": Secrets Manager refuses to ${verb} secret "${s.name}" in its current state (InvalidRequestException), as it does for a secret scheduled for deletion; whether it is could not be learned: ${describeFailed(described.error)}. If it is, restore it with ${restore}.`,
+      { apiPath },
     );
   }
 
-  /** DescribeSecret as metadata when it can be had: `describe` if given (null = it failed), else asked now. */
-  private async describeQuietly(s: Located, describe: DescribeSecretCommandOutput | null | undefined): Promise<AwsSecretMetadata | undefined> {
-    let d = describe;
-    if (d === undefined) {
+  /** DescribeSecret, when needed: `describe` if given (an answer or its failure), else asked now. */
+  private async tryDescribe(
+    s: Located,
+    describe: DescribeSecretCommandOutput | ProviderError | undefined,
+  ): Promise<{ meta?: AwsSecretMetadata; notFound?: boolean; error?: ProviderError }> {
+    let answer = describe;
+    if (answer === undefined) {
       const r = await this.tryCall('DescribeSecret', { SecretId: s.name }, s.name);
-      d = r.ok ? r.out : null;
+      answer = r.ok ? r.out : r.error;
     }
-    return d ? metadataFromDescribe(d) : undefined;
+    if (!(answer instanceof ProviderError)) return { meta: metadataFromDescribe(answer) };
+    return answer.kind === 'not-found' ? { notFound: true } : { error: answer };
   }
 
   private async call<K extends AwsOperation>(operation: K, input: OperationTypes[K][0], secret?: string): Promise<OperationTypes[K][1]> {

@@ -5,12 +5,15 @@
  *
  * What the SDK (3.1164) rejects with:
  * - service errors: `name` = the AWS error type (`ResourceNotFoundException`...), `$metadata.httpStatusCode`,
- *   `$fault`, `message` (AWS's text; untrusted, may echo input, so only fixed phrases are looked for);
+ *   `$fault`, `message` (AWS's text; untrusted, may echo input). Decisions come from the type and
+ *   the status, and from DescribeSecret's fields (DeletedDate, VersionIdsToStages) in awsProvider.ts;
+ *   the text is read only where AWS gives no field for a fact (see `toFailure`), and never shown;
  * - bodies that are not JSON (200 or error status): a `SyntaxError` with `$metadata` and a hidden
  *   `$response` holding the raw body (which could be a secret value, so it is never read);
  * - transport: Node errors with `code` (ECONNREFUSED, ENOTFOUND, ECONNRESET renamed TimeoutError,
  *   ETIMEDOUT from the request timeout, TLS codes), `AbortError` from our deadline;
- * - credential resolution: `CredentialsProviderError` (no credentials in the default chain).
+ * - credential resolution: `CredentialsProviderError` (no credentials in the default chain),
+ *   `TokenProviderError` (the SSO token provider: an SSO session that expired or never started).
  */
 import { ProviderError, type ProviderErrorKind } from '../secretProvider';
 import { SOCKET_FAULTS, transportCause as sharedTransportCause, timedOutCause } from '../transportErrors';
@@ -31,14 +34,18 @@ export interface AwsFailure {
   badBody?: boolean;
   /** The SDK found no credentials (CredentialsProviderError). */
   noCredentials?: boolean;
-  /** Fixed facts read from AWS's message (never the message itself). */
-  markedForDeletion?: boolean;
-  /** "can't find the specified secret value for VersionId / staging label": the secret exists, the version does not. */
+  /**
+   * ResourceNotFoundException whose text says a version of an existing secret is missing ("can't
+   * find the specified secret value for VersionId / staging label"). Text only: used solely when
+   * DescribeSecret cannot tell whether the secret exists (see AwsProvider.valueError).
+   */
   versionMissing?: boolean;
-  /** Credential scoped to the wrong region ("Credential should be scoped to a valid region"). */
+  /** Credential scoped to the wrong region ("Credential should be scoped to a valid region"). Text only. */
   wrongRegion?: boolean;
   /** SSO credentials failed (the session expired or was never started). */
   sso?: boolean;
+  /** An AccessDeniedException about KMS ("Access to KMS is not allowed"). Text only. */
+  kmsDenied?: boolean;
   /** The IAM action an AccessDeniedException names, when it names one (`secretsmanager:GetSecretValue`). */
   deniedAction?: string;
 }
@@ -58,7 +65,10 @@ export function toFailure(err: unknown): AwsFailure {
   const status = typeof meta?.httpStatusCode === 'number' ? meta.httpStatusCode : undefined;
   const code = typeof e.code === 'string' && CODE_RE.test(e.code) ? e.code : undefined;
 
-  if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
+  if (name === 'TokenProviderError') return { noCredentials: true, sso: true };
+  if (name === 'CredentialsProviderError') {
+    // Text only: the SDK's SSO credential provider throws the same error type as the others
+    // (@aws-sdk/credential-provider-sso: "The SSO session associated with this profile ...").
     return { noCredentials: true, ...(/\bSSO\b/i.test(message) ? { sso: true } : {}) };
   }
   if (name === 'AbortError' || name === 'TimeoutError' || code === 'ETIMEDOUT') {
@@ -73,11 +83,17 @@ export function toFailure(err: unknown): AwsFailure {
   const failure: AwsFailure = { status };
   const type = typeof e.__type === 'string' ? e.__type.split('#').pop()!.split(':')[0]! : name;
   if (TYPE_RE.test(type)) failure.type = type;
-  if (/marked for deletion/i.test(message)) failure.markedForDeletion = true;
-  if (/can't find the specified secret value for (VersionId|staging label)/i.test(message)) failure.versionMissing = true;
-  if (/scoped to a valid region|scoped to correct region/i.test(message)) failure.wrongRegion = true;
-  const action = ACTION_RE.exec(message)?.[1];
-  if (action) failure.deniedAction = action;
+  // AWS gives no field for the facts below; each is read from the text of one error type only,
+  // and only to choose words and remedies, never to decide a secret's state.
+  if (failure.type === 'ResourceNotFoundException' && /can.t find the specified secret value for (VersionId|staging label)/i.test(message)) {
+    failure.versionMissing = true;
+  }
+  if (failure.type === 'InvalidSignatureException' && /scoped to (a valid|correct|the correct) region/i.test(message)) failure.wrongRegion = true;
+  if (failure.type === 'AccessDeniedException') {
+    const action = ACTION_RE.exec(message)?.[1];
+    if (action) failure.deniedAction = action;
+    else if (/\bKMS\b/.test(message)) failure.kmsDenied = true;
+  }
   return failure;
 }
 
@@ -136,7 +152,9 @@ export function toProviderError(f: AwsFailure, ctx: FailureContext): ProviderErr
 
   if (f.noCredentials) {
     const source = ctx.profile !== undefined ? `profile "${ctx.profile}"` : 'the environment, shared config files, SSO or instance metadata';
-    const hint = f.sso ? ' The SSO session may have expired: run `aws sso login`.' : '';
+    const hint = f.sso
+      ? ` The SSO session may have expired: run \`aws sso login${ctx.profile !== undefined ? ` --profile ${ctx.profile}` : ''}\`.`
+      : ' Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (see `aws configure`).';
     return make('unauthenticated', `${vault}: no AWS credentials could be loaded from ${source}.${hint}`);
   }
   const status = f.status;
@@ -167,21 +185,29 @@ export function toProviderError(f: AwsFailure, ctx: FailureContext): ProviderErr
     return make('unreachable', `${vault}: Secrets Manager (${ctx.where}) is unavailable: ${cause}${type ? ` (${type})` : ''}.`, { cause });
   }
   if (type !== undefined && UNAUTHENTICATED.has(type)) {
-    const hint = f.wrongRegion ? ' The credential is scoped to another region than the endpoint expects.' : '';
+    const hint = f.wrongRegion
+      ? ' The credential is scoped to another region than the endpoint expects: check `region` in the vault configuration.'
+      : ' Check the access key (`aws sts get-caller-identity`), or renew the session.';
     return make('unauthenticated', `${vault}: AWS rejected the credentials (${type}, HTTP ${status}).${hint}`);
   }
   if (type === 'AccessDeniedException' || (type === undefined && status === 403)) {
+    if (f.kmsDenied) {
+      return make(
+        'permission-denied',
+        `${vault}: access to ${what} was denied by KMS: the caller lacks kms:Decrypt on the secret's KMS key (AccessDeniedException); grant it in the key policy or an IAM policy.`,
+      );
+    }
     const missing = f.deniedAction ?? action;
-    return make('permission-denied', `${vault}: access to ${what} was denied; the caller lacks ${missing} (${type ?? `HTTP ${status}`}).`);
+    return make(
+      'permission-denied',
+      `${vault}: access to ${what} was denied; the caller lacks ${missing} (${type ?? `HTTP ${status}`}). Grant it in an IAM policy${ctx.secret !== undefined ? " or the secret's resource policy" : ''}.`,
+    );
   }
   if (type === 'DecryptionFailure') {
-    return make('permission-denied', `${vault}: Secrets Manager cannot decrypt ${what} with its KMS key; the caller may lack kms:Decrypt (DecryptionFailure).`);
+    return make('permission-denied', `${vault}: Secrets Manager cannot decrypt ${what} with its KMS key; the caller may lack kms:Decrypt on that key (DecryptionFailure).`);
   }
   if (type === 'ResourceNotFoundException' || (type === undefined && status === 404)) {
     return make('not-found', `${vault} has no ${what} (ResourceNotFoundException).`);
-  }
-  if (f.markedForDeletion) {
-    return make('deleted', `${vault}: ${what} is scheduled for deletion; its value cannot be used (${type ?? 'InvalidRequestException'}).`);
   }
   return make('invalid-request', `${vault}: Secrets Manager rejected ${ctx.operation} for ${what} (${type ?? `HTTP ${status}`}).`);
 }

@@ -3,20 +3,26 @@
  * @smithy/node-http-handler), both loaded on the first call.
  *
  * Error mapping (every failure is a ProviderError; messages never hold a credential, a request
- * header or a secret value, and AWS's own message text is never quoted — only fixed facts are read
- * from it). `details.apiPath` is the IAM action of the failed call (`secretsmanager:GetSecretValue`).
+ * header or a secret value, and AWS's own message text is never quoted). Decisions come from the
+ * error type (`name`), the HTTP status (`$metadata.httpStatusCode`) and DescribeSecret's fields;
+ * AWS's text is read only for facts it has no field for (marked "text"), and never shown.
+ * `details.apiPath` is the IAM action of the failed call (`secretsmanager:GetSecretValue`).
  *
  * | AWS / transport                                              | kind              | details.cause              |
  * |--------------------------------------------------------------|-------------------|----------------------------|
- * | ResourceNotFoundException (secret missing)                   | not-found         |                            |
- * | ResourceNotFoundException "... secret value for VersionId / staging label" (or a pin of an existing secret) | version-not-found | |
- * | GetSecretValue on a secret without AWSCURRENT                | version-not-found |                            |
- * | InvalidRequestException "... marked for deletion"            | deleted (deletionTime = DescribeSecret DeletedDate) | |
- * | AccessDeniedException (message names the missing action: from AWS's text when it names one, else the call's) | permission-denied | |
+ * | ResourceNotFoundException, DescribeSecret finds no secret    | not-found         |                            |
+ * | ResourceNotFoundException, DescribeSecret finds the secret (a pin, or AWSCURRENT, names no version) | version-not-found | |
+ * | ResourceNotFoundException, DescribeSecret refused: text "... secret value for VersionId / staging label" | version-not-found | |
+ * | ResourceNotFoundException, DescribeSecret refused, other text | not-found ("which one could not be told") |  |
+ * | InvalidRequestException on GetSecretValue / PutSecretValue, DescribeSecret DeletedDate set | disabled (deletionTime; describe(): metadata.deletionDate, no error) | |
+ * | InvalidRequestException, DescribeSecret: the VersionId does not carry the VersionStage | version-not-found | |
+ * | InvalidRequestException, DescribeSecret refused or without DeletedDate | disabled (says what could not be learned) | |
+ * | AccessDeniedException (the action its text names, else the call's) | permission-denied | |
+ * | AccessDeniedException whose text names KMS only ("Access to KMS is not allowed") | permission-denied (kms:Decrypt) | |
  * | DecryptionFailure (KMS)                                      | permission-denied (kms:Decrypt) |              |
  * | 403 without an AWS error type (proxy, endpoint policy)       | permission-denied |                            |
- * | UnrecognizedClientException, InvalidSignatureException, ExpiredToken(Exception), IncompleteSignature, MissingAuthenticationToken, ... | unauthenticated | |
- * | no credentials in the default chain (CredentialsProviderError) | unauthenticated |                            |
+ * | UnrecognizedClientException, InvalidSignatureException (text: "scoped to a valid region"), ExpiredToken(Exception), IncompleteSignature, MissingAuthenticationToken, ... | unauthenticated | |
+ * | no credentials in the default chain (CredentialsProviderError; TokenProviderError = SSO) | unauthenticated | |
  * | ThrottlingException / TooManyRequests / HTTP 429             | unreachable       | throttled (429) / throttled (ThrottlingException) |
  * | InternalServiceError, any 5xx (also with a non-JSON body)    | unreachable       | `<status> from Secrets Manager` |
  * | 404 with a non-JSON body (wrong endpoint)                    | unreachable       | 404 from Secrets Manager   |
@@ -26,7 +32,7 @@
  * | ECONNRESET / EPIPE                                           | unreachable       | connection reset           |
  * | TLS codes (CERT_*, ERR_TLS_*, ...)                           | unreachable       | TLS: <code>                |
  * | 2xx / 4xx whose body is not AWS JSON; wrong shape; NextToken loop | bad-response |                            |
- * | ValidationException, InvalidParameterException, other InvalidRequestException, ResourceExistsException, ... | invalid-request | |
+ * | ValidationException, InvalidParameterException, ResourceExistsException, ... | invalid-request | |
  * | a DescribeSecret AWSCURRENT differing from the `cas` given to write() | cas-conflict |                   |
  *
  * Check-and-set: Secrets Manager has none. write() sends a random ClientRequestToken (idempotency:

@@ -131,7 +131,7 @@ function buildMetadata(sel: VersionProps | undefined, versions: VersionProps[] |
 
 const isKind = (e: unknown, kind: ProviderError['kind'], cause?: string): e is ProviderError =>
   e instanceof ProviderError && e.kind === kind && (cause === undefined || e.details.cause === cause);
-const isDisabled = (e: unknown): boolean => isKind(e, 'invalid-request', 'secret disabled');
+const isDisabled = (e: unknown): boolean => isKind(e, 'disabled');
 /** A 403 that another call with other permissions may get past (not the firewall, not a disabled secret). */
 const isPolicyDenial = (e: unknown): boolean => isKind(e, 'permission-denied') && (e as ProviderError).details.cause !== 'firewall';
 

@@ -14,11 +14,19 @@
  *   keep only a free-text message (MSAL's, quoting Entra's error description), which is never read:
  *   how the token request failed comes from the TokenRequestObserver (status, OAuth `error`,
  *   AADSTS numbers, transport code) instead.
- * - plain `Error`s from response deserialization (an id that is not a Key Vault URL...).
+ * - plain `Error`s of the SDK itself, whose only content is a library message (never read):
+ *   - its refusal of the vault's 401 challenge (keyvault-common verifyChallengeResource,
+ *     parseWWWAuthenticateHeader): challenge.ts applies the same rules to the raw 401 first and
+ *     throws `AzureChallengeRefused` with the facts (the resource host the challenge names);
+ *   - failures reading an answer (an id that is not a Key Vault URL, a body the deserializer
+ *     rejects): told apart by the answer log, which saw a 2xx during the call;
+ *   - anything else before Key Vault answered (e.g. the token cycler's "Failed to refresh access
+ *     token"): reported as a client library failure, with the error's name.
  */
 import { ProviderError, type ProviderErrorKind } from '../secretProvider';
 import { timedOutCause, transportCause } from '../transportErrors';
 import { AccessTokenExpiredError, type AzureCredential, missingEnvironmentVariables } from './credentials';
+import { type AnswerLog, type ChallengeRefusal, ChallengeRefusedError } from './challenge';
 import type { ErrorSummary, TokenRequestFailure } from './policies';
 
 /** A failed call, reduced to what is safe to keep. */
@@ -29,8 +37,14 @@ export interface AzureFailure {
   /** Transport error code (ECONNREFUSED, ECONNRESET, DEPTH_ZERO_SELF_SIGNED_CERT, ...). */
   transport?: string;
   timedOut?: boolean;
-  /** A 2xx whose body is not JSON, or not the shape Key Vault sends. */
+  /** A 2xx whose body is not JSON, or not the shape Key Vault sends (the SDK could not read it). */
   badBody?: boolean;
+  /** The vault's 401 challenge is one the Azure SDK refuses (see challenge.ts). */
+  challenge?: ChallengeRefusal;
+  /** For a 401: whether the request carried a token, and whether the 401 carried a usable challenge. */
+  unauthorized?: { tokenSent: boolean; challenged: boolean };
+  /** The SDK failed before Key Vault answered, with an error that is not a REST error (its name). */
+  library?: string;
   foreignOrigin?: boolean;
   /** The configured access token's expiry has passed (epoch ms). */
   tokenExpiredAt?: number;
@@ -69,8 +83,14 @@ function transportCodeOf(e: Record<string, unknown>): string | undefined {
  * Reduces whatever the SDK rejected with; the original error is dropped. `tokenRequest`: how a
  * token request failed during the call (see TokenRequestObserver).
  */
-export function toFailure(err: unknown, summaries: WeakMap<object, ErrorSummary>, tokenRequest?: TokenRequestFailure): AzureFailure {
+export function toFailure(
+  err: unknown,
+  summaries: WeakMap<object, ErrorSummary>,
+  tokenRequest?: TokenRequestFailure,
+  answers?: { answers: AnswerLog; since: number },
+): AzureFailure {
   if (err instanceof AccessTokenExpiredError) return { summary: {}, tokenExpiredAt: err.expiresOnTimestamp };
+  if (err instanceof ChallengeRefusedError) return { summary: {}, challenge: err.refusal };
   if (!isObject(err)) return { summary: {}, badBody: true };
   const name = typeof err.name === 'string' ? err.name : '';
   if (name === 'AzureForeignOrigin') return { summary: {}, foreignOrigin: true };
@@ -87,7 +107,8 @@ export function toFailure(err: unknown, summaries: WeakMap<object, ErrorSummary>
       const fromDetails = isObject(err.details) && isObject(err.details.error) ? err.details.error : undefined;
       const merged: ErrorSummary = { ...summary };
       if (!merged.code && fromDetails && typeof fromDetails.code === 'string' && /^[A-Za-z]{1,64}$/.test(fromDetails.code)) merged.code = fromDetails.code;
-      return { status, summary: merged };
+      const seen = status === 401 && isObject(request) ? answers?.answers.challenges.get(request) : undefined;
+      return { status, summary: merged, ...(seen ? { unauthorized: { tokenSent: seen.tokenSent, challenged: seen.challenged } } : {}) };
     }
     if (err.code === 'PARSE_ERROR') return { summary: {}, badBody: true };
     const transport = transportCodeOf(err);
@@ -97,7 +118,9 @@ export function toFailure(err: unknown, summaries: WeakMap<object, ErrorSummary>
   }
   const transport = transportCodeOf(err);
   if (transport && typeof err.syscall === 'string') return { summary: {}, transport };
-  // Deserialization failures (TypeError, "Invalid secret identifier ...") and anything else.
+  // Not a REST error: the SDK's reading of an answer (one arrived during the call), or a failure of
+  // the library before any answer. Its message is never read.
+  if (answers && !answers.answers.answeredSince(answers.since)) return { summary: {}, library: /^[A-Za-z]{1,40}$/.test(name) ? name : 'Error' };
   return { summary: {}, badBody: true };
 }
 
@@ -182,6 +205,10 @@ export function toProviderError(f: AzureFailure, ctx: FailureContext): ProviderE
     const c = credentialMessage(f.credential, ctx);
     return make(c.kind, c.message, c.cause);
   }
+  if (f.challenge) {
+    const c = challengeMessage(f.challenge, ctx);
+    return make('invalid-request', `${vault}: ${c}`, c);
+  }
   if (f.foreignOrigin) {
     return make('bad-response', `${vault} pointed a request for ${apiPath} outside ${ctx.origin}; it was not sent.`);
   }
@@ -193,6 +220,10 @@ export function toProviderError(f: AzureFailure, ctx: FailureContext): ProviderE
     const cause = transportCause(f.transport, ctx.timeoutMs);
     return make('unreachable', `${vault} at ${ctx.origin} is unreachable: ${cause}.`, cause);
   }
+  if (f.library) {
+    const cause = `the Azure Key Vault client library failed before Key Vault answered (${f.library})`;
+    return make('unreachable', `${vault}: ${cause}.`, cause);
+  }
   if (f.badBody || f.status === undefined) {
     return make('bad-response', `${vault} sent a response for ${apiPath} that is not the JSON Key Vault sends.`);
   }
@@ -203,6 +234,10 @@ export function toProviderError(f: AzureFailure, ctx: FailureContext): ProviderE
     const cause = `${status} from Key Vault`;
     return make('unreachable', `${vault} at ${ctx.origin} is unavailable: ${cause}${code}.`, cause);
   }
+  if (status === 401 && f.unauthorized && !f.unauthorized.tokenSent && !f.unauthorized.challenged) {
+    const cause = `${ctx.host} answered 401 without a Key Vault challenge (WWW-Authenticate: Bearer authorization=..., resource=...), so no token was sent: is vault_url the vault's address, https://<name>.vault.azure.net?`;
+    return make('bad-response', `${vault}: ${cause}`, cause);
+  }
   if (status === 401) {
     return make(
       'unauthenticated',
@@ -210,8 +245,15 @@ export function toProviderError(f: AzureFailure, ctx: FailureContext): ProviderE
     );
   }
   if (status === 403) {
-    if (f.summary.disabled) {
-      return make('invalid-request', `${vault}: secret "${ctx.secret}"${ctx.version ? ` version ${ctx.version}` : ''} is disabled; Key Vault does not read disabled secrets (HTTP 403).`, 'secret disabled');
+    // Key Vault: 403 {"error":{"code":"Forbidden","message":"Operation get is not allowed on a
+    // disabled secret.","innererror":{"code":"SecretDisabled"}}} — the inner code decides.
+    if (f.summary.innerCode === 'SecretDisabled') {
+      const command = `az keyvault secret set-attributes --vault-name ${vaultNameOf(ctx.host)} --name ${ctx.secret ?? 'NAME'}${ctx.version ? ` --version ${ctx.version}` : ''} --enabled true`;
+      return make(
+        'disabled',
+        `${vault}: secret "${ctx.secret}"${ctx.version ? ` version ${ctx.version}` : ''} is disabled; Key Vault does not read disabled secrets (HTTP 403, SecretDisabled). Enable it with \`${command}\`, or pin an enabled version.`,
+        'secret disabled',
+      );
     }
     if (f.summary.innerCode === 'ForbiddenByFirewall') {
       return make(
@@ -222,6 +264,15 @@ export function toProviderError(f: AzureFailure, ctx: FailureContext): ProviderE
     }
     return make('permission-denied', `${vault} denied ${what(ctx)} (HTTP 403): the caller needs ${missingPermission(ctx.operation, f.summary.innerCode)} on ${ctx.host}.`);
   }
+  if (status === 404 && f.summary.code !== undefined && f.summary.code !== 'SecretNotFound') {
+    // Key Vault names a missing secret or version SecretNotFound; another 404 is not about the secret.
+    const cause = `404 from Key Vault (${f.summary.code})`;
+    return make('unreachable', `${vault} at ${ctx.origin} answered ${apiPath} with HTTP 404 (${f.summary.code}), not SecretNotFound: is ${ctx.origin} a Key Vault URL?`, cause);
+  }
+  if (status === 404 && f.summary.code === undefined) {
+    const cause = `404 from ${ctx.host} without a Key Vault error`;
+    return make('unreachable', `${vault}: ${ctx.origin} answered ${apiPath} with HTTP 404 without a Key Vault error: is vault_url a Key Vault URL (https://<name>.vault.azure.net)?`, cause);
+  }
   if (status === 404) {
     if (ctx.operation === 'get' && ctx.version) {
       return make('version-not-found', `${vault}: secret "${ctx.secret}" has no version ${ctx.version} (HTTP 404).`);
@@ -229,9 +280,43 @@ export function toProviderError(f: AzureFailure, ctx: FailureContext): ProviderE
     if (ctx.secret) return make('not-found', `${vault} has no secret "${ctx.secret}" (HTTP 404).`);
     return make('not-found', `${vault} answered ${apiPath} with HTTP 404: is ${ctx.origin} a Key Vault URL?`);
   }
-  if (status === 409 && f.summary.deletedButRecoverable) {
-    return make('deleted', `${vault}: secret "${ctx.secret}" is deleted but recoverable; recover or purge it before writing (HTTP 409).`);
+  // 409 {"error":{"code":"Conflict",...,"innererror":{"code":"ObjectIsDeletedButRecoverable" | "ObjectIsBeingRecovered"}}}
+  if (status === 409 && f.summary.innerCode === 'ObjectIsDeletedButRecoverable') {
+    const name = vaultNameOf(ctx.host);
+    return make(
+      'deleted',
+      `${vault}: secret "${ctx.secret}" is deleted but recoverable, and its name cannot be reused (HTTP 409, ObjectIsDeletedButRecoverable): recover it with \`az keyvault secret recover --vault-name ${name} --name ${ctx.secret}\`, or purge it with \`az keyvault secret purge --vault-name ${name} --name ${ctx.secret}\`.`,
+    );
+  }
+  if (status === 409 && f.summary.innerCode === 'ObjectIsBeingRecovered') {
+    const cause = 'secret being recovered (409)';
+    return make('unreachable', `${vault}: secret "${ctx.secret}" is being recovered; Key Vault refuses other changes until that ends (HTTP 409, ObjectIsBeingRecovered). Try again shortly.`, cause);
   }
   if (status >= 400) return make('invalid-request', `${vault} rejected ${what(ctx)} (HTTP ${status}${code}).`);
   return make('bad-response', `${vault} answered ${apiPath} with an unexpected HTTP ${status}.`);
+}
+
+/** The vault name of a Key Vault host (`NAME.vault.azure.net`, 3-24 characters), for `az` commands; else `VAULT`. */
+function vaultNameOf(host: string): string {
+  return /^([A-Za-z0-9-]{3,24})\.(vault|managedhsm)\./i.exec(host)?.[1] ?? 'VAULT';
+}
+
+/**
+ * The real cause of a challenge the Azure SDK refuses, with the remedy (see challenge.ts for the
+ * SDK's rule): the vault URL's host must lie under the domain the vault names in its challenge.
+ */
+function challengeMessage(c: ChallengeRefusal, ctx: FailureContext): string {
+  switch (c.reason) {
+    case 'resource':
+      return (
+        `the Azure SDK sends a token only to a host under the domain the vault's 401 challenge names (${c.resourceHost}), ` +
+        `and ${ctx.host} is not under it, so no token was sent and nothing was read. Set vault_url to the vault's own address, ` +
+        `https://<name>.${c.resourceHost} (Azure: .vault.azure.net; Azure China: .vault.azure.cn; Azure US Government: .vault.usgovcloudapi.net); ` +
+        `a private endpoint keeps that name, while a custom domain, an IP address or a proxy cannot be used`
+      );
+    case 'scope':
+      return `${ctx.host} answered 401 with a challenge whose resource is not a URL, which the Azure SDK does not answer: is vault_url the vault's address, https://<name>.vault.azure.net?`;
+    case 'authorization':
+      return `${ctx.host} answered 401 with a challenge whose authority (authorization=) is not a URL, which the Azure SDK does not answer: is vault_url the vault's address, https://<name>.vault.azure.net?`;
+  }
 }

@@ -63,9 +63,9 @@ export function summarizeErrorBody(text: string | undefined): ErrorSummary {
   const code = typeof error.code === 'string' && CODE.test(error.code) ? error.code : undefined;
   const inner = isObject(error.innererror) ? error.innererror : undefined;
   const innerCode = inner && typeof inner.code === 'string' && CODE.test(inner.code) ? inner.code : undefined;
-  const message = typeof error.message === 'string' ? error.message : '';
-  const disabled = innerCode === 'SecretDisabled' || /not allowed on a disabled secret/i.test(message);
-  const deletedButRecoverable = innerCode === 'ObjectIsDeletedButRecoverable' || /deleted but recoverable state/i.test(message);
+  // Decided by the inner error code only; Key Vault's message is never read.
+  const disabled = innerCode === 'SecretDisabled';
+  const deletedButRecoverable = innerCode === 'ObjectIsDeletedButRecoverable';
   return {
     ...(code ? { code } : {}),
     ...(innerCode ? { innerCode } : {}),

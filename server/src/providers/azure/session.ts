@@ -14,6 +14,7 @@ import type { SecretClient, SecretClientOptions } from '@azure/keyvault-secrets'
 import { ProviderError } from '../secretProvider';
 import { RetryingLazy } from '../sessionHelpers';
 import { type AzureCredential, StaticTokenCredential, type TokenCredential, credentialSecrets } from './credentials';
+import { AnswerLog, challengePolicy } from './challenge';
 import { type AzureFailure, type FailureContext, toFailure, toProviderError } from './errors';
 import { type ErrorSummary, TokenRequestObserver, deadlinePolicy, guardPolicy } from './policies';
 
@@ -60,6 +61,7 @@ export class AzureSession {
   private readonly configError: ProviderError | undefined;
   private readonly summaries = new WeakMap<object, ErrorSummary>();
   private readonly tokenRequests = new TokenRequestObserver();
+  private readonly answers = new AnswerLog();
   private readonly agents: Array<http.Agent | https.Agent> = [];
   private readonly lazyClient = new RetryingLazy(() => this.createClient());
   private disposed = false;
@@ -128,7 +130,7 @@ export class AzureSession {
 
   /** The reduced failure of an SDK rejection; `since`: when the failed call started. */
   failureOf(e: unknown, since = Date.now()): AzureFailure {
-    return toFailure(e, this.summaries, this.tokenRequests.since(since));
+    return toFailure(e, this.summaries, this.tokenRequests.since(since), { answers: this.answers, since });
   }
 
   toError(e: unknown, op: OperationContext, since?: number): ProviderError {
@@ -221,6 +223,7 @@ export class AzureSession {
       additionalPolicies: [
         { policy: deadlinePolicy(this.timeoutMs), position: 'perCall' },
         { policy: guardPolicy(this.origin, this.summaries), position: 'perRetry' },
+        { policy: challengePolicy(this.testing.disableChallengeResourceVerification !== true, this.answers), position: 'perRetry' },
       ],
       ...(agent ? { agent } : {}),
       ...(this.testing.allowInsecureConnection ? { allowInsecureConnection: true } : {}),

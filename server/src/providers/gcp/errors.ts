@@ -17,9 +17,13 @@
  * - google-auth-library errors before any request: no Application Default Credentials, a key JSON
  *   it cannot use, a token endpoint or metadata server that failed.
  *
- * Google's error messages are not quoted: they echo resource names at best, and the provider knows
- * those already. Only the canonical status name (NOT_FOUND...) and, for FAILED_PRECONDITION, the
- * version state (DISABLED / DESTROYED) are taken from the body.
+ * Google's error messages are not quoted, and not read: decisions come from the HTTP status, the
+ * canonical status name (NOT_FOUND...), the gRPC code, and the `google.rpc.ErrorInfo` detail
+ * (`reason`, `domain`, `metadata`: IAM_PERMISSION_DENIED with the permission, SERVICE_DISABLED
+ * with the service and project, ACCESS_TOKEN_SCOPE_INSUFFICIENT...). A FAILED_PRECONDITION on
+ * AccessSecretVersion is resolved by the provider from the version's `state` (ListSecretVersions
+ * or GetSecretVersion), not from the "is in DISABLED state" text. The only texts read are
+ * google-auth-library's own errors before any request, which carry no code (see `toFailure`).
  */
 import { ProviderError, type ProviderErrorKind } from '../secretProvider';
 import { TRANSPORT_FAULTS, type TransportFault, transportCause as sharedTransportCause, timedOutCause } from '../transportErrors';
@@ -34,8 +38,8 @@ export interface GcpFailure {
   code?: string;
   /** The transport timeout or the call deadline fired. */
   timedOut?: boolean;
-  /** FAILED_PRECONDITION on a version: its state. */
-  versionState?: 'DISABLED' | 'DESTROYED';
+  /** The `google.rpc.ErrorInfo` detail, when the error carries one (sanitized). */
+  errorInfo?: ErrorInfo;
   /**
    * The failure happened while getting credentials, not at Secret Manager: `token` (token
    * endpoint / metadata server), `no-adc` (no Application Default Credentials), `adc-file` (the
@@ -118,6 +122,17 @@ function statusOfHttp(http: number): string | undefined {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const CODE_RE = /^[A-Z][A-Z0-9_]{1,63}$/;
 
+/** The predefined Secret Manager role that grants a permission (IAM roles reference), when one is usual. */
+function roleOf(permission: string): string | undefined {
+  if (permission === 'secretmanager.versions.access') return 'roles/secretmanager.secretAccessor';
+  if (permission === 'secretmanager.versions.add') return 'roles/secretmanager.secretVersionAdder';
+  if (/^secretmanager\.(secrets\.(get|list)|versions\.(get|list))$/.test(permission)) return 'roles/secretmanager.viewer';
+  return undefined;
+}
+
+/** `details.cause` of a FAILED_PRECONDITION, which the provider resolves from the version's state. */
+export const FAILED_PRECONDITION = 'refused in its current state (FAILED_PRECONDITION)';
+
 /** Thrown by the provider's own deadline around a call. */
 export class DeadlineError extends Error {
   constructor() {
@@ -126,14 +141,47 @@ export class DeadlineError extends Error {
   }
 }
 
-function versionStateOf(message: unknown): 'DISABLED' | 'DESTROYED' | undefined {
-  if (typeof message !== 'string') return undefined;
-  const m = /\bis in (DISABLED|DESTROYED) state\b/.exec(message);
-  return m ? (m[1] as 'DISABLED' | 'DESTROYED') : undefined;
+/** What a `google.rpc.ErrorInfo` says, reduced to values that are safe to show. */
+export interface ErrorInfo {
+  /** UPPER_SNAKE_CASE, e.g. IAM_PERMISSION_DENIED, SERVICE_DISABLED. */
+  reason: string;
+  domain?: string;
+  /** metadata.permission (IAM_PERMISSION_DENIED). */
+  permission?: string;
+  /** metadata.service (SERVICE_DISABLED), e.g. secretmanager.googleapis.com. */
+  service?: string;
+  /** metadata.consumer (SERVICE_DISABLED), e.g. projects/123456789012. */
+  consumer?: string;
 }
 
-/** `{"error": {"code", "status", "message"}}` (as text or parsed) → status name and version state. */
-function readErrorBody(data: unknown): { status?: string; versionState?: 'DISABLED' | 'DESTROYED' } {
+const REASON_RE = /^[A-Z][A-Z0-9_]{1,63}$/;
+const DOMAIN_RE = /^[a-z0-9.-]{1,100}$/;
+const PERMISSION_RE = /^[a-z][a-zA-Z0-9]*(\.[a-zA-Z0-9]+){2,3}$/;
+const CONSUMER_RE = /^projects\/[a-z0-9-]{1,64}$/;
+
+/** An ErrorInfo from `{reason, domain, metadata}` (gax GoogleError fields or a JSON detail). */
+function errorInfoOf(reason: unknown, domain: unknown, metadata: unknown): ErrorInfo | undefined {
+  if (typeof reason !== 'string' || !REASON_RE.test(reason)) return undefined;
+  const meta = isObject(metadata) ? metadata : {};
+  const str = (v: unknown, re: RegExp): string | undefined => (typeof v === 'string' && re.test(v) ? v : undefined);
+  const d = str(domain, DOMAIN_RE);
+  const permission = str(meta.permission, PERMISSION_RE);
+  const service = str(meta.service, DOMAIN_RE);
+  const consumer = str(meta.consumer, CONSUMER_RE);
+  return { reason, ...(d ? { domain: d } : {}), ...(permission ? { permission } : {}), ...(service ? { service } : {}), ...(consumer ? { consumer } : {}) };
+}
+
+/** The ErrorInfo among a Status's `details` (`@type: type.googleapis.com/google.rpc.ErrorInfo`). */
+function errorInfoOfDetails(details: unknown): ErrorInfo | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const d of details) {
+    if (isObject(d) && d['@type'] === 'type.googleapis.com/google.rpc.ErrorInfo') return errorInfoOf(d.reason, d.domain, d.metadata);
+  }
+  return undefined;
+}
+
+/** `{"error": {"code", "status", "message", "details"}}` (as text or parsed) → status name and ErrorInfo. */
+function readErrorBody(data: unknown): { status?: string; errorInfo?: ErrorInfo } {
   let body: unknown = data;
   if (typeof data === 'string') {
     try {
@@ -146,8 +194,8 @@ function readErrorBody(data: unknown): { status?: string; versionState?: 'DISABL
   if (!isObject(body) || !isObject(body.error)) return {};
   const e = body.error;
   const status = typeof e.status === 'string' && STATUS_NAMES.has(e.status) ? e.status : undefined;
-  const versionState = versionStateOf(e.message);
-  return { ...(status ? { status } : {}), ...(versionState ? { versionState } : {}) };
+  const errorInfo = errorInfoOfDetails(e.details);
+  return { ...(status ? { status } : {}), ...(errorInfo ? { errorInfo } : {}) };
 }
 
 /** Path of a request URL, when it can be read; never the query. */
@@ -201,17 +249,19 @@ export function toFailure(err: unknown): GcpFailure {
     // for) only in the error's message, which is then the body text.
     let body = readErrorBody(response.data);
     if (body.status === undefined) body = readErrorBody(e.message);
-    const { status, versionState } = body;
+    const { status, errorInfo } = body;
     return {
       httpStatus: response.status,
       ...(status ? { status } : {}),
-      ...(versionState && atApi ? { versionState } : {}),
+      ...(errorInfo && atApi ? { errorInfo } : {}),
       ...auth,
     };
   }
   if (isAbort(e)) return { timedOut: true, ...auth };
   const message = typeof e.message === 'string' ? e.message : '';
-  // google-auth-library's own failures (before any request); an unreadable file also has a `code`.
+  // google-auth-library's own failures (before any request) are plain Errors with no code: only
+  // their text tells them apart (google-auth-library googleauth.ts / jwtclient.ts); an unreadable
+  // file also has a `code`.
   if (/Could not load the default credentials|Unable to detect a Project Id/.test(message)) return { auth: 'no-adc' };
   if (/GOOGLE_APPLICATION_CREDENTIALS|does not exist, or it is not a file|file path is invalid/.test(message)) return { auth: 'adc-file' };
   if (/client_email|private_key|incoming JSON object|credential_source|refresh_token|Must pass in a JSON object/i.test(message)) {
@@ -222,9 +272,12 @@ export function toFailure(err: unknown): GcpFailure {
   if (typeof e.code === 'number' && Number.isInteger(e.code) && GRPC_NAMES[e.code] !== undefined && e.code !== 0) {
     // A GoogleError decoded by the SDK from an error body.
     const status = GRPC_NAMES[e.code];
-    const versionState = versionStateOf(e.message);
-    return { status, ...(versionState ? { versionState } : {}) };
+    const errorInfo = errorInfoOf(e.reason, e.domain, e.errorInfoMetadata) ?? errorInfoOfDetails(e.statusDetails);
+    return { status, ...(errorInfo ? { errorInfo } : {}) };
   }
+  // Text only (no code): google-gax's REST fallback rejects a 2xx it cannot decode with these
+  // words, and undici's fetch rejects a broken connection as TypeError "fetch failed" when its
+  // `cause` carries no code (transportCode reads the cause's code first).
   if (err instanceof SyntaxError || /malformed|null response|Received null/i.test(message)) return { badBody: true };
   if (e.name === 'TypeError' && /fetch failed/.test(message)) return { code: 'ECONNRESET' };
   return { badBody: true };
@@ -323,26 +376,64 @@ export function toProviderError(f: GcpFailure, ctx: FailureContext): ProviderErr
     return make('unreachable', `Secret Manager for ${vault} at ${ctx.origin} is unreachable: ${cause}.`, cause);
   }
   const st = statusText(f);
+  const info = f.errorInfo;
+  // ErrorInfo reasons Google's APIs share (google.rpc.ErrorInfo, domain googleapis.com): they name
+  // a cause that is not the secret's permission.
+  if (info?.reason === 'SERVICE_DISABLED') {
+    const project = info.consumer?.slice('projects/'.length);
+    const cause = `the Secret Manager API is not enabled${project ? ` in project ${project}` : ''}`;
+    return make(
+      'invalid-request',
+      `${cause} (${vault}, SERVICE_DISABLED): enable it with \`gcloud services enable ${info.service ?? 'secretmanager.googleapis.com'}${project ? ` --project=${project}` : ''}\`.`,
+      `${cause}: run \`gcloud services enable ${info.service ?? 'secretmanager.googleapis.com'}${project ? ` --project=${project}` : ''}\``,
+    );
+  }
+  if (info?.reason === 'BILLING_DISABLED') {
+    const cause = 'billing is disabled for the project';
+    return make('invalid-request', `Secret Manager refused ${apiPath} (${vault}): ${cause} (BILLING_DISABLED).`, cause);
+  }
+  if (info?.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT') {
+    return make(
+      'unauthenticated',
+      `The access token of ${vault} lacks the OAuth scope Secret Manager needs (https://www.googleapis.com/auth/cloud-platform) (${st}, ACCESS_TOKEN_SCOPE_INSUFFICIENT).`,
+    );
+  }
+  if (info?.reason === 'ACCESS_TOKEN_EXPIRED') {
+    return make('unauthenticated', `The access token of ${vault} has expired (${st}, ACCESS_TOKEN_EXPIRED): sign in again or refresh the credentials.`);
+  }
+  if (info?.reason === 'CREDENTIALS_MISSING') {
+    return make('unauthenticated', `No credential reached Secret Manager for ${vault} (${st}, CREDENTIALS_MISSING): sign in, or set GOOGLE_APPLICATION_CREDENTIALS.`);
+  }
+  if (info?.reason === 'SECURITY_POLICY_VIOLATED') {
+    return make(
+      'permission-denied',
+      `A VPC Service Controls perimeter refused ${apiPath} for ${vault} (${st}, SECURITY_POLICY_VIOLATED): call from inside the perimeter, or ask for an ingress rule.`,
+      'VPC Service Controls',
+    );
+  }
+  if (info?.reason === 'CONSUMER_INVALID' || info?.reason === 'CONSUMER_SUSPENDED') {
+    const project = info.consumer?.slice('projects/'.length);
+    const cause = `the project${project ? ` ${project}` : ''} ${info.reason === 'CONSUMER_SUSPENDED' ? 'is suspended' : 'does not exist or cannot be used'}`;
+    return make('invalid-request', `Secret Manager refused ${apiPath} (${vault}): ${cause} (${info.reason}); check \`project\` in the vault configuration.`, cause);
+  }
   switch (name) {
     case 'UNAUTHENTICATED':
       return make('unauthenticated', `Secret Manager rejected the credentials of ${vault} as invalid or expired (${st}).`);
-    case 'PERMISSION_DENIED':
+    case 'PERMISSION_DENIED': {
+      // IAM_PERMISSION_DENIED names the permission that was checked; else the call's own.
+      const permission = info?.reason === 'IAM_PERMISSION_DENIED' && info.permission ? info.permission : ctx.permission;
       return make(
         'permission-denied',
-        ctx.permission
-          ? `Permission denied for ${vault}: needs ${ctx.permission} on ${apiPath} (${st}).`
+        permission
+          ? `Permission denied for ${vault}: needs ${permission} on ${apiPath} (${st})${roleOf(permission) ? `; the role ${roleOf(permission)} grants it` : ''}.`
           : `Permission denied for ${vault} on ${apiPath} (${st}).`,
       );
+    }
     case 'NOT_FOUND':
       return make('not-found', `Secret Manager (${vault}) has nothing at ${apiPath} (${st}).`);
     case 'FAILED_PRECONDITION':
-      if (f.versionState === 'DESTROYED') {
-        return make('destroyed', `${apiPath} (${vault}) was destroyed and cannot be read (${st}).`);
-      }
-      if (f.versionState === 'DISABLED') {
-        return make('deleted', `${apiPath} (${vault}) is disabled; enable it or pin another version (${st}).`);
-      }
-      return make('invalid-request', `Secret Manager (${vault}) refused the request for ${apiPath} (${st}).`);
+      // The provider resolves it for AccessSecretVersion from the version's state.
+      return make('invalid-request', `Secret Manager (${vault}) refused the request for ${apiPath} in its current state (${st}).`, FAILED_PRECONDITION);
     case 'RESOURCE_EXHAUSTED': {
       const cause = 'throttled (429)';
       return make('unreachable', `Secret Manager for ${vault} at ${ctx.origin} is unavailable: ${cause}.`, cause);

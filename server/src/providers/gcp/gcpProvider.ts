@@ -29,7 +29,7 @@ import {
   versionNumberOf,
 } from './convert';
 import { crc32c } from './crc32c';
-import { toProviderError } from './errors';
+import { FAILED_PRECONDITION, toProviderError } from './errors';
 import { type CallResult, type GcpCall, type GcpCredential, GcpSession, type GcpTesting } from './gcpSession';
 
 export interface GcpProviderOptions {
@@ -242,9 +242,10 @@ export class GcpProvider implements SecretProvider {
       ]);
       if (!s.ok && s.error.kind === 'not-found') throw this.noSecret(l);
       if (!read.ok) {
-        const err = read.error;
+        let err = read.error;
         if (err.kind === 'not-found') throw s.ok ? this.noVersion(l, versions.ok ? versions.value : undefined) : this.noSecretOrVersion(l);
-        if ((err.kind === 'deleted' || err.kind === 'destroyed') && s.ok && versions.ok) {
+        if (err.details.cause === FAILED_PRECONDITION) err = await this.stateError(l, err, versions.ok ? versions.value : undefined);
+        if ((err.kind === 'disabled' || err.kind === 'destroyed') && s.ok && versions.ok) {
           const metadata = buildMetadata(s.value, versions.value, l.version);
           metadata.enabled = false;
           return { keys: undefined, metadata };
@@ -453,8 +454,6 @@ export class GcpProvider implements SecretProvider {
       permission: 'secretmanager.versions.access',
       idempotent: true,
       run: (c, o) => c.accessSecretVersion({ name: l.versionName }, o),
-    }).catch((e: unknown) => {
-      throw e instanceof ProviderError ? this.refineAccessError(l, e) : e;
     });
     if (!isObject(res)) throw this.badResponse(l.versionName);
     const payload = isObject(res.payload) ? res.payload : {};
@@ -472,11 +471,15 @@ export class GcpProvider implements SecretProvider {
     return { version: versionNumberOf(res.name), data };
   }
 
-  /** AccessSecretVersion; a NOT_FOUND is told apart (no secret / no such version) with GetSecret. */
+  /**
+   * AccessSecretVersion; a NOT_FOUND is told apart (no secret / no such version) with GetSecret, a
+   * FAILED_PRECONDITION by the version's state.
+   */
   private async readPayload(l: Located): Promise<Payload> {
     try {
       return await this.accessRaw(l);
     } catch (e) {
+      if (e instanceof ProviderError && e.details.cause === FAILED_PRECONDITION) throw await this.stateError(l, e, undefined);
       if (!(e instanceof ProviderError) || e.kind !== 'not-found') throw e;
       const s = await attempt(() => this.fetchSecret(l));
       if (s.ok) throw this.noVersion(l, undefined);
@@ -492,18 +495,51 @@ export class GcpProvider implements SecretProvider {
     return obj ? Object.keys(obj) : undefined;
   }
 
-  /** Messages for a disabled / destroyed read version name the version. */
-  private refineAccessError(l: Located, e: ProviderError): ProviderError {
-    const which = l.version === 'latest' ? `The latest version of ${l.secretName}` : `Version ${l.version} of ${l.secretName}`;
-    if (e.kind === 'destroyed') {
-      return new ProviderError('destroyed', `${which} (vault "${this.vaultName}") was destroyed; its data is gone.`, { apiPath: l.versionName });
-    }
-    if (e.kind === 'deleted') {
-      return new ProviderError('deleted', `${which} (vault "${this.vaultName}") is disabled; enable it or pin another version.`, {
-        apiPath: l.versionName,
+  /**
+   * A FAILED_PRECONDITION of AccessSecretVersion, resolved from the read version's `state`
+   * (service.proto: access needs an ENABLED version): DISABLED → `disabled`, DESTROYED →
+   * `destroyed`. The state comes from `versions` (ListSecretVersions) when at hand, else from
+   * GetSecretVersion; when neither can be read, the message says what could not be learned.
+   */
+  private async stateError(l: Located, original: ProviderError, versions: readonly VersionFact[] | undefined): Promise<ProviderError> {
+    let number = l.version === 'latest' ? undefined : l.version;
+    let state = versions && (number === undefined ? [...versions].sort((a, b) => b.version - a.version)[0] : versions.find((v) => v.version === number));
+    let refused: ProviderError | undefined;
+    if (!state) {
+      const r = await this.session.call({
+        resource: l.versionName,
+        permission: 'secretmanager.versions.get',
+        idempotent: true,
+        run: (c, o) => c.getSecretVersion({ name: l.versionName }, o),
       });
+      if (r.ok) state = readVersion(r.value[0]);
+      else refused = this.toError(r);
     }
-    return e;
+    number ??= state?.version;
+    const which = l.version === 'latest' ? `The latest version${number !== undefined ? ` (${number})` : ''} of ${l.secretName}` : `Version ${l.version} of ${l.secretName}`;
+    const apiPath = l.versionName;
+    const enable = `\`gcloud secrets versions enable ${number ?? 'VERSION'} --secret=${l.id} --project=${this.project}\``;
+    if (state?.state === 'DESTROYED') {
+      return new ProviderError(
+        'destroyed',
+        `${which} (vault "${this.vaultName}") was destroyed${state.destroyTime ? ` on ${state.destroyTime}` : ''}; its data is gone. Pin an enabled version, or add one with \`gcloud secrets versions add ${l.id} --project=${this.project}\`.`,
+        { apiPath },
+      );
+    }
+    if (state?.state === 'DISABLED') {
+      return new ProviderError(
+        'disabled',
+        `${which} (vault "${this.vaultName}") is disabled${state.scheduledDestroyTime ? ` and scheduled for destruction on ${state.scheduledDestroyTime}` : ''}; Secret Manager does not read disabled versions. Enable it with ${enable}, or pin another version.`,
+        { apiPath },
+      );
+    }
+    if (state) return original;
+    const why = refused?.kind === 'permission-denied' ? 'GetSecretVersion was denied (grant secretmanager.versions.get)' : 'GetSecretVersion failed';
+    return new ProviderError(
+      'disabled',
+      `${which} (vault "${this.vaultName}") cannot be read in its current state (FAILED_PRECONDITION): Secret Manager reads only ENABLED versions; its state could not be learned: ${why}. If it is disabled, enable it with ${enable}.`,
+      { apiPath },
+    );
   }
 
   private noSecret(l: Located): ProviderError {

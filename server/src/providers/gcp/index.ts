@@ -4,16 +4,22 @@
  * bounds, gcpProvider.ts for the semantics of each method.
  *
  * Error mapping (every failure is a ProviderError; messages never hold a key, a token, a request
- * header or a secret value, and Google's own error text is never quoted):
+ * header or a secret value, and Google's own error text is never quoted nor read, except
+ * google-auth-library's code-less errors before any request). Decisions come from the HTTP status,
+ * the canonical status, the gRPC code, the google.rpc.ErrorInfo detail and the version's `state`:
  *
  * | Secret Manager / transport                          | kind              | details / message               |
  * |-----------------------------------------------------|-------------------|---------------------------------|
  * | 404 NOT_FOUND on the secret (GetSecret)             | not-found         | apiPath projects/P/secrets/S    |
  * | 404 on AccessSecretVersion, secret exists           | version-not-found | "has no version N" / "no versions yet" |
  * | 404 on access, secret existence unknown (denied)    | not-found         | "no secret S, or no version N"  |
- * | 400 FAILED_PRECONDITION "... DISABLED state"        | deleted           | "is disabled; enable it ..."    |
- * | 400 FAILED_PRECONDITION "... DESTROYED state"       | destroyed         |                                 |
- * | 403 PERMISSION_DENIED                               | permission-denied | "needs <permission> on <resource>": |
+ * | 400 FAILED_PRECONDITION on access, version state DISABLED (ListSecretVersions / GetSecretVersion) | disabled (describe: metadata.enabled false) | gcloud secrets versions enable |
+ * | 400 FAILED_PRECONDITION on access, version state DESTROYED | destroyed     |                                 |
+ * | 400 FAILED_PRECONDITION on access, state not readable | disabled         | says what could not be learned  |
+ * | 403 ErrorInfo SERVICE_DISABLED                      | invalid-request   | gcloud services enable ... --project |
+ * | 403 ErrorInfo ACCESS_TOKEN_SCOPE_INSUFFICIENT, 401 ACCESS_TOKEN_EXPIRED | unauthenticated |             |
+ * | 403 ErrorInfo BILLING_DISABLED                      | invalid-request   |                                 |
+ * | 403 PERMISSION_DENIED (ErrorInfo IAM_PERMISSION_DENIED: its metadata.permission) | permission-denied | "needs <permission> on <resource>": |
  * |   access → secretmanager.versions.access on projects/P/secrets/S; list → secretmanager.secrets.list |
  * |   on projects/P; metadata → secretmanager.secrets.get / secretmanager.versions.list; write →   |
  * |   secretmanager.versions.add (+ secretmanager.versions.get for the CAS check)                  |

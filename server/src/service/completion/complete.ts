@@ -4,7 +4,7 @@ import type { WorkspaceFacts } from '../facts/facts';
 import { attachmentFields, connectionFields, engineFields, vaultConfigFields } from '../model/fieldSpecs';
 import type { Attachment, DocumentAnalysis } from '../model/types';
 import { lookupVault, targetOfAttachment, type SecretTarget } from '../references/resolve';
-import { locatorOf } from '../diagnostics/liveChecks';
+import { secretLocator } from '../diagnostics/liveChecks';
 import { fieldNameItems, fieldValueItems } from './fieldCompletion';
 import { lineContext, type LineContext } from './lineContext';
 import { dataPrefixItem, referenceItems } from './referenceCompletion';
@@ -116,7 +116,7 @@ function attachmentValueItems(key: string, prefix: string, attachment: Attachmen
   }
   if (key === 'version' && attachment) {
     const target = targetOfAttachment(attachment, vaults, facts.live);
-    const locator = target && locatorOf(target, undefined);
+    const locator = target && secretLocator(target, undefined);
     const fact = target?.vault && locator ? facts.live?.secret(target.vault, locator) : undefined;
     const versions = fact?.state === 'ok' ? (fact.value.metadata?.versions ?? []) : [];
     return versions
@@ -134,7 +134,7 @@ function attachmentValueItems(key: string, prefix: string, attachment: Attachmen
   if (key === 'version_stage') {
     const labels = new Set(['AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING']);
     const target = attachment && targetOfAttachment(attachment, vaults, facts.live);
-    const locator = target && locatorOf(target, undefined);
+    const locator = target && secretLocator(target, undefined);
     const fact = target?.vault && locator ? facts.live?.secret(target.vault, locator) : undefined;
     for (const v of fact?.state === 'ok' ? (fact.value.metadata?.versions ?? []) : []) for (const stage of v.stages ?? []) labels.add(stage);
     return [...labels].map((label, i) => ({ label, kind: CompletionItemKind.EnumMember, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: label } }));

@@ -1,8 +1,8 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Range } from 'vscode-languageserver-types';
 import type { VaultSet, WorkspaceFacts } from '../facts/facts';
-import type { ConnectionModel } from '../model/types';
+import type { Attachment, ConnectionModel } from '../model/types';
 import { lookupVault, targetOfAttachment, targetOfInline, type SecretTarget } from '../references/resolve';
-import { locatorOf } from '../diagnostics/liveChecks';
+import { secretLocator } from '../diagnostics/liveChecks';
 import { vaultItems } from './vaultItems';
 
 export interface ReferenceCompletionInput {
@@ -17,11 +17,11 @@ export interface ReferenceCompletionInput {
   rangeFrom: (start: number) => Range;
 }
 
-/** The key names the secret manager reports for a target (never values), when known. */
-export function liveKeys(target: SecretTarget | undefined, version: unknown, facts: WorkspaceFacts): readonly string[] {
+/** The key names the secret manager reports for the version an attachment reads (never values), when known. */
+export function liveKeys(target: SecretTarget | undefined, attachment: Attachment | undefined, facts: WorkspaceFacts): readonly string[] {
   const live = facts.live;
   if (!target?.vault || !live) return [];
-  const locator = locatorOf(target, version);
+  const locator = secretLocator(target, attachment);
   const fact = locator ? live.secret(target.vault, locator) : undefined;
   return fact?.state === 'ok' ? (fact.value.keys ?? []) : [];
 }
@@ -51,13 +51,13 @@ export function referenceItems(input: ReferenceCompletionInput): CompletionItem[
     const attachment = attachments.find((a) => a.alias?.value === argument.slice(0, dot));
     const target = attachment && targetOfAttachment(attachment, vaults, facts.live);
     if (!target) return [];
-    return keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', input.rangeFrom(argumentStart + dot + 1), liveKeys(target, attachment.version?.value, facts));
+    return keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', input.rangeFrom(argumentStart + dot + 1), liveKeys(target, attachment, facts));
   }
   const range = input.rangeFrom(argumentStart);
   const items: CompletionItem[] = [];
   if (attachments.length === 1) {
     const target = targetOfAttachment(attachments[0]!, vaults, facts.live);
-    if (target) items.push(...keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', range, liveKeys(target, attachments[0]!.version?.value, facts)));
+    if (target) items.push(...keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', range, liveKeys(target, attachments[0], facts)));
   } else {
     for (const attachment of attachments) {
       if (!attachment.alias) continue;

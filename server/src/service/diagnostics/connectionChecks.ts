@@ -50,10 +50,10 @@ function liveChecks(connection: ConnectionModel, resolved: ResolvedReference[], 
   for (const attachment of connection.attachments) {
     const target = targetOfAttachment(attachment, vaults, live);
     const span = attachment.path?.span ?? attachment.secret?.span;
-    if (target && span) checks.push({ target, attachment, span, version: attachment.version?.value, ...(attachment.versionStage ? { stage: attachment.versionStage.value } : {}) });
+    if (target && span) checks.push({ target, attachment, span });
   }
   for (const r of resolved) {
-    if (r.reference.inline && r.target) checks.push({ target: r.target, attachment: undefined, span: r.reference.inline.path.span, version: undefined });
+    if (r.reference.inline && r.target) checks.push({ target: r.target, attachment: undefined, span: r.reference.inline.path.span });
   }
   return checks;
 }

@@ -5,11 +5,35 @@ import type { ResolvedReference, SecretTarget } from '../references/resolve';
 import { nearestNames } from '../text/nearest';
 
 /**
+ * The locator of the secret an attachment reads, with every pin the attachment writes (`version`,
+ * AWS `version_stage`); for an inline reference (no attachment) or a question about the secret as
+ * a whole (its versions, its stages), the secret unpinned. Diagnostics, hover, completion,
+ * inventory, preview and Move to Vault all build their locator here, so each asks the secret
+ * manager about the version the reference reads.
+ */
+export function secretLocator(target: SecretTarget, attachment: Attachment | undefined): SecretLocator | undefined {
+  return locatorOf(target, attachment?.version?.value, attachment?.versionStage?.value);
+}
+
+/** A key that tells two locators apart (engine, path, version, stage). */
+export function locatorKey(locator: SecretLocator): string {
+  return `${locator.engine ?? ''}|${locator.path}|${String(locator.version ?? '')}|${locator.stage ?? ''}`;
+}
+
+/** What pins a locator, for messages: `version 3`, `staging label AWSPREVIOUS`, or undefined. */
+export function pinText(locator: SecretLocator): string | undefined {
+  if (locator.version !== undefined) return `version ${String(locator.version).slice(0, 80)}`;
+  if (locator.stage !== undefined) return `staging label ${locator.stage.slice(0, 80)}`;
+  return undefined;
+}
+
+/**
  * The secret a target reads, as a provider locator: hashicorp engine and path without `data/`
  * (only once the path has passed the `data/` checks), local by name. Undefined when there is
- * nothing to ask (another provider, an unknown engine, a path already reported).
+ * nothing to ask (another provider, an unknown engine, a path already reported). Callers go
+ * through `secretLocator`.
  */
-export function locatorOf(target: SecretTarget, version: unknown, stage?: string): SecretLocator | undefined {
+function locatorOf(target: SecretTarget, version: unknown, stage?: string): SecretLocator | undefined {
   const pin = typeof version === 'number' && Number.isInteger(version) && version > 0 ? version : undefined;
   if (target.provider === 'local' && target.secretName) return { path: target.secretName.value, ...(pin ? { version: pin } : {}) };
   if ((target.provider === 'aws' || target.provider === 'azure') && target.secretName) {
@@ -36,6 +60,12 @@ export function readApiPath(target: SecretTarget, locator: SecretLocator): strin
   if (target.provider === 'gcp') return `projects/${target.vault?.project ?? '?'}/secrets/${locator.path}/versions/${locator.version ?? 'latest'}`;
   if (target.provider !== 'hashicorp') return locator.path;
   return target.engineFact?.kvVersion === 2 ? `${locator.engine}/data/${locator.path}` : `${locator.engine}/${locator.path}`;
+}
+
+/** The API path in backquotes, with the pin when one is read (`` `api/key` (staging label AWSPREVIOUS) ``). */
+function pinnedPath(target: SecretTarget, locator: SecretLocator): string {
+  const pin = pinText(locator);
+  return `\`${readApiPath(target, locator)}\`${pin ? ` (${pin})` : ''}`;
 }
 
 /** `unknown-engine` when the secret manager says the engine is not a mount of its own. */
@@ -84,9 +114,17 @@ function errorProblem(error: LiveError, target: SecretTarget, locator: SecretLoc
         message: `The ${locator.version ? `version ${locator.version}` : 'current version'} of ${where} was deleted${error.deletionTime ? ` on ${error.deletionTime}` : ''}; undelete it or pin another version.`,
       };
     case 'destroyed':
+      // A destroyed GCP version is secret-disabled, as its metadata says when it can be read.
+      if (target.provider === 'gcp') return { code: 'secret-disabled', span, message: error.message };
       return { code: 'secret-destroyed', span, message: `The ${locator.version ? `version ${locator.version}` : 'current version'} of ${where} was destroyed and cannot be read; pin another version or write a new one.` };
-    case 'version-not-found':
-      return { code: 'version-not-found', span, message: `${where} has no version ${String(locator.version ?? '')}.` };
+    case 'version-not-found': {
+      const pin = pinText(locator);
+      return { code: 'version-not-found', span, message: pin ? `${where} has no ${pin}.` : `${where} has no current version.` };
+    }
+    case 'disabled':
+      // The secret (or the read version) exists, but its state forbids reading it: the provider's
+      // message says which state and how to leave it, in the provider's words.
+      return { code: 'secret-disabled', span, message: error.message };
     case 'permission-denied': {
       const path = error.apiPath ?? readApiPath(target, locator);
       if (target.provider !== 'hashicorp') return { code: 'permission-denied', span, message: `Permission denied on ${where}: ${error.message}` };
@@ -105,11 +143,10 @@ function errorProblem(error: LiveError, target: SecretTarget, locator: SecretLoc
 
 export interface LiveSecretCheck {
   target: SecretTarget;
+  /** The attachment that reads the secret, with its pins; undefined for an inline reference. */
   attachment: Attachment | undefined;
   /** Where a problem with the secret itself is shown. */
   span: Located<unknown>['span'];
-  version: unknown;
-  stage?: string;
 }
 
 export interface LiveCheckOptions {
@@ -119,13 +156,62 @@ export interface LiveCheckOptions {
 
 const day = 24 * 60 * 60 * 1000;
 
+/** Backquoted shell text for a message: a name as written, cut short, backquotes dropped. */
+function shellArg(text: string): string {
+  return text.replace(/`/g, '').slice(0, 120);
+}
+
+/**
+ * Why a secret that exists cannot be read, in its provider's words, with the remedy its own tools
+ * offer: AWS a secret scheduled for deletion (DescribeSecret DeletedDate), Azure a disabled
+ * secret or version, GCP a version that is disabled, scheduled for destruction or destroyed.
+ * Undefined when the metadata says the secret is readable.
+ */
+function unreadableMessage(target: SecretTarget, locator: SecretLocator, m: LiveSecret['metadata'] & object): string | undefined {
+  const where = `\`${readApiPath(target, locator)}\``;
+  const name = shellArg(locator.path);
+  if (target.provider === 'aws') {
+    if (!m.deletionDate) return m.enabled === false ? `${where} cannot be read in its current state.` : undefined;
+    return `${where} is scheduled for deletion on ${m.deletionDate}: Secrets Manager does not read it until it is restored. Restore it with \`aws secretsmanager restore-secret --secret-id ${name}\`, or attach another secret.`;
+  }
+  if (target.provider === 'gcp') {
+    const readNumber = typeof locator.version === 'number' ? locator.version : m.currentVersion;
+    const read = m.versions.find((v) => v.version === readNumber);
+    const which = locator.version !== undefined ? `version ${locator.version}` : `the latest version${readNumber !== undefined ? ` (${readNumber})` : ''}`;
+    const enable = `\`gcloud secrets versions enable ${readNumber ?? 'VERSION'} --secret=${name}\``;
+    if (read?.destroyed) {
+      return `${which} of ${where} was destroyed${read.deletionTime ? ` on ${read.deletionTime}` : ''}: its data is gone. Pin an enabled version, or add a new one with \`gcloud secrets versions add ${name}\`.`;
+    }
+    if (m.enabled !== false) return undefined;
+    if (m.deletionDate) return `${which} of ${where} is disabled and scheduled for destruction on ${m.deletionDate}: enable it with ${enable} (which cancels the destruction), or pin another version.`;
+    return `${which} of ${where} is disabled: Secret Manager does not read disabled versions. Enable it with ${enable}, or pin an enabled version.`;
+  }
+  if (m.enabled !== false) return undefined;
+  if (target.provider === 'azure') {
+    const vault = azureVaultName(target.vault?.address);
+    const which = locator.version !== undefined ? `version ${String(locator.version).slice(0, 40)} of ${where}` : where;
+    const command = `\`az keyvault secret set-attributes --vault-name ${vault ?? 'VAULT'} --name ${name}${locator.version !== undefined ? ` --version ${shellArg(String(locator.version))}` : ''} --enabled true\``;
+    return `${which} is disabled: Key Vault does not read disabled secrets. Enable it with ${command}, or pin an enabled version.`;
+  }
+  return `${where} is disabled${locator.version ? ` (version ${locator.version})` : ''}: it cannot be read.`;
+}
+
+/** The vault name of an Azure vault URL (`https://NAME.vault.azure.net`), for `az` commands. */
+function azureVaultName(address: string | undefined): string | undefined {
+  try {
+    return /^([A-Za-z0-9-]{3,24})\.(vault|managedhsm)\./i.exec(new URL(address ?? '').hostname)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 /** secret-disabled, secret-expired, secret-expiring from the metadata of a readable secret. */
 function stateProblems(target: SecretTarget, locator: SecretLocator, secret: LiveSecret, span: Located<unknown>['span'], options: LiveCheckOptions): Problem[] {
   const m = secret.metadata;
   if (!m) return [];
   const where = `\`${readApiPath(target, locator)}\``;
-  if (m.deletionDate) return [{ code: 'secret-disabled', span, message: `${where} is scheduled for deletion on ${m.deletionDate}; restore it or attach another secret.` }];
-  if (m.enabled === false) return [{ code: 'secret-disabled', span, message: `${where} is disabled${locator.version ? ` (version ${locator.version})` : ''}: it cannot be read.` }];
+  const unreadable = unreadableMessage(target, locator, m);
+  if (unreadable) return [{ code: 'secret-disabled', span, message: unreadable }];
   if (m.expiresOn) {
     const at = Date.parse(m.expiresOn);
     if (!Number.isNaN(at) && at <= options.now) return [{ code: 'secret-expired', span, message: `${where} expired on ${m.expiresOn}.` }];
@@ -145,10 +231,10 @@ export function checkLiveSecrets(checks: LiveSecretCheck[], references: Resolved
   const unreachableReported = new Set<string>();
   const keysById = new Map<string, LiveSecret>();
   const seen = new Set<string>();
-  for (const { target, span, version, stage } of checks) {
-    const locator = locatorOf(target, version, stage);
+  for (const { target, span, attachment } of checks) {
+    const locator = secretLocator(target, attachment);
     if (!locator || !target.vault?.enabled) continue;
-    const key = `${target.id}|${String(locator.version ?? '')}|${locator.stage ?? ''}`;
+    const key = `${target.id}|${locatorKey(locator)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const fact = live.secret(target.vault, locator);
@@ -169,14 +255,14 @@ export function checkLiveSecrets(checks: LiveSecretCheck[], references: Resolved
   for (const resolved of references) {
     const { target, key } = resolved;
     if (!target || !key || key.value === '*') continue;
-    const locator = locatorOf(target, resolved.attachment?.version?.value, resolved.attachment?.versionStage?.value);
+    const locator = secretLocator(target, resolved.attachment);
     if (!locator) continue;
-    const secret = keysById.get(`${target.id}|${String(locator.version ?? '')}|${locator.stage ?? ''}`);
+    const secret = keysById.get(`${target.id}|${locatorKey(locator)}`);
     if (secret?.metadata?.json === false) {
       problems.push({
         code: 'not-json',
         span: key.span,
-        message: `\`${readApiPath(target, locator)}\` holds plain text, not JSON, so it has no key \`${key.value.slice(0, 80)}\`: read it whole with \`*\`.`,
+        message: `${pinnedPath(target, locator)} holds plain text, not JSON, so it has no key \`${key.value.slice(0, 80)}\`: read it whole with \`*\`.`,
         data: { fix: 'replace', start: key.span.start, end: key.span.end, text: '*', title: 'Read the whole secret (`*`)' },
       });
       continue;
@@ -187,7 +273,7 @@ export function checkLiveSecrets(checks: LiveSecretCheck[], references: Resolved
     problems.push({
       code: 'unknown-key',
       span: key.span,
-      message: `\`${readApiPath(target, locator)}\` has no key \`${key.value.slice(0, 80)}\`.${near.length ? ` Did you mean \`${near[0]}\`?` : ''} Keys: ${keys.slice(0, 20).join(', ') || 'none'}.`,
+      message: `${pinnedPath(target, locator)} has no key \`${key.value.slice(0, 80)}\`.${near.length ? ` Did you mean \`${near[0]}\`?` : ''} Keys: ${keys.slice(0, 20).join(', ') || 'none'}.`,
       ...(near.length ? { data: { fix: 'replace', start: key.span.start, end: key.span.end, text: near[0]!, title: `Change to \`${near[0]}\`` } } : {}),
     });
   }

@@ -80,7 +80,7 @@ export function hoverFor(located: LocatedItem, vaultKnown: (name: string) => boo
       if (resolved.attachment?.version) lines.push(`- **Version pin:** ${code(String(resolved.attachment.version.value))}`);
       if (resolved.key) lines.push(`- **Key:** ${resolved.key.value === '*' ? 'the whole secret (`*`)' : code(resolved.key.value)}`);
       lines.push(...connectionLines(connection));
-      lines.push(...liveHoverLines(target, resolved.attachment?.version?.value, live));
+      lines.push(...liveHoverLines(target, resolved.attachment, live));
       break;
     }
     case 'vault-name':
@@ -92,7 +92,7 @@ export function hoverFor(located: LocatedItem, vaultKnown: (name: string) => boo
     case 'attachment':
       if (!located.target) return null;
       lines = ['**Attached secret**', '', ...vaultLines(located.target.vaultName.value, located.target.vault, vaultKnown(located.target.vaultName.value)), ...secretLines(located.target), ...connectionLines(connection)];
-      lines.push(...liveHoverLines(located.target, located.attachment.version?.value, live));
+      lines.push(...liveHoverLines(located.target, located.attachment, live));
       break;
   }
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') } };

@@ -1,5 +1,6 @@
 import type { LiveFacts } from '../facts/liveFacts';
-import { locatorOf, readApiPath } from '../diagnostics/liveChecks';
+import { pinText, readApiPath, secretLocator } from '../diagnostics/liveChecks';
+import type { Attachment } from '../model/types';
 import type { SecretTarget } from '../references/resolve';
 import { codeSpan, escapeMarkdown } from '../../../../shared/src/text/markdown';
 
@@ -26,18 +27,20 @@ const accessText: Record<string, string> = {
 };
 
 /** What the secret manager says about a target: metadata, versions, capabilities. Never a value. */
-export function liveHoverLines(target: SecretTarget, version: unknown, live: LiveFacts | undefined): string[] {
+export function liveHoverLines(target: SecretTarget, attachment: Attachment | undefined, live: LiveFacts | undefined): string[] {
   const vault = target.vault;
   if (!live || !vault || !vault.enabled) return [];
   const access = live.access(vault);
   if (access !== 'live') return accessText[access] ? ['', `_Live: ${accessText[access]}._`] : [];
-  const locator = locatorOf(target, version);
+  const locator = secretLocator(target, attachment);
   if (!locator) return [];
   const fact = live.secret(vault, locator);
   const apiPath = readApiPath(target, locator);
   if (!fact) return ['', '_Live: checking…_'];
   if (fact.state === 'error') return ['', `**Live:** ${escaped(fact.error.message, 300)}`];
   const lines = ['', '**Live**', ''];
+  const pin = pinText(locator);
+  if (pin) lines.push(`- **Reads:** ${pin.replace(/`/g, "'")}`);
   const m = fact.value.metadata;
   if (m) {
     if (m.currentVersion !== undefined) lines.push(`- **Current version:** ${escaped(m.currentVersion, 40)}`);
