@@ -1,0 +1,111 @@
+/**
+ * No redirect is followed with a credential, by any cloud provider: a fake AWS Secrets Manager,
+ * Key Vault (and its Entra token endpoint) and Secret Manager (and a token endpoint) answer
+ * 301 / 302 / 307 / 308 to a loopback attacker on every operation the product uses, and the
+ * attacker counts what reaches it: nothing (no request at all, so no header, signature, token,
+ * client secret, assertion or written value). Each refusal is an `unreachable` error naming where
+ * the redirect pointed.
+ *
+ * What each HTTP stack does on its own with a 3xx (and why the product now checks it itself):
+ * - AWS: @smithy/node-http-handler sends one http(s).request and never follows (NodeHttpHandler#handle);
+ *   the 3xx surfaced as an opaque error. The provider's BoundedHandler names it.
+ * - Azure: @typespec/ts-http-runtime's redirectPolicy (under core-rest-pipeline) follows 300/301/302
+ *   for GET/HEAD, 303 and 307 for any method, up to 20 times, same origin only by default, dropping
+ *   Authorization (which the bearer policy adds again on the next attempt). The provider sets
+ *   `redirectOptions.maxRetries = 0` on the vault and on the token clients and names the 3xx.
+ * - GCP: gaxios 7 fetches with node-fetch 3, which follows up to 20 redirects and keeps the
+ *   Authorization header when the target has the same host name (any port) or a subdomain
+ *   (src/index.js, isDomainOrSubdomain), and re-sends a POST body on 307/308. The provider's
+ *   transport sends with `redirect: 'manual'` and names the 3xx.
+ */
+import { strict as assert } from 'node:assert';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { AwsProvider } from '../../server/src/providers/aws';
+import type { ProviderError } from '../../server/src/providers/secretProvider';
+import { AwsFake, type Operation as AwsOperation } from '../fakes/awsFake';
+import { clearEnv } from '../helpers/envIsolation';
+import { NetworkGuard } from '../helpers/networkGuard';
+import { providerError } from '../helpers/providerAssertions';
+import { Attacker } from './attacker';
+
+const CLOUD_ENV = /^(AWS_|AZURE_|GOOGLE_|GCLOUD_|CLOUDSDK_|GCE_|METADATA_SERVER_DETECTION$|HTTPS?_PROXY$|NO_PROXY$)/i;
+const guard = new NetworkGuard();
+const STATUSES = [301, 302, 307, 308] as const;
+
+before(() => {
+  clearEnv(CLOUD_ENV);
+  guard.install();
+});
+after(() => {
+  guard.uninstall();
+  clearEnv(CLOUD_ENV);
+  assert.deepEqual(guard.violations, [], 'no connection left the loopback interface');
+});
+
+/** The refusal: unreachable, naming the attacker's address, with no credential in it. */
+function assertRefused(e: ProviderError, attacker: Attacker, status: number, canaries: string[]): void {
+  assert.equal(e.kind, 'unreachable', e.message);
+  assert.ok(e.message.includes(`redirect (HTTP ${status}) to ${attacker.url}/stolen`), e.message);
+  assert.match(e.message, /not followed/);
+  assert.equal(e.details.cause, `redirect (HTTP ${status}) to ${attacker.url}/stolen not followed`);
+  const text = JSON.stringify({ m: e.message, d: e.details });
+  for (const c of canaries) assert.ok(!text.includes(c), 'no credential in the error');
+}
+
+// ================================================================ AWS
+
+describe('AWS Secrets Manager: a 3xx is not followed with a signed request', () => {
+  const CREDS = {
+    accessKeyId: 'AKIACANARYREDIRECT01',
+    secretAccessKey: 'canary/secret/access/key/redirect/0001',
+    sessionToken: 'canary-session-token-redirect-0001',
+  };
+  const VALUE = 'canary-written-value-aws-0001';
+  let fake: AwsFake;
+  let attacker: Attacker;
+  let provider: AwsProvider;
+  beforeEach(async () => {
+    fake = await AwsFake.start();
+    attacker = await Attacker.start({ canaries: [CREDS.accessKeyId, CREDS.secretAccessKey, CREDS.sessionToken, VALUE] });
+    fake.createSecret('app/db', { user: 'scott', password: 'tiger' });
+    provider = new AwsProvider({ vaultName: 'prod-aws', region: 'us-east-1', endpoint: fake.address, timeoutMs: 2000, credentials: CREDS });
+  });
+  afterEach(async () => {
+    provider.dispose();
+    await fake.stop();
+    await attacker.stop();
+  });
+
+  const operations: Array<[string, AwsOperation, (p: AwsProvider) => Promise<unknown>]> = [
+    ['read (GetSecretValue)', 'GetSecretValue', (p) => p.keys({ path: 'app/db' })],
+    ['preview (GetSecretValue)', 'GetSecretValue', (p) => p.readValue({ path: 'app/db' })],
+    ['describe (GetSecretValue)', 'GetSecretValue', (p) => p.describe({ path: 'app/db' })],
+    [
+      'describe (DescribeSecret, reported beside the keys)',
+      'DescribeSecret',
+      async (p) => {
+        const r = await p.describe({ path: 'app/db' });
+        throw r.metadataError ?? new Error('no metadata error');
+      },
+    ],
+    ['metadata (DescribeSecret)', 'DescribeSecret', (p) => p.metadata({ path: 'app/db' })],
+    ['list (ListSecrets)', 'ListSecrets', (p) => p.list(undefined, '')],
+    ['versions (ListSecretVersionIds)', 'ListSecretVersionIds', (p) => p.versions({ path: 'app/db' })],
+    ['write (PutSecretValue)', 'PutSecretValue', (p) => p.write({ path: 'app/db' }, { password: VALUE })],
+  ];
+  for (const [name, operation, run] of operations) {
+    it(`${name}: 301, 302, 307 and 308 reach nothing`, async () => {
+      for (const status of STATUSES) {
+        fake.faults.set({ kind: 'redirect', status, location: `${attacker.url}/stolen?X-Amz-Credential=x`, operation });
+        const e = await providerError(run(provider));
+        assertRefused(e, attacker, status, Object.values(CREDS));
+        assert.equal(fake.countRequests((r) => r.operation === operation && r.outcome === status), 1, 'the redirect was not retried');
+        fake.resetCounts();
+      }
+      assert.equal(attacker.credentialsReceived(), 0);
+      assert.deepEqual(attacker.requests, [], 'nothing reached the redirect target');
+      fake.faults.clear();
+      assert.deepEqual(await provider.keys({ path: 'app/db' }), ['user', 'password'], 'the provider works once the redirects stop');
+    });
+  }
+});
