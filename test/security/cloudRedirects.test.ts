@@ -21,8 +21,11 @@
 import { strict as assert } from 'node:assert';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { AwsProvider } from '../../server/src/providers/aws';
+import { AzureProvider, type AzureProviderOptions } from '../../server/src/providers/azure';
 import type { ProviderError } from '../../server/src/providers/secretProvider';
 import { AwsFake, type Operation as AwsOperation } from '../fakes/awsFake';
+import { AzureFake, type Operation as AzureOperation } from '../fakes/azureFake';
+import { generateSelfSignedCert } from '../fakes/vault/selfSignedCert';
 import { clearEnv } from '../helpers/envIsolation';
 import { NetworkGuard } from '../helpers/networkGuard';
 import { providerError } from '../helpers/providerAssertions';
@@ -108,4 +111,109 @@ describe('AWS Secrets Manager: a 3xx is not followed with a signed request', () 
       assert.deepEqual(await provider.keys({ path: 'app/db' }), ['user', 'password'], 'the provider works once the redirects stop');
     });
   }
+});
+
+// ================================================================ Azure
+
+describe('Azure Key Vault: a 3xx is not followed with a bearer token or a client secret', () => {
+  const TOKEN = 'canary-kv-bearer-token-redirect-0001';
+  const CLIENT_SECRET = 'canary-client-secret-redirect-0001';
+  const VALUE = 'canary-written-value-azure-0001';
+  let fake: AzureFake;
+  let attacker: Attacker;
+  let provider: AzureProvider;
+  beforeEach(async () => {
+    fake = await AzureFake.start();
+    fake.addToken(TOKEN);
+    fake.setSecret('db', JSON.stringify({ user: 'u', password: 'p' }));
+    attacker = await Attacker.start({ canaries: [TOKEN, CLIENT_SECRET, VALUE] });
+    provider = new AzureProvider({
+      vaultName: 'prod',
+      vaultUrl: fake.url,
+      timeoutMs: 2000,
+      credential: { kind: 'access-token', token: TOKEN },
+      testing: { allowInsecureConnection: true, disableChallengeResourceVerification: true },
+    });
+    // The 401 challenge is answered first, so every redirect below answers a request with the token.
+    assert.deepEqual(await provider.keys({ path: 'db' }), ['user', 'password']);
+  });
+  afterEach(async () => {
+    provider.dispose();
+    await fake.stop();
+    await attacker.stop();
+  });
+
+  const operations: Array<[string, AzureOperation, (p: AzureProvider) => Promise<unknown>]> = [
+    ['read (get)', 'get', (p) => p.keys({ path: 'db' })],
+    ['preview (get)', 'get', (p) => p.readValue({ path: 'db' })],
+    ['describe (get)', 'get', (p) => p.describe({ path: 'db' })],
+    ['describe (versions)', 'versions', (p) => p.describe({ path: 'db' })],
+    ['metadata (versions)', 'versions', (p) => p.metadata({ path: 'db' })],
+    ['list', 'list', (p) => p.list(undefined, '')],
+    ['write (set)', 'set', (p) => p.write({ path: 'db' }, { password: VALUE })],
+  ];
+  for (const [name, operation, run] of operations) {
+    it(`${name}: 301, 302, 307 and 308 reach nothing`, async () => {
+      for (const status of STATUSES) {
+        fake.faults.set({ kind: 'redirect', status, location: `${attacker.url}/stolen?sig=x`, operation });
+        const e = await providerError(run(provider));
+        assertRefused(e, attacker, status, [TOKEN, CLIENT_SECRET]);
+        assert.ok(e.message.startsWith(`Key Vault "prod" (${fake.url}) answered with a redirect`), e.message);
+        assert.equal(fake.countRequests((r) => r.operation === operation && r.outcome === status), 1, 'the redirect was not retried');
+        fake.resetCounts();
+      }
+      assert.equal(attacker.credentialsReceived(), 0);
+      assert.deepEqual(attacker.requests, [], 'nothing reached the redirect target');
+    });
+  }
+
+  describe('Microsoft Entra ID (TLS fake as the authority host)', () => {
+    const pair = generateSelfSignedCert();
+    let tls: AzureFake;
+    const made: AzureProvider[] = [];
+    const makeTls = (): AzureProvider => {
+      const credential: AzureProviderOptions['credential'] = {
+        kind: 'client-secret',
+        tenantId: tls.tenantId,
+        clientId: 'app-1',
+        clientSecret: CLIENT_SECRET,
+        authorityHost: tls.authorityHost,
+      };
+      const p = new AzureProvider({
+        vaultName: 'prod',
+        vaultUrl: tls.url,
+        timeoutMs: 2000,
+        credential,
+        testing: { disableChallengeResourceVerification: true, ...(pair ? { caCertificate: pair.cert } : {}) },
+      });
+      made.push(p);
+      return p;
+    };
+    beforeEach(async () => {
+      if (!pair) return;
+      tls = await AzureFake.start({ tls: pair });
+      tls.addClient('app-1', CLIENT_SECRET);
+      tls.setSecret('db', JSON.stringify({ user: 'u' }));
+    });
+    afterEach(async () => {
+      for (const p of made.splice(0)) p.dispose();
+      if (pair) await tls.stop();
+    });
+
+    for (const operation of ['token', 'openid'] as const) {
+      it(`a redirect of the ${operation === 'token' ? 'token request (POST with the client secret)' : 'authority metadata request'}: 301, 302, 307 and 308 reach nothing`, async (t) => {
+        if (!pair) return t.skip('openssl not available');
+        for (const status of STATUSES) {
+          tls.faults.set({ kind: 'redirect', status, location: `${attacker.url}/stolen`, operation });
+          const e = await providerError(makeTls().keys({ path: 'db' }));
+          assertRefused(e, attacker, status, [CLIENT_SECRET]);
+          assert.ok(e.message.startsWith(`Key Vault "prod": Microsoft Entra ID (${tls.url}) answered with a redirect`), e.message);
+          tls.faults.clear();
+        }
+        assert.equal(attacker.credentialsReceived(), 0);
+        assert.deepEqual(attacker.requests, [], 'nothing reached the redirect target');
+        assert.deepEqual(await makeTls().keys({ path: 'db' }), ['user'], 'the credential works once the redirects stop');
+      });
+    }
+  });
 });

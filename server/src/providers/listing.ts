@@ -69,42 +69,77 @@ class ListingDeadline extends Error {
   }
 }
 
+/** Where a listing's pages come from. */
+export interface PageSource<T> {
+  /** The next page, or undefined when there is none. */
+  next(): Promise<T[] | undefined>;
+  /** Whether there is a next page, when that is known without asking (a page token); else undefined. */
+  more?(): boolean | undefined;
+}
+
+type Read<T> = { items: T[]; cut?: Omit<ListingCut, 'message'> };
+
 /**
- * Reads pages until `fetchPage` reports no next token, the page cap or the deadline. `fetchPage`
- * gets the token of the page to read (undefined: the first) and returns the page's items and the
- * next token. A token seen before is left to `onRepeatedToken` (a server that loops).
+ * Reads pages from `source` until there are none, the page cap or the deadline. At the cap, a
+ * source that cannot tell whether more pages exist is asked for one more page, which is dropped:
+ * the listing is reported cut only when something was left unread.
  */
-export async function readPages<T>(
+export async function readAllPages<T>(limits: ListLimits, source: PageSource<T>): Promise<Read<T>> {
+  const started = Date.now();
+  const items: T[] = [];
+  let pages = 0;
+  const seconds = (): number => Math.round((Date.now() - started) / 100) / 10;
+  const cutBy = (by: ListingCut['by']): Read<T> => ({
+    items,
+    cut: { by, listed: items.length, pages, seconds: seconds(), limit: by === 'pages' ? limits.maxPages : Math.round(limits.deadlineMs / 100) / 10 },
+  });
+  for (;;) {
+    const known = source.more?.();
+    if (known === false) return { items };
+    if (known === true && pages >= limits.maxPages) return cutBy('pages');
+    const left = limits.deadlineMs - (Date.now() - started);
+    let page: T[] | undefined;
+    try {
+      if (left <= 0) throw new ListingDeadline();
+      page = await withDeadline(source.next(), left, () => new ListingDeadline());
+    } catch (e) {
+      if (e instanceof ListingDeadline) return cutBy('deadline');
+      throw e;
+    }
+    if (page === undefined) return { items };
+    if (pages >= limits.maxPages) return cutBy('pages');
+    pages += 1;
+    items.push(...page);
+  }
+}
+
+/**
+ * Reads a listing paged by tokens: `fetchPage(token)` reads the page of `token` (undefined: the
+ * first) and returns its items and the next token. A token seen before (a server that loops)
+ * throws `onRepeatedToken()`.
+ */
+export function readPages<T>(
   limits: ListLimits,
   fetchPage: (token: string | undefined) => Promise<{ items: T[]; next: string | undefined }>,
   onRepeatedToken: () => Error,
-): Promise<{ items: T[]; cut?: Omit<ListingCut, 'message'> }> {
-  const started = Date.now();
-  const items: T[] = [];
+): Promise<Read<T>> {
   const seen = new Set<string>();
-  let pages = 0;
+  let started = false;
   let token: string | undefined;
-  const seconds = (): number => Math.round((Date.now() - started) / 100) / 10;
-  for (;;) {
-    if (pages >= limits.maxPages) return { items, cut: { by: 'pages', listed: items.length, pages, seconds: seconds(), limit: limits.maxPages } };
-    const left = limits.deadlineMs - (Date.now() - started);
-    let page: { items: T[]; next: string | undefined };
-    try {
-      if (left <= 0) throw new ListingDeadline();
-      page = await withDeadline(fetchPage(token), left, () => new ListingDeadline());
-    } catch (e) {
-      if (e instanceof ListingDeadline) {
-        return { items, cut: { by: 'deadline', listed: items.length, pages, seconds: seconds(), limit: Math.round(limits.deadlineMs / 100) / 10 } };
+  return readAllPages(limits, {
+    more: () => !started || token !== undefined,
+    next: async () => {
+      if (started && token === undefined) return undefined;
+      const page = await fetchPage(token);
+      started = true;
+      token = page.next;
+      if (token !== undefined) {
+        if (seen.has(token)) throw onRepeatedToken();
+        seen.add(token);
       }
-      throw e;
-    }
-    pages += 1;
-    items.push(...page.items);
-    if (page.next === undefined) return { items };
-    if (seen.has(page.next)) throw onRepeatedToken();
-    seen.add(page.next);
-    token = page.next;
-  }
+      return page.items;
+    },
+  });
 }
 
 /** The message of a cut listing of `what` (e.g. `secrets`, `versions of secret "db"`). */
@@ -117,7 +152,7 @@ export function cutMessage(cut: Omit<ListingCut, 'message'>, what: string): stri
 }
 
 /** A names listing's result: the names with the cut (and its message) attached when it was stopped. */
-export function namesListing(result: { items: string[]; cut?: Omit<ListingCut, 'message'> }, what = 'secrets'): Listing {
+export function namesListing(result: Read<string>, what = 'secrets'): Listing {
   return cutListing(result.items, result.cut ? { ...result.cut, message: cutMessage(result.cut, what) } : undefined);
 }
 
