@@ -210,6 +210,7 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
   private constructor(loopback: LoopbackServer, options: GcpFakeOptions) {
     super(loopback);
     this.endpoint = `${LOOPBACK_HOST}:${loopback.port}`;
+    this.creds.acceptAudience(`${loopback.url}/`);
     this.projectId = options.projectId ?? 'demo-project';
     this.projectNumber = options.projectNumber ?? '123456789012';
     this.maxPageSize = options.maxPageSize ?? DEFAULT_PAGE;
@@ -234,6 +235,14 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
    */
   createServiceAccount(email = `secretrefs-test@${this.projectId}.iam.gserviceaccount.com`, freshKey = false): ServiceAccount {
     return this.creds.createServiceAccount(this.projectId, email, `http://127.0.0.1:${this.port}/token`, freshKey);
+  }
+
+  /**
+   * Also accepts self-signed JWTs made for `origin` (e.g. a proxy's address in front of the fake):
+   * a service account key signs a JWT whose audience is the endpoint the provider was given.
+   */
+  acceptAudience(origin: string): void {
+    this.creds.acceptAudience(`${origin.replace(/\/+$/, '')}/`);
   }
 
   revokeServiceAccount(email: string): void {
