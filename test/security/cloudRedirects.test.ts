@@ -19,12 +19,17 @@
  *   transport sends with `redirect: 'manual'` and names the 3xx.
  */
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { AwsProvider } from '../../server/src/providers/aws';
 import { AzureProvider, type AzureProviderOptions } from '../../server/src/providers/azure';
+import { GcpProvider } from '../../server/src/providers/gcp';
 import type { ProviderError } from '../../server/src/providers/secretProvider';
 import { AwsFake, type Operation as AwsOperation } from '../fakes/awsFake';
 import { AzureFake, type Operation as AzureOperation } from '../fakes/azureFake';
+import { GcpFake, type GcpRpc, type ServiceAccount } from '../fakes/gcpFake';
 import { generateSelfSignedCert } from '../fakes/vault/selfSignedCert';
 import { clearEnv } from '../helpers/envIsolation';
 import { NetworkGuard } from '../helpers/networkGuard';
@@ -214,6 +219,104 @@ describe('Azure Key Vault: a 3xx is not followed with a bearer token or a client
         assert.deepEqual(attacker.requests, [], 'nothing reached the redirect target');
         assert.deepEqual(await makeTls().keys({ path: 'db' }), ['user'], 'the credential works once the redirects stop');
       });
+    }
+  });
+});
+
+// ================================================================ GCP
+
+describe('GCP Secret Manager: a 3xx is not followed with a JWT, a token request or a payload', () => {
+  const VALUE = 'canary-written-value-gcp-0001';
+  let fake: GcpFake;
+  let sa: ServiceAccount;
+  let attacker: Attacker;
+  let provider: GcpProvider;
+  /** The key's private key, by its body lines: what must never travel. */
+  const keyCanaries = (json: string): string[] =>
+    (JSON.parse(json) as { private_key: string }).private_key.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----'));
+  beforeEach(async () => {
+    fake = await GcpFake.start();
+    sa = fake.createServiceAccount();
+    fake.createSecret('app-db');
+    fake.addVersion('app-db', { user: 'u', password: 'p' });
+    attacker = await Attacker.start({ canaries: [...keyCanaries(sa.json), VALUE] });
+    provider = new GcpProvider({
+      vaultName: 'prod-gcp',
+      project: fake.projectId,
+      endpoint: fake.endpoint,
+      timeoutMs: 2000,
+      credential: { kind: 'service-account', json: sa.json },
+      testing: { protocol: 'http' },
+    });
+  });
+  afterEach(async () => {
+    provider.dispose();
+    await fake.stop();
+    await attacker.stop();
+  });
+
+  const operations: Array<[string, GcpRpc, (p: GcpProvider) => Promise<unknown>]> = [
+    ['read (accessSecretVersion)', 'accessSecretVersion', (p) => p.keys({ path: 'app-db' })],
+    ['preview (accessSecretVersion)', 'accessSecretVersion', (p) => p.readValue({ path: 'app-db' })],
+    ['describe (accessSecretVersion)', 'accessSecretVersion', (p) => p.describe({ path: 'app-db' })],
+    ['metadata (getSecret)', 'getSecret', (p) => p.metadata({ path: 'app-db' })],
+    ['metadata (listSecretVersions)', 'listSecretVersions', (p) => p.metadata({ path: 'app-db' })],
+    ['list (listSecrets)', 'listSecrets', (p) => p.list(undefined, '')],
+    ['versions (listSecretVersions)', 'listSecretVersions', (p) => p.listVersions('app-db')],
+    ['write (addSecretVersion, a POST with the value)', 'addSecretVersion', (p) => p.write({ path: 'app-db' }, { password: VALUE })],
+    ['capabilities (testIamPermissions)', 'testIamPermissions', (p) => p.capabilities('app-db')],
+  ];
+  for (const [name, rpc, run] of operations) {
+    it(`${name}: 301, 302, 307 and 308 reach nothing`, async () => {
+      for (const status of STATUSES) {
+        fake.faults.set({ kind: 'redirect', status, location: `${attacker.url}/stolen?access_token=x`, rpc });
+        const e = await providerError(run(provider));
+        assertRefused(e, attacker, status, keyCanaries(sa.json));
+        assert.ok(e.message.startsWith(`Vault "prod-gcp": Secret Manager (${fake.endpoint}) answered with a redirect`), e.message);
+        fake.faults.clear();
+      }
+      assert.equal(attacker.credentialsReceived(), 0);
+      assert.deepEqual(attacker.requests, [], 'nothing reached the redirect target');
+      assert.deepEqual(await provider.keys({ path: 'app-db' }), ['user', 'password'], 'the provider works once the redirects stop');
+    });
+  }
+
+  it('the token request of Application Default Credentials (an external account\'s STS exchange): 301, 302, 307 and 308 reach nothing', async () => {
+    const SUBJECT_TOKEN = 'canary-subject-token-redirect-0001';
+    const dir = mkdtempSync(join(tmpdir(), 'secretrefs-gcp-sts-'));
+    const sts = await Attacker.start({ canaries: [SUBJECT_TOKEN] });
+    try {
+      writeFileSync(join(dir, 'subject-token'), SUBJECT_TOKEN);
+      const adc = {
+        type: 'external_account',
+        audience: '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/pool/providers/ci',
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        token_url: `http://127.0.0.1:${fake.port}/token`,
+        credential_source: { file: join(dir, 'subject-token') },
+      };
+      writeFileSync(join(dir, 'adc.json'), JSON.stringify(adc));
+      process.env.GOOGLE_APPLICATION_CREDENTIALS = join(dir, 'adc.json');
+      for (const status of STATUSES) {
+        fake.faults.set({ kind: 'redirect', status, location: `${sts.url}/stolen`, rpc: 'token' });
+        // Google's own endpoint: the access token would go there, after the exchange that fails here.
+        const p = new GcpProvider({ vaultName: 'prod-gcp', project: fake.projectId, timeoutMs: 2000, credential: { kind: 'adc' } });
+        try {
+          const e = await providerError(p.keys({ path: 'app-db' }));
+          assertRefused(e, sts, status, [SUBJECT_TOKEN]);
+          assert.ok(e.message.startsWith(`Vault "prod-gcp": the Google token endpoint (http://127.0.0.1:${fake.port}) answered with a redirect`), e.message);
+        } finally {
+          p.dispose();
+        }
+        assert.ok(fake.countRequests((r) => r.rpc === 'token' && r.outcome === status) >= 1, 'the token endpoint was asked');
+        fake.faults.clear();
+      }
+      assert.deepEqual(sts.canariesReceived(), []);
+      assert.equal(sts.credentialsReceived(), 0);
+      assert.deepEqual(sts.requests, [], 'nothing reached the redirect target');
+    } finally {
+      await sts.stop();
+      delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -43,7 +43,11 @@ export class RedirectRefused extends Error {
 
 /** A response body over the cap (by its Content-Length, or counted while reading). */
 export class ResponseTooLarge extends Error {
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    /** The URL of the request whose answer was too large, when known. */
+    readonly requestUrl?: string,
+  ) {
     super(`response body larger than ${shownSize(limit)}`);
     this.name = 'SecretRefsResponseTooLarge';
   }
@@ -119,18 +123,22 @@ export function refusalError(refusal: TransportRefusal, who: string, apiPath?: s
 
 /**
  * Reads a Node stream to its end with a cap: rejects with ResponseTooLarge (destroying the stream,
- * which closes the connection) as soon as more than `limit` bytes have arrived.
+ * which closes the connection) as soon as more than `limit` bytes have arrived. At most `limit`
+ * bytes and one chunk are held.
  */
-export async function readCapped(stream: AsyncIterable<unknown> & { destroy?: (e?: Error) => void }, limit: number): Promise<Buffer> {
+export async function readCapped(
+  stream: AsyncIterable<unknown> & { destroy?: (e?: Error) => void },
+  limit: number,
+  requestUrl?: string,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
     size += buf.length;
     if (size > limit) {
-      const error = new ResponseTooLarge(limit);
-      stream.destroy?.(error);
-      throw error;
+      stream.destroy?.(); // closes the connection; no 'error' event that nobody would listen to
+      throw new ResponseTooLarge(limit, requestUrl);
     }
     chunks.push(buf);
   }

@@ -167,7 +167,7 @@ export class AzureSession {
     if (tokenRefusal) {
       let authority = 'the authority host';
       try {
-        authority = new URL(tokenRefusal instanceof Error && 'requestUrl' in tokenRefusal ? tokenRefusal.requestUrl : '').origin;
+        authority = new URL(tokenRefusal.requestUrl ?? '').origin;
       } catch {
         // a response-size refusal has no URL: the authority host stays unnamed
       }
