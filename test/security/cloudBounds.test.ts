@@ -22,6 +22,8 @@ import { GcpFake, type ServiceAccount } from '../fakes/gcpFake';
 import { clearEnv } from '../helpers/envIsolation';
 import { NetworkGuard } from '../helpers/networkGuard';
 import { providerError } from '../helpers/providerAssertions';
+import type { LiveFacts, LiveListing } from '../../server/src/service/facts/liveFacts';
+import { TestWorkspace } from '../helpers/workspace';
 import { Attacker } from './attacker';
 
 const CLOUD_ENV = /^(AWS_|AZURE_|GOOGLE_|GCLOUD_|CLOUDSDK_|GCE_|METADATA_SERVER_DETECTION$|HTTPS?_PROXY$|NO_PROXY$)/i;
@@ -297,5 +299,36 @@ describe('GCP Secret Manager: bounded answers and listings', () => {
       'Vault "prod-gcp": listed the first 10 versions of secret "app-db"; stopped after 10 pages (a listing reads at most 10); its versions are not checked.',
     );
     assert.equal(fake.countRequests((r) => r.rpc === 'listSecretVersions'), 10);
+  });
+});
+
+// ================================================================ what the user sees
+
+describe('a listing that was cut short, in completion', () => {
+  it('ends the secret names with the message, which matches what was typed and changes nothing', () => {
+    const ws = new TestWorkspace({ 'aws.vault.yaml': 'name: pay\nprovider: aws\nregion: eu-west-1\n' });
+    const listing: LiveListing = Object.assign(['svc/a', 'svc/b'], { cut: { message: 'listed the first 2 secrets; stopped after 100 pages (a listing reads at most 100)' } });
+    const live: LiveFacts = {
+      access: () => 'live',
+      mount: () => undefined,
+      secret: () => undefined,
+      capabilities: () => undefined,
+      engines: () => undefined,
+      list: () => ({ state: 'ok', value: listing }),
+    };
+    const position = ws.setWithCursor('c.connection.yaml', 'name: c\nvault_secrets:\n  - vault: pay\n    secret: sv|\n');
+    const facts = { vaults: (u: string) => ws.index.vaults(u), keysUsed: () => [], live };
+    const items = ws.service.complete(ws.doc('c.connection.yaml'), 'connection', position, facts).items;
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['svc/a', 'svc/b', '… listed the first 2 secrets; stopped after 100 pages (a listing reads at most 100)'],
+    );
+    const notice = items.at(-1)!;
+    assert.equal(notice.filterText, 'sv');
+    assert.deepEqual(notice.textEdit && 'range' in notice.textEdit ? notice.textEdit.newText : undefined, 'sv');
+    assert.match(notice.detail ?? '', /not every secret is listed/);
+    const whole = listing.slice();
+    live.list = () => ({ state: 'ok', value: whole });
+    assert.deepEqual(ws.service.complete(ws.doc('c.connection.yaml'), 'connection', position, facts).items.map((i) => i.label), ['svc/a', 'svc/b']);
   });
 });
