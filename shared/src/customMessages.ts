@@ -115,6 +115,8 @@ export interface BrowseParams {
 export interface BrowseResult {
   engines?: { path: string; kvVersion?: 1 | 2 }[];
   entries?: string[];
+  /** Set when the listing stopped before its end (a page cap or deadline): how far it got. */
+  note?: string;
   /** Why nothing could be listed (no credentials, permission denied...). */
   error?: string;
 }

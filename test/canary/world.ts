@@ -201,6 +201,7 @@ export class World {
     this.gcp.addVersion('app-almostjson', `{"password": "${d('gcp-almost-json')}`);
     this.gcpTls = new Forwarder(this.gcp.port, this.cert);
     await this.gcpTls.start();
+    this.gcp.acceptAudience(this.gcpTls.origin); // the key's JWT names the endpoint it goes to: the forwarder
     this.writeFixture('gcp-key.json', c.gcp.json);
     this.writeFixture('gcp-key-revoked.json', c.gcpWrong.json);
 

@@ -27,7 +27,19 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { AwsApiError, type RotationSetup, type SecretRecord, SecretStore, type SecretValue } from './aws/store';
-import { type FaultLimits, LoopbackFake, LoopbackServer, type TransportFault, readRequestBody, sleep } from './loopbackServer';
+import {
+  type EndlessPagesFault,
+  type FaultLimits,
+  type HugeBodyFault,
+  LoopbackFake,
+  LoopbackServer,
+  type RedirectFault,
+  type TransportFault,
+  readRequestBody,
+  sendHugeBody,
+  sendRedirect,
+  sleep,
+} from './loopbackServer';
 
 export type { RotationSetup, SecretValue } from './aws/store';
 
@@ -66,6 +78,15 @@ export type AwsFault = FaultBase &
     | { kind: 'delay'; ms: number }
     /** `refused` (closed port) and `tls` (untrusted certificate; needs `tls`): see loopbackServer.ts. */
     | TransportFault
+    /** A 3xx to `location` instead of the answer (see loopbackServer.ts). */
+    | RedirectFault
+    /** A body of `bytes` bytes starting like a GetSecretValue answer, streamed (see loopbackServer.ts). */
+    | HugeBodyFault
+    /**
+     * ListSecrets / ListSecretVersionIds answer their first page again with a new NextToken every
+     * time (other operations are served normally): a listing that never ends.
+     */
+    | EndlessPagesFault
   );
 
 export interface RecordedRequest {
@@ -96,7 +117,12 @@ interface Reply {
   errorType?: string | null;
 }
 
-type Action = { kind: 'reply'; reply: Reply } | { kind: 'hang' } | { kind: 'close' };
+type Action =
+  | { kind: 'reply'; reply: Reply }
+  | { kind: 'hang' }
+  | { kind: 'close' }
+  | { kind: 'redirect'; fault: RedirectFault }
+  | { kind: 'huge'; fault: HugeBodyFault };
 
 const JSON_11 = 'application/x-amz-json-1.1';
 /** The error shapes of the Secrets Manager model (secrets-manager.json): their member is `Message`. */
@@ -137,6 +163,7 @@ export class AwsFake extends LoopbackFake<RecordedRequest, AwsFault> {
   readonly store: SecretStore;
 
   private readonly denied = new Map<string, Set<string>>();
+  private endlessCounter = 0;
   private readonly accessKeyIds: Set<string> | undefined;
 
   private constructor(loopback: LoopbackServer, options: AwsFakeOptions) {
@@ -242,6 +269,8 @@ export class AwsFake extends LoopbackFake<RecordedRequest, AwsFault> {
       req.socket.destroy();
       return;
     }
+    if (action.kind === 'redirect') return sendRedirect(res, action.fault);
+    if (action.kind === 'huge') return sendHugeBody(res, action.fault, JSON_11, '{"ARN":"arn:aws:secretsmanager:us-east-1:123456789012:secret:x","SecretString":"');
     this.send(res, action.reply);
   }
 
@@ -275,7 +304,8 @@ export class AwsFake extends LoopbackFake<RecordedRequest, AwsFault> {
         record.outcome = action.reply.status;
         const t = action.reply.errorType ?? (isObject(action.reply.body) ? action.reply.body.__type : undefined);
         if (typeof t === 'string') record.errorType = t;
-      } else record.outcome = action.kind;
+      } else if (action.kind === 'redirect' || action.kind === 'huge') record.outcome = action.fault.status ?? 200;
+      else record.outcome = action.kind;
       return action;
     };
     const error = (type: string, message: string, status = 400): Action =>
@@ -297,9 +327,16 @@ export class AwsFake extends LoopbackFake<RecordedRequest, AwsFault> {
     if (typeof body.NextToken === 'string') record.nextToken = body.NextToken;
 
     let dropAnswer = false;
+    let endless = false;
     const fault = this.faults.take((f) => f.operation === undefined || f.operation === operation);
     if (fault) {
       switch (fault.kind) {
+        case 'redirect':
+        case 'huge':
+          return finish({ kind: fault.kind, fault } as Action);
+        case 'endlessPages':
+          endless = true;
+          break;
         case 'hang':
           return finish({ kind: 'hang' });
         case 'close':
@@ -355,13 +392,23 @@ export class AwsFake extends LoopbackFake<RecordedRequest, AwsFault> {
     }
 
     try {
-      const out = this.run(operation as Operation, body);
+      const out = endless ? this.endlessPage(operation as Operation, body) : this.run(operation as Operation, body);
       if (dropAnswer) return finish({ kind: 'close' });
       return finish({ kind: 'reply', reply: { status: 200, body: out } });
     } catch (e) {
       if (e instanceof AwsApiError) return error(e.type, e.message, e.status);
       throw e;
     }
+  }
+
+  /** The endlessPages fault: the first page of a listing again, with a token never sent before. */
+  private endlessPage(operation: Operation, body: Record<string, unknown>): Record<string, unknown> {
+    if (operation !== 'ListSecrets' && operation !== 'ListSecretVersionIds') return this.run(operation, body);
+    const first = { ...body };
+    delete first.NextToken;
+    const out = this.run(operation, first);
+    this.endlessCounter += 1;
+    return { ...out, NextToken: `endless-${this.endlessCounter}-${randomUUID()}` };
   }
 
   private deniedFor(operation: Operation, secretId: string | undefined): boolean {

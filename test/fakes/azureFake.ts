@@ -43,7 +43,19 @@ import {
   versionItem,
 } from './azure/replies';
 import { NAME_PATTERN, SecretStore, type VersionAttributes } from './azure/store';
-import { type FaultLimits, LoopbackFake, LoopbackServer, type TransportFault, readRequestBody, sleep } from './loopbackServer';
+import {
+  type EndlessPagesFault,
+  type FaultLimits,
+  type HugeBodyFault,
+  LoopbackFake,
+  LoopbackServer,
+  type RedirectFault,
+  type TransportFault,
+  readRequestBody,
+  sendHugeBody,
+  sendRedirect,
+  sleep,
+} from './loopbackServer';
 
 export type { DenyReason, KvOperation } from './azure/replies';
 export type { VersionAttributes } from './azure/store';
@@ -82,6 +94,14 @@ export type Fault = FaultBase &
     | { kind: 'delay'; ms: number }
     /** `refused` (closed port) and `tls` (untrusted certificate; needs `tls`): see loopbackServer.ts. */
     | TransportFault
+    /** A 3xx to `location` instead of the answer, on the vault or the Entra endpoints (see loopbackServer.ts). */
+    | RedirectFault
+    /** A body of `bytes` bytes starting like a secret bundle, streamed (see loopbackServer.ts). */
+    | HugeBodyFault
+    /** The listings (`list`, `versions`) answer their first page again with a new `nextLink` every time. */
+    | EndlessPagesFault
+    /** The listings answer their first page with `nextLink` set to `url` (e.g. another origin). */
+    | { kind: 'foreignNextLink'; url: string }
   );
 
 export interface RecordedRequest {
@@ -101,7 +121,13 @@ interface DenyRule {
   reason: DenyReason;
 }
 
-type Action = { kind: 'reply'; reply: Reply } | { kind: 'malformed'; status: number; body?: string } | { kind: 'hang' } | { kind: 'close' };
+type Action =
+  | { kind: 'reply'; reply: Reply }
+  | { kind: 'malformed'; status: number; body?: string }
+  | { kind: 'hang' }
+  | { kind: 'close' }
+  | { kind: 'redirect'; fault: RedirectFault }
+  | { kind: 'huge'; fault: HugeBodyFault };
 
 const MAX_BODY = 1024 * 1024;
 const MAX_VALUE_CHARS = 25 * 1024;
@@ -126,6 +152,7 @@ export class AzureFake extends LoopbackFake<RecordedRequest, Fault> {
   private readonly tokens = new Map<string, { expiresAt: number | null }>();
   private readonly clients = new Map<string, string>();
   private denies: DenyRule[] = [];
+  private endlessCounter = 0;
 
   private constructor(loopback: LoopbackServer, options: AzureFakeOptions) {
     super(loopback);
@@ -253,6 +280,8 @@ export class AzureFake extends LoopbackFake<RecordedRequest, Fault> {
       return;
     }
     if (res.destroyed) return;
+    if (action.kind === 'redirect') return sendRedirect(res, action.fault);
+    if (action.kind === 'huge') return sendHugeBody(res, action.fault, 'application/json; charset=utf-8', '{"value":"');
     if (action.kind === 'malformed') {
       res.writeHead(action.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' });
       res.end(action.body ?? '{"value":"partial-value","id":"https://fake');
@@ -306,15 +335,30 @@ export class AzureFake extends LoopbackFake<RecordedRequest, Fault> {
     };
     this.requests.push(record);
     const finish = (action: Action): Action => {
-      record.outcome = action.kind === 'reply' ? action.reply.status : action.kind === 'malformed' ? action.status : action.kind;
+      record.outcome =
+        action.kind === 'reply'
+          ? action.reply.status
+          : action.kind === 'malformed'
+            ? action.status
+            : action.kind === 'redirect' || action.kind === 'huge'
+              ? (action.fault.status ?? 200)
+              : action.kind;
       return action;
     };
 
+    let nextLinkFault: EndlessPagesFault | { kind: 'foreignNextLink'; url: string } | undefined;
     const fault = this.faults.take(
       (f) => (f.pathPrefix === undefined || path.startsWith(f.pathPrefix)) && (f.operation === undefined || f.operation === operation),
     );
     if (fault) {
       switch (fault.kind) {
+        case 'redirect':
+        case 'huge':
+          return finish({ kind: fault.kind, fault } as Action);
+        case 'endlessPages':
+        case 'foreignNextLink':
+          nextLinkFault = fault;
+          break;
         case 'hang':
           return finish({ kind: 'hang' });
         case 'close':
@@ -350,9 +394,9 @@ export class AzureFake extends LoopbackFake<RecordedRequest, Fault> {
 
     switch (operation) {
       case 'list':
-        return finish({ kind: 'reply', reply: this.list(url) });
+        return finish({ kind: 'reply', reply: this.withNextLinkFault(nextLinkFault, url, (u) => this.list(u)) });
       case 'versions':
-        return finish({ kind: 'reply', reply: this.listVersions(name!, url) });
+        return finish({ kind: 'reply', reply: this.withNextLinkFault(nextLinkFault, url, (u) => this.listVersions(name!, u)) });
       case 'get':
         return finish({ kind: 'reply', reply: this.get(name!, segments[2] ?? '') });
       case 'set':
@@ -365,6 +409,33 @@ export class AzureFake extends LoopbackFake<RecordedRequest, Fault> {
     // hashicorp/terraform-provider-azurerm#19749: authorization="https://login.windows.net/<tenant>",
     // resource="https://vault.azure.net").
     return challengeHeader(this.challengeAuthority ?? `https://login.windows.net/${this.tenantId}`, this.challengeResource);
+  }
+
+  /**
+   * A listing page under the endlessPages / foreignNextLink faults: the first page, whose nextLink
+   * is a link never sent before (back to this vault) or the fault's foreign URL.
+   */
+  private withNextLinkFault(
+    fault: EndlessPagesFault | { kind: 'foreignNextLink'; url: string } | undefined,
+    url: URL,
+    page: (url: URL) => Reply,
+  ): Reply {
+    if (!fault) return page(url);
+    const first = new URL(url);
+    first.searchParams.delete('$skiptoken');
+    const reply = page(first);
+    if (reply.status !== 200 || typeof reply.body !== 'object' || reply.body === null) return reply;
+    let nextLink: string;
+    if (fault.kind === 'foreignNextLink') nextLink = fault.url;
+    else {
+      this.endlessCounter += 1;
+      const next = new URL(`${this.url}${url.pathname}`);
+      next.searchParams.set('api-version', url.searchParams.get('api-version') ?? '');
+      next.searchParams.set('$skiptoken', Buffer.from(`offset:0`).toString('base64url'));
+      next.searchParams.set('endless', String(this.endlessCounter));
+      nextLink = next.toString();
+    }
+    return { ...reply, body: { ...(reply.body as Record<string, unknown>), nextLink } };
   }
 
   private validToken(token: string): boolean {

@@ -50,7 +50,20 @@ import {
   encodePageToken,
   rfc3339,
 } from './gcp/store';
-import { type FaultLimits, LOOPBACK_HOST, LoopbackFake, LoopbackServer, type TransportFault, readRequestBody, sleep } from './loopbackServer';
+import {
+  type EndlessPagesFault,
+  type FaultLimits,
+  type HugeBodyFault,
+  LOOPBACK_HOST,
+  LoopbackFake,
+  LoopbackServer,
+  type RedirectFault,
+  type TransportFault,
+  readRequestBody,
+  sendHugeBody,
+  sendRedirect,
+  sleep,
+} from './loopbackServer';
 
 export type { ServiceAccount } from './gcp/credentials';
 export type { SecretSetup, VersionState } from './gcp/store';
@@ -97,6 +110,12 @@ export type Fault = FaultBase &
     | { kind: 'delay'; ms: number }
     /** `refused` (closed port) and `tls` (untrusted certificate; needs `tls`): see loopbackServer.ts. */
     | TransportFault
+    /** A 3xx to `location` instead of the answer, on the API or `/token` (see loopbackServer.ts). */
+    | RedirectFault
+    /** A body of `bytes` bytes starting like an access answer, streamed (see loopbackServer.ts). */
+    | HugeBodyFault
+    /** ListSecrets / ListSecretVersions answer their first page again with a new nextPageToken every time. */
+    | EndlessPagesFault
   );
 
 export interface RecordedRequest {
@@ -124,7 +143,13 @@ interface Reply {
   headers?: Record<string, string>;
 }
 
-type Action = { kind: 'reply'; reply: Reply } | { kind: 'malformed'; status: number } | { kind: 'hang' } | { kind: 'close' };
+type Action =
+  | { kind: 'reply'; reply: Reply }
+  | { kind: 'malformed'; status: number }
+  | { kind: 'hang' }
+  | { kind: 'close' }
+  | { kind: 'redirect'; fault: RedirectFault }
+  | { kind: 'huge'; fault: HugeBodyFault };
 
 interface Req {
   method: string;
@@ -211,10 +236,12 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
   private readonly store: SecretStore;
   private readonly creds = new CredentialStore();
   private denies: DenyRule[] = [];
+  private endlessCounter = 0;
 
   private constructor(loopback: LoopbackServer, options: GcpFakeOptions) {
     super(loopback);
     this.endpoint = `${LOOPBACK_HOST}:${loopback.port}`;
+    this.creds.acceptAudience(`${loopback.url}/`);
     this.projectId = options.projectId ?? 'demo-project';
     this.projectNumber = options.projectNumber ?? '123456789012';
     this.maxPageSize = options.maxPageSize ?? DEFAULT_PAGE;
@@ -239,6 +266,14 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
    */
   createServiceAccount(email = `secretrefs-test@${this.projectId}.iam.gserviceaccount.com`, freshKey = false): ServiceAccount {
     return this.creds.createServiceAccount(this.projectId, email, `http://127.0.0.1:${this.port}/token`, freshKey);
+  }
+
+  /**
+   * Also accepts self-signed JWTs made for `origin` (e.g. a proxy's address in front of the fake):
+   * a service account key signs a JWT whose audience is the endpoint the provider was given.
+   */
+  acceptAudience(origin: string): void {
+    this.creds.acceptAudience(`${origin.replace(/\/+$/, '')}/`);
   }
 
   revokeServiceAccount(email: string): void {
@@ -336,6 +371,8 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
       return;
     }
     if (res.destroyed) return;
+    if (action.kind === 'redirect') return sendRedirect(res, action.fault);
+    if (action.kind === 'huge') return sendHugeBody(res, action.fault, 'application/json; charset=UTF-8', '{"name":"projects/1/secrets/s/versions/1","payload":{"data":"');
     if (action.kind === 'malformed') {
       res.writeHead(action.status, { 'Content-Type': 'application/json; charset=UTF-8' });
       res.end('{"name":"projects/1/secrets/s/versions/1","payload":{"data":"eyJw');
@@ -369,13 +406,27 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
     const record: RecordedRequest = { method: method.toUpperCase(), path, rpc, query: url.search.replace(/^\?/, '') };
     this.requests.push(record);
     const finish = (action: Action): Action => {
-      record.outcome = action.kind === 'reply' ? action.reply.status : action.kind === 'malformed' ? action.status : action.kind;
+      record.outcome =
+        action.kind === 'reply'
+          ? action.reply.status
+          : action.kind === 'malformed'
+            ? action.status
+            : action.kind === 'redirect' || action.kind === 'huge'
+              ? (action.fault.status ?? 200)
+              : action.kind;
       return action;
     };
 
+    let endless = false;
     const fault = this.faults.take((f) => (f.rpc === undefined || f.rpc === rpc) && (f.pathPrefix === undefined || path.startsWith(f.pathPrefix)));
     if (fault) {
       switch (fault.kind) {
+        case 'redirect':
+        case 'huge':
+          return finish({ kind: fault.kind, fault } as Action);
+        case 'endlessPages':
+          endless = true;
+          break;
         case 'hang':
           return finish({ kind: 'hang' });
         case 'close':
@@ -405,18 +456,24 @@ export class GcpFake extends LoopbackFake<RecordedRequest, Fault> {
     record.principal = verdict.principal;
     if (!this.serviceEnabled) return finish({ kind: 'reply', reply: this.serviceDisabled() });
     const alt = url.searchParams.get('$alt') ?? '';
-    return finish({
-      kind: 'reply',
-      reply: this.route(rpc, {
-        method: record.method,
-        segments,
-        verb,
-        query: url.searchParams,
-        body,
-        enumsAsInt: /enum-encoding=int/.test(alt),
-        principal: verdict.principal,
-      }),
+    const query = new URLSearchParams(url.searchParams);
+    const listing = rpc === 'listSecrets' || rpc === 'listSecretVersions';
+    if (endless && listing) query.delete('pageToken');
+    const reply = this.route(rpc, {
+      method: record.method,
+      segments,
+      verb,
+      query,
+      body,
+      enumsAsInt: /enum-encoding=int/.test(alt),
+      principal: verdict.principal,
     });
+    if (endless && listing && reply.status === 200 && typeof reply.body === 'object' && reply.body !== null) {
+      // The endlessPages fault: the first page again, with a token never sent before.
+      this.endlessCounter += 1;
+      reply.body = { ...(reply.body as Record<string, unknown>), nextPageToken: `endless-${this.endlessCounter}` };
+    }
+    return finish({ kind: 'reply', reply });
   }
 
   // =================================================================== API

@@ -308,3 +308,74 @@ export async function readRequestBody(req: http.IncomingMessage, maxBytes: numbe
   }
   return Buffer.concat(chunks);
 }
+
+/**
+ * Transport faults of a hostile or broken server that every fake can play, besides its own:
+ * - {@link RedirectFault}: a 3xx with a `Location` (e.g. to a loopback attacker), the way a
+ *   misconfigured proxy or a hostile server answers; the client must not follow it with a credential.
+ * - {@link HugeBodyFault}: an answer whose body is `bytes` long, streamed in chunks as the client
+ *   reads them (never held in the fake's memory), with or without a Content-Length header.
+ * - {@link EndlessPagesFault}: each fake answers its listings with a well-formed page and a new,
+ *   never-seen page token or link every time, so a client that follows tokens never stops.
+ */
+export interface RedirectFault {
+  kind: 'redirect';
+  status: 301 | 302 | 303 | 307 | 308;
+  location: string;
+}
+export interface HugeBodyFault {
+  kind: 'huge';
+  /** Length of the body (e.g. 1 GiB). */
+  bytes: number;
+  /** HTTP status (default 200). */
+  status?: number;
+  /** Send a Content-Length header (default false: chunked, so only counting while reading tells). */
+  declareLength?: boolean;
+}
+export interface EndlessPagesFault {
+  kind: 'endlessPages';
+}
+
+/** Answers with the redirect `fault` (an empty body). */
+export function sendRedirect(res: http.ServerResponse, fault: RedirectFault): void {
+  if (res.destroyed) return;
+  res.writeHead(fault.status, { Location: fault.location, 'Content-Length': '0' });
+  res.end();
+}
+
+const FILL_CHUNK = Buffer.alloc(64 * 1024, 0x20);
+
+/**
+ * Streams a body of `fault.bytes` bytes: `prefix` (e.g. the start of a JSON document the client
+ * expects), then spaces. Writes wait for the socket to drain, so the fake holds one chunk at a time,
+ * and stop as soon as the client goes away.
+ */
+export async function sendHugeBody(res: http.ServerResponse, fault: HugeBodyFault, contentType: string, prefix = ''): Promise<void> {
+  if (res.destroyed) return;
+  const head = Buffer.from(prefix, 'utf8');
+  res.writeHead(fault.status ?? 200, {
+    'Content-Type': contentType,
+    ...(fault.declareLength ? { 'Content-Length': String(Math.max(fault.bytes, head.length)) } : {}),
+  });
+  let left = Math.max(fault.bytes - head.length, 0);
+  if (!res.write(head)) await drained(res);
+  while (left > 0 && !res.destroyed) {
+    const chunk = left >= FILL_CHUNK.length ? FILL_CHUNK : FILL_CHUNK.subarray(0, left);
+    left -= chunk.length;
+    if (!res.write(chunk)) await drained(res);
+  }
+  if (!res.destroyed) res.end();
+}
+
+/** Resolves when `res` can take more data, or has closed. */
+function drained(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}

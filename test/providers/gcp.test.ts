@@ -630,6 +630,7 @@ describe('faults', () => {
   it('maps a refused connection, then recovers when the server is back on the same address', async () => {
     const proxy = new TcpProxy(fake.port);
     await proxy.start();
+    fake.acceptAudience(`http://127.0.0.1:${proxy.port}`); // the key's JWT names the endpoint it goes to
     try {
       const p = make({ endpoint: `127.0.0.1:${proxy.port}`, timeoutMs });
       assert.deepEqual(await p.keys({ path: 'app-db' }), ['user', 'password', 'port']);
@@ -665,6 +666,7 @@ describe('faults', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     try {
       const port = (server.address() as net.AddressInfo).port;
+      fake.acceptAudience(`http://127.0.0.1:${port}`); // the key's JWT names the endpoint it goes to
       const q = make({ endpoint: `127.0.0.1:${port}` });
       const err = await providerError(q.keys({ path: 'app-db' }));
       assert.equal(err.kind, 'bad-response');

@@ -12,7 +12,9 @@ export async function browse(ctx: CommandContext, params: BrowseParams): Promise
       const engines = await entry.provider.listEngines();
       return { engines: engines.filter((e) => e.type === 'kv').map((e) => ({ path: e.path, ...(e.kvVersion ? { kvVersion: e.kvVersion } : {}) })) };
     }
-    return { entries: await entry.provider.list(params.engine, params.folder ?? '') };
+    const entries = await entry.provider.list(params.engine, params.folder ?? '');
+    const cut = (entries as { cut?: { message?: unknown } }).cut;
+    return { entries: [...entries], ...(typeof cut?.message === 'string' ? { note: cut.message } : {}) };
   } catch (error) {
     return { error: describeFailure(error) };
   }

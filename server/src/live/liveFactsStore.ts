@@ -1,6 +1,6 @@
 import { isProviderError, type SecretLocator } from '../providers/secretProvider';
 import type { VaultFact } from '../service/facts/facts';
-import type { Live, LiveAccess, LiveError, LiveFacts, LiveMount, LiveSecret } from '../service/facts/liveFacts';
+import type { Live, LiveAccess, LiveError, LiveFacts, LiveListing, LiveMount, LiveSecret } from '../service/facts/liveFacts';
 import type { ProviderEntry, ProviderRegistry } from './providerRegistry';
 import type { Settled, TtlCache } from './ttlCache';
 
@@ -103,8 +103,9 @@ export class LiveFactsStore implements LiveFacts {
     return this.lookup(vault, 'engines', (entry) => entry.provider.listEngines());
   }
 
-  list(vault: VaultFact, engine: string | undefined, folder: string): Live<readonly string[]> | undefined {
-    return this.lookup(vault, `list|${engine ?? ''}|${folder}`, (entry) => entry.provider.list(engine, folder));
+  /** The names, with the provider's `cut` kept when a page cap or deadline stopped the listing. */
+  list(vault: VaultFact, engine: string | undefined, folder: string): Live<LiveListing> | undefined {
+    return this.lookup<LiveListing>(vault, `list|${engine ?? ''}|${folder}`, (entry) => entry.provider.list(engine, folder));
   }
 
   /** When the vault's token expires (epoch ms; 0 = never), when known; loads it in the background otherwise. */

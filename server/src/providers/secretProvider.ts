@@ -107,7 +107,11 @@ export interface SecretProvider {
   listEngines(): Promise<EngineInfo[]>;
   /** The KV version of one engine, or undefined when it is not a KV engine / not mounted. */
   engineVersion(engine: string): Promise<1 | 2 | undefined>;
-  /** Names directly under `folder` (folders end with `/`). For providers without folders: all secret names. */
+  /**
+   * Names directly under `folder` (folders end with `/`). For providers without folders: all secret
+   * names. A cloud provider's listing that its page cap or deadline stopped returns the names read
+   * so far with a `cut` property saying so (see listing.ts).
+   */
   list(engine: string | undefined, folder: string): Promise<string[]>;
   metadata(secret: SecretLocator): Promise<SecretMetadata>;
   /** Key names of a secret, without values. */

@@ -1,8 +1,14 @@
 /**
  * Credentials the fake Secret Manager accepts: service accounts whose keys it generated (the SDK
  * signs a self-signed JWT with the key and sends it as the bearer token: RS256, `kid` = key id,
- * `iss` = `sub` = client email, `scope` = cloud-platform, `iat`/`exp` one hour apart) and opaque
- * bearer tokens registered by tests.
+ * `iss` = `sub` = client email, `iat`/`exp` one hour apart) and opaque bearer tokens registered by
+ * tests.
+ *
+ * A self-signed JWT is accepted as Google's APIs accept one (AIP-4111, "Self-signed JWT"): with
+ * the cloud-platform `scope` claim, or with an `aud` naming the service. The service is
+ * https://secretmanager.googleapis.com/ and, since the fake stands where a custom endpoint does,
+ * its own origin (`acceptAudience`); a JWT for another audience is refused, as Google refuses one
+ * made for another service.
  */
 import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 
@@ -40,6 +46,12 @@ function rsaKey(fresh: boolean): KeyObject {
 export class CredentialStore {
   private readonly accounts = new Map<string, ServiceAccount>();
   private readonly tokens = new Map<string, string>();
+  private readonly audiences = new Set<string>(['https://secretmanager.googleapis.com/', 'https://secretmanager.googleapis.com']);
+
+  /** Accepts self-signed JWTs whose `aud` is `audience` (the fake's own origin, with a trailing slash). */
+  acceptAudience(audience: string): void {
+    this.audiences.add(audience);
+  }
 
   /** Creates a service account key (RSA 2048) trusted by the fake; `freshKey`: not the shared key pair. */
   createServiceAccount(projectId: string, email: string, tokenUri: string, freshKey = false): ServiceAccount {
@@ -99,7 +111,7 @@ export class CredentialStore {
     const iat = typeof claims.iat === 'number' ? claims.iat : Infinity;
     if (exp <= nowS || iat > nowS + ALLOWED_SKEW_S) return { ok: false, reason: 'expired' };
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
-    const audOk = typeof claims.aud === 'string' && /^https:\/\/secretmanager\.googleapis\.com\/?$/.test(claims.aud);
+    const audOk = typeof claims.aud === 'string' && this.audiences.has(claims.aud);
     if (!scopes.includes(CLOUD_PLATFORM) && !audOk) return { ok: false, reason: 'wrong scope' };
     return { ok: true, principal: `serviceAccount:${account.email}` };
   }

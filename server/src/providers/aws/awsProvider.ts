@@ -18,6 +18,8 @@ import {
   type VersionInfo,
   type WriteResult,
 } from '../secretProvider';
+import { type ListLimits, type Listing, listLimits, namesListing, readPages, versionsCutError } from '../listing';
+import { findTransportRefusal, refusalError } from '../responseLimits';
 import { guardCall, redactError } from '../transportErrors';
 import { AwsSession, type OperationTypes } from './awsSession';
 import {
@@ -45,6 +47,8 @@ export interface AwsProviderOptions {
   timeoutMs: number;
   /** Static credentials; absent = the SDK's default chain (env, shared files, SSO profile, ...). */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Page cap and deadline of the listings (default: listing.ts, 100 pages of ListSecrets, 30 s). */
+  listLimits?: Partial<ListLimits>;
 }
 
 /** A SecretLocator with the AWS staging label pin. */
@@ -72,6 +76,8 @@ type CallResult<K extends AwsOperation> =
   | { ok: false; failure: AwsFailure; error: ProviderError };
 
 const PAGE_SIZE = 100;
+/** ListSecretVersionIds lists the versions that carry a staging label (a few); 1000 is far past any secret. */
+const MAX_VERSION_PAGES = 10;
 
 /** A secret name or ARN as an argument of an `aws` command in a message; `SECRET` when it is not one. */
 function cliArg(name: string): string {
@@ -93,6 +99,8 @@ export class AwsProvider implements SecretProvider {
   private readonly endpoint: string | undefined;
   private readonly profile: string | undefined;
   private readonly sensitive: string[];
+  private readonly limits: ListLimits;
+  private readonly versionLimits: ListLimits;
 
   constructor(options: AwsProviderOptions) {
     this.vaultName = options.vaultName;
@@ -102,6 +110,8 @@ export class AwsProvider implements SecretProvider {
     this.profile = options.profile;
     const c = options.credentials;
     this.sensitive = c ? [c.accessKeyId, c.secretAccessKey, ...(c.sessionToken ? [c.sessionToken] : [])] : [];
+    this.limits = listLimits(PAGE_SIZE, options.listLimits);
+    this.versionLimits = { ...this.limits, maxPages: Math.min(this.limits.maxPages, MAX_VERSION_PAGES) };
     this.session = new AwsSession({
       region: options.region,
       timeoutMs: options.timeoutMs,
@@ -122,26 +132,28 @@ export class AwsProvider implements SecretProvider {
   }
 
   /**
-   * Every secret name (ListSecrets, all pages; secrets scheduled for deletion are not listed, as in
-   * AWS). There are no folders: a non-empty `folder` only keeps the names that start with it.
+   * Every secret name (ListSecrets, page after page; secrets scheduled for deletion are not listed,
+   * as in AWS). There are no folders: a non-empty `folder` only keeps the names that start with it.
+   * A listing stops at the page cap or the deadline (see listing.ts) with the names read so far and
+   * a `cut` saying so.
    */
-  async list(_engine: string | undefined, folder: string): Promise<string[]> {
+  async list(_engine: string | undefined, folder: string): Promise<Listing> {
     return this.guard(async () => {
-      const names: string[] = [];
-      const seen = new Set<string>();
-      let token: string | undefined;
-      do {
-        const out = await this.call('ListSecrets', { MaxResults: PAGE_SIZE, ...(token !== undefined ? { NextToken: token } : {}) });
-        if (!Array.isArray(out.SecretList)) throw this.badResponse('ListSecrets');
-        for (const s of out.SecretList) if (typeof s.Name === 'string') names.push(s.Name);
-        token = typeof out.NextToken === 'string' && out.NextToken !== '' ? out.NextToken : undefined;
-        if (token !== undefined) {
-          if (seen.has(token)) throw this.badResponse('ListSecrets');
-          seen.add(token);
-        }
-      } while (token !== undefined);
+      const read = await readPages<string>(
+        this.limits,
+        async (token) => {
+          const out = await this.call('ListSecrets', { MaxResults: PAGE_SIZE, ...(token !== undefined ? { NextToken: token } : {}) });
+          if (!Array.isArray(out.SecretList)) throw this.badResponse('ListSecrets');
+          const items = out.SecretList.flatMap((s) => (typeof s.Name === 'string' ? [s.Name] : []));
+          return { items, next: typeof out.NextToken === 'string' && out.NextToken !== '' ? out.NextToken : undefined };
+        },
+        () => this.badResponse('ListSecrets'),
+      );
       const prefix = folder ?? '';
-      return prefix === '' ? names : names.filter((n) => n.startsWith(prefix));
+      const listing = namesListing(read);
+      if (prefix === '') return listing;
+      const kept = listing.filter((n) => n.startsWith(prefix));
+      return listing.cut ? Object.assign(kept, { cut: listing.cut }) : kept;
     });
   }
 
@@ -259,30 +271,32 @@ export class AwsProvider implements SecretProvider {
   async versions(secret: SecretLocator): Promise<VersionInfo[]> {
     return this.guard(async () => {
       const s = this.locate(secret);
-      const versions: VersionInfo[] = [];
-      const seen = new Set<string>();
-      let token: string | undefined;
-      do {
-        const r = await this.tryCall(
-          'ListSecretVersionIds',
-          { SecretId: s.name, MaxResults: PAGE_SIZE, ...(token !== undefined ? { NextToken: token } : {}) },
-          s.name,
-        );
-        if (!r.ok) {
-          if (r.error.kind !== 'permission-denied') throw r.error;
-          return (await this.metadata(secret)).versions;
-        }
-        if (!Array.isArray(r.out.Versions)) throw this.badResponse('ListSecretVersionIds');
-        for (const e of r.out.Versions) {
-          const v = versionFromListEntry(e);
-          if (v) versions.push(v);
-        }
-        token = typeof r.out.NextToken === 'string' && r.out.NextToken !== '' ? r.out.NextToken : undefined;
-        if (token !== undefined) {
-          if (seen.has(token)) throw this.badResponse('ListSecretVersionIds');
-          seen.add(token);
-        }
-      } while (token !== undefined);
+      let denied = false;
+      const read = await readPages<VersionInfo>(
+        this.versionLimits,
+        async (token) => {
+          const r = await this.tryCall(
+            'ListSecretVersionIds',
+            { SecretId: s.name, MaxResults: PAGE_SIZE, ...(token !== undefined ? { NextToken: token } : {}) },
+            s.name,
+          );
+          if (!r.ok) {
+            if (r.error.kind !== 'permission-denied') throw r.error;
+            denied = true;
+            return { items: [], next: undefined };
+          }
+          if (!Array.isArray(r.out.Versions)) throw this.badResponse('ListSecretVersionIds');
+          const items = r.out.Versions.flatMap((e) => {
+            const v = versionFromListEntry(e);
+            return v ? [v] : [];
+          });
+          return { items, next: typeof r.out.NextToken === 'string' && r.out.NextToken !== '' ? r.out.NextToken : undefined };
+        },
+        () => this.badResponse('ListSecretVersionIds'),
+      );
+      if (denied) return (await this.metadata(secret)).versions;
+      if (read.cut) throw versionsCutError(read.cut, `AWS vault "${this.vaultName}"`, s.name, actionOf('ListSecretVersionIds'));
+      const versions = read.items;
       return sortVersions(versions);
     });
   }
@@ -420,6 +434,11 @@ export class AwsProvider implements SecretProvider {
     try {
       return { ok: true, out: await this.session.send(operation, input) };
     } catch (e) {
+      const refusal = findTransportRefusal(e);
+      if (refusal) {
+        const error = refusalError(refusal, `AWS vault "${this.vaultName}": Secrets Manager (${this.where()})`, actionOf(operation));
+        return { ok: false, failure: {}, error };
+      }
       const failure = toFailure(e);
       const error = toProviderError(failure, {
         vaultName: this.vaultName,

@@ -8,6 +8,9 @@
  * standard retry mode), and the whole call (credential resolution included) is cut by a deadline of
  * `2 * timeoutMs + 800 ms` that aborts the request. So a hang or a 500 is reported within
  * `2 * timeoutMs + 1 s`.
+ *
+ * Transport: requests go through BoundedHandler (boundedHandler.ts): no redirect is followed and
+ * no response body over MAX_RESPONSE_BYTES is read.
  */
 import type {
   DescribeSecretCommandInput,
@@ -23,7 +26,9 @@ import type {
   SecretsManagerClient,
   SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
+import { MAX_RESPONSE_BYTES } from '../responseLimits';
 import { RetryingLazy } from '../sessionHelpers';
+import { BoundedHandler } from './boundedHandler';
 import type { AwsOperation } from './errors';
 
 export interface AwsSessionOptions {
@@ -114,13 +119,14 @@ export class AwsSession {
   private async create(): Promise<{ sdk: Sdk; client: SecretsManagerClient }> {
     const [sdk, http] = await Promise.all([import('@aws-sdk/client-secrets-manager'), import('@smithy/node-http-handler')]);
     const o = this.options;
-    const requestHandler = new http.NodeHttpHandler({
+    const nodeHandler = new http.NodeHttpHandler({
       connectionTimeout: o.timeoutMs,
       requestTimeout: o.timeoutMs,
       socketTimeout: o.timeoutMs,
       throwOnRequestTimeout: true,
       logger: silentLogger,
     });
+    const requestHandler = new BoundedHandler(nodeHandler, MAX_RESPONSE_BYTES) as unknown as SecretsManagerClientConfig['requestHandler'];
     const config: SecretsManagerClientConfig = {
       region: o.region,
       maxAttempts: 2,

@@ -32,6 +32,9 @@
  * | ECONNRESET / EPIPE                                           | unreachable       | connection reset           |
  * | TLS codes (CERT_*, ERR_TLS_*, ...)                           | unreachable       | TLS: <code>                |
  * | 2xx / 4xx whose body is not AWS JSON; wrong shape; NextToken loop | bad-response |                            |
+ * | 3xx (not followed)                                           | unreachable       | redirect (HTTP N) to <target> not followed |
+ * | a body over 8 MiB (not read past the cap)                    | unreachable       | response larger than 8 MiB |
+ * | ListSecretVersionIds stopped by its page cap or deadline     | unreachable       | version listing cut short: ... |
  * | ValidationException, InvalidParameterException, ResourceExistsException, ... | invalid-request | |
  * | a DescribeSecret AWSCURRENT differing from the `cas` given to write() | cas-conflict |                   |
  *

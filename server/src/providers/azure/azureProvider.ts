@@ -14,10 +14,14 @@ import {
   type VersionInfo,
   type WriteResult,
 } from '../secretProvider';
+import { type ListLimits, type Listing, listLimits, namesListing, versionsCutError } from '../listing';
 import { guardCall } from '../transportErrors';
 import { AzureSession, type AzureSessionOptions, type OperationContext } from './session';
 
-export type AzureProviderOptions = AzureSessionOptions;
+export type AzureProviderOptions = AzureSessionOptions & {
+  /** Page cap and deadline of the listings (default: listing.ts, 400 pages of 25, 30 s). */
+  listLimits?: Partial<ListLimits>;
+};
 
 /** Keys and metadata of a secret from one value read and one versions listing. */
 export interface AzureDescription {
@@ -53,6 +57,8 @@ const NAME = /^[0-9A-Za-z-]{1,127}$/;
 const VERSION = /^[0-9A-Za-z]{1,64}$/;
 /** Key Vault's limit on a secret value. */
 const MAX_VALUE_BYTES = 25 * 1024;
+/** Key Vault's largest listing page (maxresults ≤ 25). */
+const PAGE_SIZE = 25;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const iso = (d: Date | undefined): string | undefined => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined);
@@ -138,10 +144,12 @@ const isPolicyDenial = (e: unknown): boolean => isKind(e, 'permission-denied') &
 export class AzureProvider implements SecretProvider {
   readonly vaultName: string;
   private readonly session: AzureSession;
+  private readonly limits: ListLimits;
 
   constructor(options: AzureProviderOptions) {
     this.vaultName = options.vaultName;
     this.session = new AzureSession(options);
+    this.limits = listLimits(PAGE_SIZE, options.listLimits);
   }
 
   async listEngines(): Promise<EngineInfo[]> {
@@ -152,19 +160,26 @@ export class AzureProvider implements SecretProvider {
     return undefined;
   }
 
-  /** Every secret name of the vault (all pages), sorted; a non-empty `folder` keeps the names starting with it. */
-  async list(_engine: string | undefined, folder: string): Promise<string[]> {
+  /**
+   * Every secret name of the vault (page after page), sorted; a non-empty `folder` keeps the names
+   * starting with it. A listing stops at the page cap or the deadline (see listing.ts) with the
+   * names read so far and a `cut` saying so.
+   */
+  async list(_engine: string | undefined, folder: string): Promise<Listing> {
     return this.guard(async () => {
-      const names = await this.session.runPaged(
+      const read = await this.session.runPaged(
         { operation: 'list' },
         (c) => c.listPropertiesOfSecrets().byPage(),
-        (p) => {
+        (p: SecretProperties) => {
           if (typeof p.name !== 'string' || p.name === '') throw new Error('name missing');
           return p.name;
         },
+        this.limits,
       );
+      const listing = namesListing(read);
       const prefix = folder ?? '';
-      return [...new Set(names.filter((n) => n.startsWith(prefix)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const names = [...new Set(listing.filter((n) => n.startsWith(prefix)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return listing.cut ? Object.assign(names, { cut: listing.cut }) : names;
     });
   }
 
@@ -311,8 +326,16 @@ export class AzureProvider implements SecretProvider {
     }
   }
 
-  private listVersions(s: Located): Promise<VersionProps[]> {
-    return this.session.runPaged({ operation: 'versions', secret: s.name }, (c) => c.listPropertiesOfSecretVersions(s.name).byPage(), toProps);
+  /** Every version of a secret; a listing stopped by the page cap or deadline is an error (partial version facts would be wrong). */
+  private async listVersions(s: Located): Promise<VersionProps[]> {
+    const read = await this.session.runPaged(
+      { operation: 'versions', secret: s.name },
+      (c) => c.listPropertiesOfSecretVersions(s.name).byPage(),
+      toProps,
+      this.limits,
+    );
+    if (read.cut) throw versionsCutError(read.cut, `Key Vault "${this.vaultName}"`, s.name, `secrets/${s.name}/versions`);
+    return read.items;
   }
 
   /** Metadata when listing is denied: the read version's facts, or `enabled: false` for a disabled one. */

@@ -36,6 +36,47 @@ export class AccessTokenExpiredError extends Error {
   }
 }
 
+/**
+ * The scopes a Key Vault's 401 challenge names (`resource` + `/.default`) in each cloud: public,
+ * China, US Government, Germany. @azure/keyvault-common's challenge policy asks the credential for
+ * a token for whatever scope the challenge names, after checking only that the vault's host name
+ * ends with `.<the resource's host>` (keyVaultAuthenticationPolicy.js, handleChallenge and
+ * verifyChallengeResource): a server at `x.example` naming `resource="https://example"` passes. So
+ * the credential itself refuses every scope that is not Key Vault's.
+ */
+export const KEY_VAULT_SCOPES: ReadonlySet<string> = new Set([
+  'https://vault.azure.net/.default',
+  'https://vault.azure.cn/.default',
+  'https://vault.usgovcloudapi.net/.default',
+  'https://vault.microsoftazure.de/.default',
+]);
+/** The scope of the token VS Code's Microsoft sign-in gets (client/src/credentials.ts). */
+export const PUBLIC_KEY_VAULT_SCOPE = 'https://vault.azure.net/.default';
+
+/** Thrown instead of a token for a scope that is not Key Vault's. */
+export class ScopeRefusedError extends Error {
+  constructor(readonly scope: string) {
+    super('A token was asked for a resource other than Key Vault.');
+    this.name = 'AzureScopeRefused';
+  }
+}
+
+/** A credential that hands out tokens for `allowed` scopes only (compared without case). */
+export class KeyVaultOnlyCredential implements TokenCredential {
+  constructor(
+    private readonly inner: TokenCredential,
+    private readonly allowed: ReadonlySet<string>,
+  ) {}
+
+  getToken(...args: Parameters<TokenCredential['getToken']>): ReturnType<TokenCredential['getToken']> {
+    const [scopes] = args;
+    const list = typeof scopes === 'string' ? [scopes] : [...scopes];
+    const foreign = list.find((s) => !this.allowed.has(s.toLowerCase()));
+    if (foreign !== undefined || list.length === 0) return Promise.reject(new ScopeRefusedError(foreign ?? ''));
+    return this.inner.getToken(...args);
+  }
+}
+
 /** Lifetime assumed for a token without a known expiry (the SDK refreshes ahead of expiry). */
 const ASSUMED_LIFETIME_MS = 60 * 60 * 1000;
 

@@ -35,8 +35,12 @@
  * | TLS failures                                                 | unreachable       | `TLS: <code>`                  |
  * | ENOTFOUND / EAI_AGAIN                                        | unreachable       | `DNS: host not found`          |
  * | ECONNRESET / EPIPE                                           | unreachable       | `connection reset`             |
- * | 2xx body that is not JSON / not a Key Vault shape; 3xx       | bad-response      |                                |
+ * | 2xx body that is not JSON / not a Key Vault shape            | bad-response      |                                |
  * | a nextLink pointing outside the vault origin (not sent)      | bad-response      |                                |
+ * | 3xx from the vault or Entra ID (not followed)                | unreachable       | `redirect (HTTP N) to <target> not followed` |
+ * | a body over 8 MiB (not read past the cap)                    | unreachable       | `response larger than 8 MiB`   |
+ * | a versions listing stopped by its page cap or deadline       | unreachable       | `version listing cut short: ...` |
+ * | a 401 challenge naming a resource other than Key Vault       | unreachable       | no token sent                  |
  *
  * Check-and-set: see AzureProvider.write — a check of the latest version before the write, not atomic.
  */

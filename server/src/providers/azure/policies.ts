@@ -11,12 +11,15 @@
  *   bearer token), drops Retry-After on 429/503 so throttling fails fast instead of sleeping past
  *   the deadline, and records a sanitized summary of every error body (codes only, never text) so
  *   failures can be told apart even where the SDK drops the body (listing pages).
+ * - `boundedResponsePolicy` (per attempt, on both clients, closest to the socket): no redirect is
+ *   followed and no body over MAX_RESPONSE_BYTES is read (see below).
  * - `TokenRequestObserver.policy` (per call, on the Entra token client): the deadline above, plus a
  *   record of how the last token request failed (transport code, timeout, status, OAuth `error` and
  *   AADSTS numbers). @azure/identity rethrows MSAL failures as errors that keep only a free-text
  *   message, so this record is what tells "Entra unreachable" from "Entra refused the secret".
  */
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
+import { RedirectRefused, ResponseTooLarge, declaredTooLarge, isRedirectStatus, isTransportRefusal, readCapped, type TransportRefusal } from '../responseLimits';
 
 type PolicyConfig = NonNullable<SecretClientOptions['additionalPolicies']>[number];
 export type PipelinePolicy = PolicyConfig['policy'];
@@ -117,6 +120,42 @@ export function guardPolicy(origin: string, summaries: WeakMap<object, ErrorSumm
   };
 }
 
+/**
+ * Redirects and body size, below the SDK. @typespec/ts-http-runtime's NodeHttpClient reads every
+ * body whole into `bodyAsText` (nodeHttpClient.js, sendRequest → streamToText) unless the request
+ * asks for a stream; its redirectPolicy follows 300/301/302 (GET, HEAD), 303 and 307 up to 20 times
+ * within the origin (policies/redirectPolicy.js). Both clients are built with
+ * `redirectOptions.maxRetries = 0`, and this policy, the last before the socket:
+ * - asks for the body as a stream (`streamResponseStatusCodes` = every status) and reads it with a
+ *   cap of `maxBytes` (a declared Content-Length over the cap is refused unread), then hands the
+ *   text on as `bodyAsText`, as the client would have;
+ * - turns any 3xx into a RedirectRefused, so no policy above it can follow it.
+ * A refusal is not a system error, so the retry policy throws it without retrying.
+ */
+export function boundedResponsePolicy(maxBytes: number): PipelinePolicy {
+  return {
+    name: 'secretRefsBoundedResponse',
+    async sendRequest(request, next) {
+      request.streamResponseStatusCodes = new Set([Number.POSITIVE_INFINITY]);
+      const response = await next(request);
+      const stream = response.readableStreamBody as (NodeJS.ReadableStream & { destroy?: (e?: Error) => void }) | undefined;
+      if (isRedirectStatus(response.status)) {
+        stream?.destroy?.();
+        throw new RedirectRefused(response.status, response.headers.get('location') ?? undefined, request.url);
+      }
+      if (declaredTooLarge(response.headers.get('content-length'), maxBytes)) {
+        stream?.destroy?.();
+        throw new ResponseTooLarge(maxBytes);
+      }
+      if (stream) {
+        response.bodyAsText = (await readCapped(stream as AsyncIterable<unknown> & { destroy?: (e?: Error) => void }, maxBytes)).toString('utf8');
+        delete response.readableStreamBody;
+      }
+      return response;
+    },
+  };
+}
+
 function record(summaries: WeakMap<object, ErrorSummary>, request: PipelineRequest, summary: ErrorSummary): void {
   summaries.set(request, summary);
 }
@@ -134,6 +173,8 @@ export interface TokenRequestFailure {
   aadsts?: number[];
   /** A 2xx whose body is not JSON. */
   badBody?: boolean;
+  /** The token endpoint answered with a redirect (not followed) or a body over the cap. */
+  refusal?: TransportRefusal;
 }
 
 function isJson(text: string | undefined): boolean {
@@ -179,7 +220,8 @@ export class TokenRequestObserver {
           return response;
         } catch (e) {
           const err = isObject(e) ? e : {};
-          if (err.name === 'AbortError') this.last = { at: Date.now(), timedOut: true };
+          if (isTransportRefusal(e)) this.last = { at: Date.now(), refusal: e };
+          else if (err.name === 'AbortError') this.last = { at: Date.now(), timedOut: true };
           else if (err.code === 'PARSE_ERROR') this.last = { at: Date.now(), badBody: true };
           else if (typeof err.code === 'string' && ERRNO.test(err.code) && err.code !== 'REQUEST_SEND_ERROR' && err.code !== 'PARSE_ERROR') this.last = { at: Date.now(), transport: err.code };
           else if (typeof err.statusCode === 'number') this.last = { at: Date.now(), status: err.statusCode };

@@ -7,16 +7,31 @@
  * the 401 challenge and the token request included); `step()` additionally races every awaited SDK
  * step against `2 × timeoutMs`, because MSAL's token requests cannot be aborted from outside.
  * Retries: at most 1, after ~100 ms (5xx, 408, connection errors); 429 is not retried.
+ *
+ * Transport (policies.ts): no redirect is followed by either client (`redirectOptions.maxRetries`
+ * 0, and boundedResponsePolicy refuses every 3xx), no body over MAX_RESPONSE_BYTES is read, and a
+ * listing stops at its page cap and deadline (listing.ts).
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { SecretClient, SecretClientOptions } from '@azure/keyvault-secrets';
+import { type ListLimits, type ListingCut, readAllPages } from '../listing';
+import { MAX_RESPONSE_BYTES, findTransportRefusal, refusalError } from '../responseLimits';
 import { ProviderError } from '../secretProvider';
 import { RetryingLazy } from '../sessionHelpers';
-import { type AzureCredential, StaticTokenCredential, type TokenCredential, credentialSecrets } from './credentials';
+import {
+  type AzureCredential,
+  KEY_VAULT_SCOPES,
+  KeyVaultOnlyCredential,
+  PUBLIC_KEY_VAULT_SCOPE,
+  ScopeRefusedError,
+  StaticTokenCredential,
+  type TokenCredential,
+  credentialSecrets,
+} from './credentials';
 import { AnswerLog, challengePolicy } from './challenge';
 import { type AzureFailure, type FailureContext, toFailure, toProviderError } from './errors';
-import { type ErrorSummary, TokenRequestObserver, deadlinePolicy, guardPolicy } from './policies';
+import { type ErrorSummary, TokenRequestObserver, boundedResponsePolicy, deadlinePolicy, guardPolicy } from './policies';
 
 export interface AzureTestingOptions {
   /** Allow an http:// vault URL (loopback fakes). */
@@ -108,24 +123,29 @@ export class AzureSession {
   }
 
   /**
-   * Collects every page of a listing (following `nextLink` to the end, no page limit); each page
-   * is one bounded step, so a long listing is not cut short by the deadline.
+   * Collects the pages of a listing (the SDK follows `nextLink`; the guard policy refuses one to
+   * another origin) until the last, the page cap or the deadline (`limits`); each page is one
+   * bounded step, so a long listing is not cut short by the per-call deadline.
    */
-  async runPaged<T, R>(op: OperationContext, pages: (client: SecretClient) => AsyncIterableIterator<T[]>, map: (item: T) => R): Promise<R[]> {
+  async runPaged<T, R>(
+    op: OperationContext,
+    pages: (client: SecretClient) => AsyncIterableIterator<T[]>,
+    map: (item: T) => R,
+    limits: ListLimits,
+  ): Promise<{ items: R[]; cut?: Omit<ListingCut, 'message'> }> {
     const client = await this.client();
     const started = Date.now();
-    const out: R[] = [];
     try {
       const it = pages(client);
-      for (;;) {
-        const r = await this.step(it.next());
-        if (r.done) break;
-        for (const item of r.value) out.push(map(item));
-      }
+      return await readAllPages<R>(limits, {
+        next: async () => {
+          const r = await this.step(it.next());
+          return r.done ? undefined : r.value.map(map);
+        },
+      });
     } catch (e) {
       throw this.toError(e, op, started);
     }
-    return out;
   }
 
   /** The reduced failure of an SDK rejection; `since`: when the failed call started. */
@@ -135,6 +155,26 @@ export class AzureSession {
 
   toError(e: unknown, op: OperationContext, since?: number): ProviderError {
     if (e instanceof ProviderError) return e;
+    if (e instanceof ScopeRefusedError) {
+      const scope = e.scope.replace(/[^\x21-\x7e]/g, '?').slice(0, 100);
+      return new ProviderError(
+        'unreachable',
+        `Key Vault "${this.vaultName}" (${this.origin}) asked for a token for "${scope}", which is not Key Vault's; no token was sent. Check that the vault URL names a Key Vault.`,
+        { cause: 'asked for a token for another resource; none sent' },
+      );
+    }
+    const refusal = findTransportRefusal(e);
+    if (refusal) return refusalError(refusal, `Key Vault "${this.vaultName}" (${this.origin})`);
+    const tokenRefusal = this.tokenRequests.since(since ?? Date.now())?.refusal;
+    if (tokenRefusal) {
+      let authority = 'the authority host';
+      try {
+        authority = new URL(tokenRefusal.requestUrl ?? '').origin;
+      } catch {
+        // a response-size refusal has no URL: the authority host stays unnamed
+      }
+      return refusalError(tokenRefusal, `Key Vault "${this.vaultName}": Microsoft Entra ID (${authority})`);
+    }
     return toProviderError(this.failureOf(e, since), this.context(op));
   }
 
@@ -224,6 +264,7 @@ export class AzureSession {
         { policy: deadlinePolicy(this.timeoutMs), position: 'perCall' },
         { policy: guardPolicy(this.origin, this.summaries), position: 'perRetry' },
         { policy: challengePolicy(this.testing.disableChallengeResourceVerification !== true, this.answers), position: 'perRetry' },
+        { policy: boundedResponsePolicy(MAX_RESPONSE_BYTES), position: 'perRetry' },
       ],
       ...(agent ? { agent } : {}),
       ...(this.testing.allowInsecureConnection ? { allowInsecureConnection: true } : {}),
@@ -234,9 +275,22 @@ export class AzureSession {
     return client;
   }
 
+  /**
+   * The credential, handing out tokens for Key Vault's scope only (see KEY_VAULT_SCOPES): the token
+   * of VS Code's sign-in (issued for https://vault.azure.net) for that scope alone, identity
+   * credentials for Key Vault in any cloud.
+   */
   private async createCredential(): Promise<TokenCredential> {
     const c = this.credential;
-    if (c.kind === 'access-token') return new StaticTokenCredential(c.token, c.expiresOnTimestamp);
+    if (c.kind === 'access-token') {
+      return new KeyVaultOnlyCredential(new StaticTokenCredential(c.token, c.expiresOnTimestamp), new Set([PUBLIC_KEY_VAULT_SCOPE]));
+    }
+    return new KeyVaultOnlyCredential(await this.createIdentityCredential(), KEY_VAULT_SCOPES);
+  }
+
+  private async createIdentityCredential(): Promise<TokenCredential> {
+    const c = this.credential;
+    if (c.kind === 'access-token') throw new Error('not an identity credential');
     let identity: typeof import('@azure/identity');
     try {
       identity = await import('@azure/identity');
@@ -254,7 +308,12 @@ export class AzureSession {
     const authorityHost = c.kind === 'client-secret' ? c.authorityHost : process.env.AZURE_AUTHORITY_HOST;
     const common = {
       retryOptions: RETRY_OPTIONS,
-      additionalPolicies: [{ policy: this.tokenRequests.policy(this.timeoutMs), position: 'perCall' as const }],
+      // No redirect of a token request (its body holds the client secret) is followed.
+      redirectOptions: { maxRetries: 0 },
+      additionalPolicies: [
+        { policy: this.tokenRequests.policy(this.timeoutMs), position: 'perCall' as const },
+        { policy: boundedResponsePolicy(MAX_RESPONSE_BYTES), position: 'perRetry' as const },
+      ],
       loggingOptions: { allowLoggingAccountIdentifiers: false, enableUnsafeSupportLogging: false },
       // A custom authority host (sovereign cloud, Azure Stack, tests) is trusted as configured.
       ...(authorityHost ? { authorityHost, disableInstanceDiscovery: true } : {}),

@@ -16,6 +16,7 @@ import {
   type VersionInfo,
   type WriteResult,
 } from '../secretProvider';
+import { type ListLimits, type Listing, listLimits, namesListing, readPages, versionsCutError } from '../listing';
 import { guardCall, redactError } from '../transportErrors';
 import {
   type SecretFact,
@@ -44,6 +45,8 @@ export interface GcpProviderOptions {
   credential: GcpCredential;
   /** Tests only: an auth client that never reaches a metadata server, plain http, a port. */
   testing?: GcpTesting;
+  /** Page cap and deadline of the listings (default: listing.ts, 40 pages of 250 secrets, 30 s). */
+  listLimits?: Partial<ListLimits>;
 }
 
 /** What `describe` returns: key names (undefined = not a JSON object, or not readable) and metadata. */
@@ -95,7 +98,9 @@ type Attempt<T> = { ok: true; value: T } | { ok: false; error: ProviderError };
 
 const SECRET_ID_RE = /^[A-Za-z0-9_-]{1,255}$/;
 const PROJECT_RE = /^[A-Za-z0-9][A-Za-z0-9.:_-]{0,127}$/;
-const LIST_PAGE_SIZE = 1000;
+/** 250 secrets of the largest size (≈30 KB each) keep a page under the response cap (responseLimits.ts). */
+const LIST_PAGE_SIZE = 250;
+/** A version is ≈0.5 KB: 1000 per page stay far under the response cap. */
 const VERSIONS_PAGE_SIZE = 1000;
 /** Credentials shorter than this stay in messages (8 here; the other providers use the shared default, 6). */
 const MIN_REDACTED_LENGTH = 8;
@@ -139,8 +144,12 @@ export class GcpProvider implements SecretProvider {
   readonly project: string;
   private readonly session: GcpSession;
   private readonly projectError: ProviderError | undefined;
+  private readonly limits: ListLimits;
+  private readonly versionLimits: ListLimits;
 
   constructor(options: GcpProviderOptions) {
+    this.limits = listLimits(LIST_PAGE_SIZE, options.listLimits);
+    this.versionLimits = listLimits(VERSIONS_PAGE_SIZE, options.listLimits);
     this.vaultName = options.vaultName;
     this.project = (options.project ?? '').trim();
     this.projectError = PROJECT_RE.test(this.project)
@@ -148,6 +157,7 @@ export class GcpProvider implements SecretProvider {
       : new ProviderError('invalid-request', `Vault "${options.vaultName}" needs a Google Cloud project id.`);
     this.session = new GcpSession({
       vaultName: options.vaultName,
+      ...(this.project !== '' ? { project: this.project } : {}),
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
       timeoutMs: options.timeoutMs,
       credential: options.credential,
@@ -168,20 +178,24 @@ export class GcpProvider implements SecretProvider {
   // ================================================================ listing
 
   /**
-   * All secret ids of the project, sorted (every page of ListSecrets, no limit). There are no
-   * folders in Secret Manager: `engine` and `folder` are ignored.
+   * All secret ids of the project, sorted (ListSecrets, page after page). There are no folders in
+   * Secret Manager: `engine` and `folder` are ignored. A listing stops at the page cap or the
+   * deadline (see listing.ts) with the ids read so far and a `cut` saying so.
    */
-  async list(_engine: string | undefined, _folder: string): Promise<string[]> {
+  async list(_engine: string | undefined, _folder: string): Promise<Listing> {
     return this.guard(async () => {
       this.checkProject();
       const parent = `projects/${this.project}`;
-      const ids = await this.listAllPages(
+      const read = await this.listAllPages(
         parent,
         'secretmanager.secrets.list',
         (token) => (c, o) => c.listSecrets({ parent, pageSize: LIST_PAGE_SIZE, ...(token ? { pageToken: token } : {}) }, { ...o, autoPaginate: false }),
         (item) => (isObject(item) ? secretIdOf(item.name) : undefined),
+        this.limits,
       );
-      return [...new Set(ids)].sort();
+      const listing = namesListing(read);
+      const ids = [...new Set(listing)].sort();
+      return listing.cut ? Object.assign(ids, { cut: listing.cut }) : ids;
     });
   }
 
@@ -385,44 +399,49 @@ export class GcpProvider implements SecretProvider {
     return fact;
   }
 
-  private fetchVersions(l: Located): Promise<VersionFact[]> {
-    return this.listAllPages(
+  /** Every version of a secret; a listing stopped by the page cap or deadline is an error (partial version facts would be wrong). */
+  private async fetchVersions(l: Located): Promise<VersionFact[]> {
+    const read = await this.listAllPages(
       l.secretName,
       'secretmanager.versions.list',
       (token) => (c, o) =>
         c.listSecretVersions({ parent: l.secretName, pageSize: VERSIONS_PAGE_SIZE, ...(token ? { pageToken: token } : {}) }, { ...o, autoPaginate: false }),
       readVersion,
+      this.versionLimits,
     );
+    if (read.cut) throw versionsCutError(read.cut, `Vault "${this.vaultName}"`, l.id, l.secretName);
+    return read.items;
   }
 
   /**
-   * Every item of a paged list call, one page per call (`page(token)` builds the call for a page),
-   * each read with `read`. A page that is not a list, an item `read` rejects or a page token seen
-   * before (a server that would page forever) is a bad response for `resource`.
+   * The items of a paged list call, one page per call (`page(token)` builds the call for a page),
+   * each read with `read`, until the last page, the page cap or the deadline (`limits`). A page
+   * that is not a list, an item `read` rejects or a page token seen before (a server that loops)
+   * is a bad response for `resource`.
    */
-  private async listAllPages<T>(
+  private listAllPages<T>(
     resource: string,
     permission: string,
     page: (token: string | undefined) => GcpCall<readonly [unknown, unknown, unknown]>['run'],
     read: (item: unknown) => T | undefined,
-  ): Promise<T[]> {
-    const out: T[] = [];
-    const seenTokens = new Set<string>();
-    let pageToken: string | undefined;
-    do {
-      const [items, , raw] = await this.call({ resource, permission, idempotent: true, run: page(pageToken) });
-      if (!Array.isArray(items)) throw this.badResponse(resource);
-      for (const item of items) {
-        const v = read(item);
-        if (v === undefined) throw this.badResponse(resource);
-        out.push(v);
-      }
-      const next = isObject(raw) && typeof raw.nextPageToken === 'string' && raw.nextPageToken !== '' ? raw.nextPageToken : undefined;
-      if (next !== undefined && seenTokens.has(next)) throw this.badResponse(resource);
-      if (next !== undefined) seenTokens.add(next);
-      pageToken = next;
-    } while (pageToken !== undefined);
-    return out;
+    limits: ListLimits,
+  ): ReturnType<typeof readPages<T>> {
+    return readPages<T>(
+      limits,
+      async (pageToken) => {
+        const [items, , raw] = await this.call({ resource, permission, idempotent: true, run: page(pageToken) });
+        if (!Array.isArray(items)) throw this.badResponse(resource);
+        const out: T[] = [];
+        for (const item of items) {
+          const v = read(item);
+          if (v === undefined) throw this.badResponse(resource);
+          out.push(v);
+        }
+        const next = isObject(raw) && typeof raw.nextPageToken === 'string' && raw.nextPageToken !== '' ? raw.nextPageToken : undefined;
+        return { items: out, next };
+      },
+      () => this.badResponse(resource),
+    );
   }
 
   /** The latest version number (0 when the secret has no versions); not-found when there is no secret. */

@@ -16,14 +16,20 @@
  * tried once more after a stale-connection reset or a 503 that came back within timeoutMs, so the
  * worst case stays under 2 × timeoutMs + 1 s.
  *
- * Service account keys use a self-signed JWT (`useJWTAccessWithScope`, set by the SDK): no token
- * endpoint is contacted. Logging of google-gax / google-auth-library (GOOGLE_SDK_NODE_LOGGING,
+ * Credentials (auth.ts): the auth client is built here and handed to the SDK as `authClient`. A
+ * service account key signs a self-signed JWT (no token endpoint is contacted), for Google's own
+ * endpoints as the SDK would, and for any other endpoint with that endpoint as its only audience;
+ * credentials that only give an OAuth access token are not sent to an endpoint that is not Google's.
+ * Every request goes through boundedFetch (transport.ts): no redirect is followed, no body over
+ * MAX_RESPONSE_BYTES is read. Logging of google-gax / google-auth-library (GOOGLE_SDK_NODE_LOGGING,
  * which would print request and response bodies, secret payloads included, to stderr or stdout)
  * is switched off when the SDK is loaded.
  */
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { findTransportRefusal, refusalError } from '../responseLimits';
 import { ProviderError } from '../secretProvider';
 import { RetryingLazy, withDeadline } from '../sessionHelpers';
+import { type SdkAuthClient, createAuthClient } from './auth';
 import { DeadlineError, type GcpFailure, isTransient, toFailure } from './errors';
 
 export type GcpCredential =
@@ -39,6 +45,8 @@ export interface GcpTesting {
 
 export interface GcpSessionOptions {
   vaultName: string;
+  /** The vault's project (given to the auth library, which would otherwise look one up). */
+  project?: string;
   /** host[:port] or an https URL; default: the SDK's (secretmanager.googleapis.com). */
   endpoint?: string;
   timeoutMs: number;
@@ -117,6 +125,7 @@ export class GcpSession {
   readonly timeoutMs: number;
   /** host[:port] for messages. */
   readonly origin: string;
+  private readonly project: string | undefined;
   private readonly endpoint: Endpoint | undefined;
   private readonly configError: ProviderError | undefined;
   private readonly credentials: Record<string, unknown> | undefined;
@@ -128,6 +137,7 @@ export class GcpSession {
 
   constructor(options: GcpSessionOptions) {
     this.vaultName = options.vaultName;
+    this.project = options.project;
     this.timeoutMs = Number.isFinite(options.timeoutMs) && options.timeoutMs > 0 ? Math.round(options.timeoutMs) : 10_000;
     this.testing = options.testing ?? {};
     this.credentialKind = options.credential?.kind;
@@ -181,6 +191,7 @@ export class GcpSession {
       client = await this.getClient();
     } catch (e) {
       if (e instanceof ProviderError) throw e;
+      this.throwIfRefused(e, req.resource);
       return { ok: false, failure: toFailure(e), resource: req.resource, permission: req.permission };
     }
     const started = Date.now();
@@ -232,20 +243,15 @@ export class GcpSession {
     await silenceSdkLogging();
     this.checkUsable();
     const ep = this.endpoint!;
-    const auth =
-      this.testing.authClient !== undefined
-        ? { authClient: this.testing.authClient }
-        : this.credentialKind === 'service-account'
-          ? { credentials: this.credentials }
-          : {};
+    const authClient: unknown = this.testing.authClient ?? (await withDeadline(this.createAuth(ep), this.timeoutMs + DEADLINE_MARGIN_MS, deadlineError));
+    this.checkUsable();
+    const auth = { authClient };
     const options = {
       fallback: true,
       ...(ep.host !== undefined ? { apiEndpoint: ep.host } : {}),
       ...(ep.port !== undefined ? { port: ep.port } : {}),
       ...(ep.protocol === 'http' ? { protocol: 'http' } : {}),
       ...auth,
-      // Per-request timeout of the auth client's HTTP transport (gaxios).
-      clientOptions: { transporterOptions: { timeout: this.timeoutMs } },
     };
     const client = new Client(options as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
     // Each SDK method starts with `this.initialize().catch(err => { throw err; })`, a floating
@@ -257,6 +263,21 @@ export class GcpSession {
     return client;
   }
 
+  /** The auth client (auth.ts); its gaxios instances get the per-request timeout and the bounded fetch. */
+  private createAuth(ep: Endpoint): Promise<SdkAuthClient> {
+    return createAuthClient({
+      credentials: this.credentialKind === 'service-account' ? this.credentials : undefined,
+      projectId: this.project,
+      endpoint: ep,
+      timeoutMs: this.timeoutMs,
+      unboundCredential: (type) =>
+        new ProviderError(
+          'invalid-request',
+          `Vault "${this.vaultName}": ${this.origin} is not a Google endpoint, and the Application Default Credentials (${type}) give an OAuth access token that every Google API accepts, so none is sent there. Use a service account key for this vault (its token is bound to the endpoint), or Google's endpoint.`,
+        ),
+    });
+  }
+
   private async once<T>(client: SmClient, req: GcpCall<T>): Promise<CallResult<T>> {
     this.checkUsable();
     try {
@@ -264,8 +285,23 @@ export class GcpSession {
       return { ok: true, value };
     } catch (e) {
       if (e instanceof ProviderError) throw e;
+      this.throwIfRefused(e, req.resource);
       return { ok: false, failure: toFailure(e), resource: req.resource, permission: req.permission };
     }
+  }
+
+  /** A redirect or an oversized answer (transport.ts) becomes an `unreachable` error naming it. */
+  private throwIfRefused(e: unknown, resource: string): void {
+    const refusal = findTransportRefusal(e);
+    if (!refusal) return;
+    let who = `Vault "${this.vaultName}": Secret Manager (${this.origin})`;
+    try {
+      const url = refusal.requestUrl !== undefined ? new URL(refusal.requestUrl) : undefined;
+      if (url && !url.pathname.startsWith('/v1/')) who = `Vault "${this.vaultName}": the Google token endpoint (${url.origin})`;
+    } catch {
+      // keep Secret Manager
+    }
+    throw refusalError(refusal, who, resource);
   }
 }
 

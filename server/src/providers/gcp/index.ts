@@ -36,6 +36,10 @@
  * | ECONNRESET / EPIPE                                  | unreachable       | cause "connection reset"        |
  * | token endpoint / metadata server down               | unreachable       | "Could not get an access token" |
  * | 2xx body that is not the API's JSON / CRC32C mismatch | bad-response    |                                 |
+ * | 3xx from the API or a token endpoint (not followed) | unreachable       | cause "redirect (HTTP N) to <target> not followed" |
+ * | a body over 8 MiB (not read past the cap)           | unreachable       | cause "response larger than 8 MiB" |
+ * | ListSecretVersions stopped by its page cap or deadline | unreachable    | cause "version listing cut short: ..." |
+ * | ADC giving an access token, for an endpoint that is not Google's | invalid-request | nothing sent         |
  */
 export { GcpProvider, GCP_SECRET_PERMISSIONS, type GcpProviderOptions, type GcpDescribeResult, type GcpWriteResult } from './gcpProvider';
 export type { GcpCredential, GcpTesting } from './gcpSession';

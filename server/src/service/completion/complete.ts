@@ -129,7 +129,10 @@ function attachmentValueItems(key: string, prefix: string, attachment: Attachmen
   }
   if (key === 'secret' && vault && vault.provider !== 'hashicorp') {
     const listing = facts.live?.list(vault, undefined, '');
-    return (listing?.state === 'ok' ? listing.value : []).map((name) => ({ label: name, kind: CompletionItemKind.File, detail: `secret in ${vault.name}`, textEdit: { range, newText: name } }));
+    const names = listing?.state === 'ok' ? listing.value : [];
+    const items: CompletionItem[] = names.map((name) => ({ label: name, kind: CompletionItemKind.File, detail: `secret in ${vault.name}`, textEdit: { range, newText: name } }));
+    if (names.cut) items.push(listingCutItem(names.cut.message, vault.name, prefix, range));
+    return items;
   }
   if (key === 'version_stage') {
     const labels = new Set(['AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING']);
@@ -140,6 +143,22 @@ function attachmentValueItems(key: string, prefix: string, attachment: Attachmen
     return [...labels].map((label, i) => ({ label, kind: CompletionItemKind.EnumMember, sortText: String(i).padStart(3, '0'), textEdit: { range, newText: label } }));
   }
   return [];
+}
+
+/**
+ * The last item of a listing that a page cap or deadline stopped: its message (which matches
+ * whatever was typed, and changes nothing when picked), so the list does not look complete.
+ */
+function listingCutItem(message: string, vaultName: string, prefix: string, range: Range): CompletionItem {
+  const typed = prefix.replace(/^["']/, '');
+  return {
+    label: `… ${message}`,
+    kind: CompletionItemKind.Text,
+    detail: `${vaultName}: not every secret is listed; type the name`,
+    sortText: '\uffff',
+    filterText: typed,
+    textEdit: { range, newText: typed },
+  };
 }
 
 /**

@@ -28,6 +28,13 @@ export interface LiveSecret {
   metadata: SecretMetadata | undefined;
 }
 
+/**
+ * Secret names of a listing. `cut` is set when the listing stopped before its end (the provider's
+ * page cap or deadline); its message says how far it got, e.g. `listed the first 10000 secrets;
+ * stopped after 100 pages (a listing reads at most 100)`.
+ */
+export type LiveListing = readonly string[] & { readonly cut?: { readonly message: string } };
+
 /** Why live facts are or are not available for a vault, for hovers. */
 export type LiveAccess = 'live' | 'pending' | 'off' | 'untrusted' | 'no-credentials' | 'unsupported' | 'failed';
 
@@ -43,5 +50,5 @@ export interface LiveFacts {
   secret(vault: VaultFact, locator: SecretLocator): Live<LiveSecret> | undefined;
   capabilities(vault: VaultFact, apiPath: string): Live<readonly string[]> | undefined;
   engines(vault: VaultFact): Live<readonly EngineInfo[]> | undefined;
-  list(vault: VaultFact, engine: string | undefined, folder: string): Live<readonly string[]> | undefined;
+  list(vault: VaultFact, engine: string | undefined, folder: string): Live<LiveListing> | undefined;
 }
