@@ -112,6 +112,11 @@ export class CredentialStore {
     if (exp <= nowS || iat > nowS + ALLOWED_SKEW_S) return { ok: false, reason: 'expired' };
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
     const audOk = typeof claims.aud === 'string' && this.audiences.has(claims.aud);
+    // A self-signed JWT authorizes either by `aud` (the API's own address) or by `scope`
+    // (https://developers.google.com/identity/protocols/oauth2/service-account#jwt-auth): one
+    // with neither a matching audience nor a scope is not a credential for this API at all (401);
+    // one with scopes that do not include cloud-platform lacks scope (403).
+    if (!audOk && scopes.length === 0) return { ok: false, reason: 'wrong audience' };
     if (!scopes.includes(CLOUD_PLATFORM) && !audOk) return { ok: false, reason: 'wrong scope' };
     return { ok: true, principal: `serviceAccount:${account.email}` };
   }
