@@ -83,6 +83,11 @@ export type Fault = FaultBase &
     | { kind: 'malformed'; status?: number }
     | { kind: 'close' }
     | { kind: 'delay'; ms: number }
+    /**
+     * A standby node that cannot forward: 307 to the active node, Location = `activeAddress` +
+     * the request's path and query, no body (vault/http/handler.go respondStandby).
+     */
+    | { kind: 'standby'; activeAddress: string }
     /** `refused` (closed port) and `tls` (untrusted certificate; needs `tls`): see loopbackServer.ts. */
     | TransportFault
   );
@@ -535,6 +540,11 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
           return finish({ kind: 'malformed', status: fault.status ?? 200 });
         case 'status':
           return finish({ kind: 'reply', reply: this.faultReply(fault.status, fault.errors, apiPath ?? '') });
+        case 'standby': {
+          const active = new URL(fault.activeAddress);
+          const location = `${active.protocol}//${active.host}${url.pathname}${url.search}`;
+          return finish({ kind: 'reply', reply: { status: 307, headers: { Location: location } } });
+        }
         case 'delay':
           await sleep(fault.ms);
           break;

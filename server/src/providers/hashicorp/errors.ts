@@ -10,12 +10,15 @@
  * - transport errors from axios: `{ code, message, isAxiosError, config, request }` without a
  *   `response`. Their `config` holds the request headers (X-Vault-Token) and body (secret values),
  *   so such an error is only read for its `code` and is never kept, wrapped or logged.
+ * - what the bounded transport refused (transport.ts): a redirect (status and Location) or an
+ *   answer over the size cap.
  *
  * Vault's own error strings are untrusted text (some echo request input), so a message only quotes
  * one when it is a known fixed phrase (`safeVaultPhrase`).
  */
 import { ProviderError, type ProviderErrorKind } from '../secretProvider';
 import { transportCause } from '../transportErrors';
+import { isVaultRefusal } from './transport';
 
 /** Deletion state of a KV v2 version, read from the 404 envelope Vault sends for it. */
 export interface KvVersionState {
@@ -37,6 +40,10 @@ export interface VaultFailure {
   kv?: KvVersionState;
   /** The call "succeeded" but the body was not the JSON object Vault always sends. */
   badBody?: boolean;
+  /** A 3xx answer, not followed: its status and Location header (raw, bounded; see describeLocation). */
+  redirect?: { status: number; location: string | undefined };
+  /** The answer was larger than this many bytes and was dropped. */
+  tooLargeBytes?: number;
 }
 
 /** Where a failure happened, for the message. */
@@ -77,6 +84,10 @@ function kvStateOf(body: unknown): KvVersionState | undefined {
 
 /** Reduces whatever node-vault rejected with to a `VaultFailure`; the original error is dropped. */
 export function toFailure(err: unknown): VaultFailure {
+  if (isVaultRefusal(err)) {
+    if (err.vaultRefusal === 'too-large') return { messages: [], tooLargeBytes: err.limitBytes };
+    return { messages: [], redirect: { status: err.status, location: err.location?.slice(0, 2048) } };
+  }
   if (!isObject(err) && !(err instanceof Error)) return { messages: [] };
   const e = err as Record<string, unknown>;
   const response = e.response;
@@ -132,6 +143,27 @@ const withPhrase = (status: number, f: VaultFailure): string => {
   return phrase ? `HTTP ${status}: ${phrase}` : `HTTP ${status}`;
 };
 
+/**
+ * Where a redirect pointed, as text that is safe to show: the Location resolved against the Vault
+ * address, reduced to scheme, host, port and path (no user info, query or fragment; the URL
+ * parser percent-encodes the rest), at most 160 characters. A Location that is not an http(s)
+ * address is described, not quoted.
+ */
+export function describeLocation(location: string | undefined, origin: string): string {
+  if (location === undefined || location.trim() === '') return 'no address (the answer had no Location header)';
+  let url: URL;
+  try {
+    url = new URL(location.trim(), origin === '' ? undefined : `${origin}/`);
+  } catch {
+    return 'an address that is not a valid URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'an address that is not http(s)';
+  const text = `${url.protocol}//${url.host}${url.pathname}`.replace(/[^\x21-\x7e]/g, '').replace(/`/g, '%60');
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+}
+
+const MIB = 1024 * 1024;
+
 /** Maps a failure to a ProviderError with a short message (see the table in index.ts). */
 export function toProviderError(f: VaultFailure, ctx: FailureContext): ProviderError {
   const vault = `Vault "${ctx.vaultName}"`;
@@ -139,6 +171,22 @@ export function toProviderError(f: VaultFailure, ctx: FailureContext): ProviderE
   const make = (kind: ProviderErrorKind, message: string, extra: { cause?: string; deletionTime?: string } = {}): ProviderError =>
     new ProviderError(kind, message, { apiPath, ...extra });
 
+  if (f.redirect) {
+    // Vault's standby nodes answer 307 with the active node's address (vault/http/handler.go
+    // respondStandby) when they cannot forward the request themselves.
+    const where = describeLocation(f.redirect.location, ctx.origin);
+    const standby =
+      f.redirect.status === 307
+        ? 'a Vault standby node redirects this way to the active node: set the vault\'s `url` to the active node or to the load balancer in front of the cluster'
+        : 'set the vault\'s `url` to the address Vault itself answers on (for example https:// where http:// is written)';
+    const cause = `it answered with a redirect (HTTP ${f.redirect.status}) to \`${where}\`, which is not followed, so nothing was sent there; ${standby}`;
+    return make('unreachable', `${vault} at ${ctx.origin} answered ${apiPath} with a redirect (HTTP ${f.redirect.status}) to \`${where}\`: redirects are never followed, so no token or login was sent there. ${standby[0]!.toUpperCase()}${standby.slice(1)}.`, { cause });
+  }
+  if (f.tooLargeBytes !== undefined) {
+    const size = f.tooLargeBytes % MIB === 0 ? `${f.tooLargeBytes / MIB} MiB` : `${f.tooLargeBytes} bytes`;
+    const cause = `it answered ${apiPath} with more than ${size}, more than any answer of Vault's API this product reads; the answer was dropped`;
+    return make('unreachable', `${vault} at ${ctx.origin} answered ${apiPath} with more than ${size}; the answer was dropped unread.`, { cause });
+  }
   if (f.badBody) {
     return make('bad-response', `${vault} sent a response for ${apiPath} that is not a JSON object.`);
   }
