@@ -115,6 +115,8 @@ export interface BrowseParams {
 export interface BrowseResult {
   engines?: { path: string; kvVersion?: 1 | 2 }[];
   entries?: string[];
+  /** The listing holds only the first entries of a longer answer ("first N of M shown"). */
+  note?: string;
   /** Why nothing could be listed (no credentials, permission denied...). */
   error?: string;
 }

@@ -79,7 +79,9 @@ export async function pickPath(ctx: CommandContext, session: ServerSession, vaul
       if (entry.endsWith('/')) items.push({ label: `$(folder) ${entry}`, id: { kind: 'folder', name: entry } });
       else items.push({ label: `$(key) ${entry}`, id: { kind: 'secret', name: entry } });
     }
-    const placeHolder = result.error ? `Cannot list ${where}: ${result.error}. Choose "New secret here..." to type a name.` : `Secret in ${where}`;
+    const placeHolder = result.error
+      ? `Cannot list ${where}: ${result.error}. Choose "New secret here..." to type a name.`
+      : `Secret in ${where}${result.note ? ` (${result.note})` : ''}`;
     const picked = await ctx.window.showQuickPick(items, { placeHolder, ignoreFocusOut: true, matchOnDescription: false });
     if (picked === undefined) return undefined;
     const choice = picked.id;

@@ -1,4 +1,5 @@
 import type { BrowseParams, BrowseResult } from '../../../shared/src/customMessages';
+import { describeCut, listingCut } from '../../../shared/src/listing';
 import { describeFailure, vaultByUri, type CommandContext } from './context';
 
 /** Engines of a HashiCorp vault, or what lies under a folder (all secret names elsewhere). */
@@ -12,7 +13,9 @@ export async function browse(ctx: CommandContext, params: BrowseParams): Promise
       const engines = await entry.provider.listEngines();
       return { engines: engines.filter((e) => e.type === 'kv').map((e) => ({ path: e.path, ...(e.kvVersion ? { kvVersion: e.kvVersion } : {}) })) };
     }
-    return { entries: await entry.provider.list(params.engine, params.folder ?? '') };
+    const entries = await entry.provider.list(params.engine, params.folder ?? '');
+    const cut = listingCut(entries);
+    return { entries, ...(cut ? { note: `${describeCut(cut)}: type the name with "New secret here..." to reach the others` } : {}) };
   } catch (error) {
     return { error: describeFailure(error) };
   }

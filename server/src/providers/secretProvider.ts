@@ -14,6 +14,11 @@ export interface SecretLocator {
   version?: number | string;
   /** AWS: a staging label (AWSCURRENT when neither version nor stage is given). */
   stage?: string;
+  /**
+   * hashicorp: the KV version to read with, assumed from the path as written (`data/...` → 2,
+   * else 1), when the engine's mount and KV version could not be learned from the server.
+   */
+  kvVersion?: 1 | 2;
 }
 
 export interface EngineInfo {

@@ -20,6 +20,8 @@ import {
   type VersionInfo,
   type WriteResult,
 } from '../secretProvider';
+import { cutListing } from '../../../../shared/src/listing';
+import { withDeadline } from '../sessionHelpers';
 import { guardCall } from '../transportErrors';
 import { type VaultFailure, isPermissionDenied, isUnsupportedPath, toProviderError } from './errors';
 import {
@@ -73,6 +75,11 @@ interface Located {
   path: string;
   version?: number;
 }
+
+/** A LIST answer keeps at most this many names (the rest is reported as "first N of M shown"). */
+export const MAX_LIST_KEYS = 1000;
+/** One operation (all its requests) ends after this many times the request timeout. */
+export const OPERATION_DEADLINE_FACTOR = 3;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const trimSlashes = (s: string): string => s.replace(/^\/+|\/+$/g, '');
@@ -130,7 +137,7 @@ export class HashicorpProvider implements SecretProvider {
    * means Vault says there is no such mount; permission-denied means it cannot be told.
    */
   async mountInfo(engine: string): Promise<MountInfo> {
-    return this.guard(async () => {
+    return this.guard(`looking up the mount of "${trimSlashes(engine ?? '')}"`, async () => {
       const e = this.engineName(engine);
       const uiPath = `sys/internal/ui/mounts/${e}`;
       const ui = await this.session.call({ method: 'read', apiPath: uiPath });
@@ -174,7 +181,7 @@ export class HashicorpProvider implements SecretProvider {
 
   /** Secret engines visible to the token (`sys/internal/ui/mounts`, else `sys/mounts`), sorted by path. */
   async listEngines(): Promise<EngineInfo[]> {
-    return this.guard(async () => {
+    return this.guard('listing the engines', async () => {
       const apiPath = 'sys/internal/ui/mounts';
       const ui = await this.session.call({ method: 'read', apiPath });
       let mounts: Map<string, Record<string, unknown>>;
@@ -199,7 +206,7 @@ export class HashicorpProvider implements SecretProvider {
 
   /** Names directly under `folder` (sub-folders end with `/`); [] for an empty or unknown folder. */
   async list(engine: string | undefined, folder: string): Promise<string[]> {
-    return this.guard(async () => {
+    return this.guard(`listing ${trimSlashes(engine ?? '')}/${folder ?? ''}`, async () => {
       const e = this.engineName(engine);
       let f = (folder ?? '').replace(/^\/+/, '');
       if (f !== '' && !f.endsWith('/')) f += '/';
@@ -213,12 +220,13 @@ export class HashicorpProvider implements SecretProvider {
       }
       const keys = this.objectField(r.body, 'data', apiPath).keys;
       if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw this.badResponse(apiPath);
-      return [...(keys as string[])];
+      const names = keys as string[];
+      return names.length > MAX_LIST_KEYS ? cutListing(names.slice(0, MAX_LIST_KEYS), names.length) : [...names];
     });
   }
 
   async metadata(secret: SecretLocator): Promise<SecretMetadata> {
-    return this.guard(async () => {
+    return this.guard(`reading the metadata of ${this.label(secret)}`, async () => {
       const s = this.locate(secret);
       if ((await this.kvVersion(s.engine)) === 1) {
         await this.readV1(s); // existence check; the values are dropped here
@@ -234,7 +242,7 @@ export class HashicorpProvider implements SecretProvider {
    * data and keeps only the key names.
    */
   async keys(secret: SecretLocator): Promise<string[]> {
-    return this.guard(async () => {
+    return this.guard(`reading the keys of ${this.label(secret)}`, async () => {
       const s = this.locate(secret);
       if ((await this.kvVersion(s.engine)) === 1) return Object.keys(await this.readV1(s));
       const apiPath = `${s.engine}/subkeys/${s.path}`;
@@ -264,7 +272,7 @@ export class HashicorpProvider implements SecretProvider {
 
   /** The secret's data (explicit preview only). */
   async readValue(secret: SecretLocator): Promise<Record<string, unknown>> {
-    return this.guard(async () => {
+    return this.guard(`reading ${this.label(secret)}`, async () => {
       const s = this.locate(secret);
       if ((await this.kvVersion(s.engine)) === 1) return this.readV1(s);
       return this.readDataV2(s);
@@ -273,7 +281,7 @@ export class HashicorpProvider implements SecretProvider {
 
   /** Writes a new version (KV v2, with check-and-set when `cas` is given) or replaces the secret (KV v1, version 0). */
   async write(secret: SecretLocator, data: Record<string, string>, cas?: number): Promise<WriteResult> {
-    return this.guard(async () => {
+    return this.guard(`writing ${this.label(secret)}`, async () => {
       const s = this.locate({ ...secret, version: undefined });
       if (!isObject(data)) throw new ProviderError('invalid-request', `Secret data for Vault "${this.vaultName}" must be an object.`);
       if (cas !== undefined && (!Number.isInteger(cas) || cas < 0)) {
@@ -296,7 +304,7 @@ export class HashicorpProvider implements SecretProvider {
 
   /** The token's capabilities on an API path (`sys/capabilities-self`). */
   async capabilities(apiPath: string): Promise<string[]> {
-    return this.guard(async () => {
+    return this.guard('reading the token\'s capabilities', async () => {
       const p = (apiPath ?? '').replace(/^\/+/, '');
       if (p === '') throw new ProviderError('invalid-request', 'An API path is required.');
       const endpoint = 'sys/capabilities-self';
@@ -312,7 +320,7 @@ export class HashicorpProvider implements SecretProvider {
 
   /** The token's TTL, renewability and policies (`auth/token/lookup-self`); never the token. */
   async tokenInfo(): Promise<HashicorpTokenInfo> {
-    return this.guard(async () => {
+    return this.guard('looking up the token', async () => {
       const apiPath = 'auth/token/lookup-self';
       const data = this.objectField(await this.call({ method: 'read', apiPath }), 'data', apiPath);
       const ttl = typeof data.ttl === 'number' ? data.ttl : Number(data.ttl);
@@ -501,7 +509,7 @@ export class HashicorpProvider implements SecretProvider {
   }
 
   private async renewSelf(): Promise<RenewOutcome> {
-    return this.guard(async () => {
+    return this.guard('renewing the token', async () => {
       const apiPath = 'auth/token/renew-self';
       const body = await this.call({ method: 'write', apiPath, body: {} });
       const auth = body?.auth;
@@ -582,12 +590,27 @@ export class HashicorpProvider implements SecretProvider {
     return { engine, path, ...(version !== undefined ? { version } : {}) };
   }
 
+  /** `"app/db" in engine "secret"`, for messages; never throws. */
+  private label(secret: SecretLocator): string {
+    const engine = trimSlashes(secret?.engine ?? '').slice(0, 100);
+    const path = String(secret?.path ?? '').replace(/^\/+/, '').slice(0, 100);
+    return `"${path}" in engine "${engine}"`;
+  }
+
   /**
    * Every public method runs in here: ProviderErrors pass (with credentials redacted as a last line
-   * of defence); anything else (a bug, an unexpected shape) becomes a bare bad-response error.
+   * of defence); anything else (a bug, an unexpected shape) becomes a bare bad-response error. The
+   * whole operation (a mount lookup, sub-keys, metadata, data: at most six requests) ends after
+   * OPERATION_DEADLINE_FACTOR times the request timeout with an `unreachable` error saying what
+   * did not finish.
    */
-  private guard<T>(fn: () => Promise<T>): Promise<T> {
-    return guardCall(fn, {
+  private guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const deadlineMs = OPERATION_DEADLINE_FACTOR * this.session.timeoutMs;
+    const overdue = (): ProviderError => {
+      const cause = `${what} did not finish within ${deadlineMs / 1000} s (${OPERATION_DEADLINE_FACTOR} times the request timeout)`;
+      return new ProviderError('unreachable', `Vault "${this.vaultName}" at ${this.session.origin}: ${cause}.`, { cause });
+    };
+    return guardCall(() => withDeadline(fn(), deadlineMs, overdue), {
       sensitive: () => this.session.sensitiveStrings,
       unexpected: `Unexpected failure talking to Vault "${this.vaultName}".`,
     });
