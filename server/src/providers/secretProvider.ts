@@ -85,7 +85,13 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly details: { apiPath?: string; deletionTime?: string; cause?: string } = {},
+    readonly details: {
+      apiPath?: string;
+      deletionTime?: string;
+      cause?: string;
+      /** hashicorp, kind not-found: what the 404 said: no engine mounted there, or a KV v2 path without data/. */
+      reason?: 'no-mount' | 'kv2-path';
+    } = {},
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -38,6 +38,8 @@ export interface VaultFailure {
   code?: string;
   /** KV v2 version state from a 404 envelope (deleted / destroyed version). */
   kv?: KvVersionState;
+  /** The answer's `warnings` (untrusted text, never quoted): see isKv2InvalidPath. */
+  warnings?: string[];
   /** The call "succeeded" but the body was not the JSON object Vault always sends. */
   badBody?: boolean;
   /** A 3xx answer, not followed: its status and Location header (raw, bounded; see describeLocation). */
@@ -98,15 +100,67 @@ export function toFailure(err: unknown): VaultFailure {
       for (const m of body.errors) if (typeof m === 'string') messages.push(...splitMultiError(m));
     }
     const kv = kvStateOf(body);
-    return { status: response.statusCode, messages, ...(kv ? { kv } : {}) };
+    const warnings = isObject(body) && Array.isArray(body.warnings) ? body.warnings.filter((w): w is string => typeof w === 'string').slice(0, 8) : [];
+    return { status: response.statusCode, messages, ...(kv ? { kv } : {}), ...(warnings.length ? { warnings } : {}) };
   }
   const code = typeof e.code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(e.code) ? e.code : undefined;
   return { messages: [], ...(code ? { code } : {}) };
 }
 
+/*
+ * What a failure means. Vault's answers carry a status and, for errors, only `errors: [text]`: no
+ * error code. So the status decides wherever it can (403 permission, 404 absence, 400 invalid
+ * request, 429/5xx availability; the KV v2 version state from the 404 envelope's metadata), and the
+ * cases below, which share a status with another meaning, are told apart by the fixed text Vault
+ * produces for them (after multierror framing is removed, see splitMultiError). Each cites the
+ * source of its text; test/providers/hashicorpErrors.test.ts gives several forms of each.
+ */
+
+/**
+ * 403 with "invalid token": the token is unknown, expired or revoked, not merely without a policy.
+ * Text: sdk/logical/error.go ErrInvalidToken ("invalid token"), appended to ErrPermissionDenied
+ * by vault/request_handling.go CheckToken and fetchACLTokenEntryAndEntity, framed by go-multierror
+ * ("2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n").
+ */
 export const isInvalidToken = (f: VaultFailure): boolean => f.status === 403 && f.messages.includes('invalid token');
 export const isPermissionDenied = (f: VaultFailure): boolean => f.status === 403 && !isInvalidToken(f);
+/**
+ * 404 "unsupported path": the mount exists but its engine has no such endpoint (a non-KV engine,
+ * sys/ or auth/). Text: sdk/logical/error.go ErrUnsupportedPath, from the framework's router
+ * (sdk/framework/backend.go HandleRequest), framed by go-multierror. A bare 404 (`errors: []`) is
+ * an absent secret instead.
+ */
 export const isUnsupportedPath = (f: VaultFailure): boolean => f.status === 404 && f.messages.includes('unsupported path');
+/**
+ * 404 "no handler for route": no engine is mounted where the path starts (only a token whose
+ * policy allows the path gets this far: the ACL check comes first). Text: vault/router.go
+ * routeCommon, `no handler for route %q. route entry not found.` (or `... route entry found, but
+ * backend is nil.` while a mount is set up).
+ */
+export const isNoRoute = (f: VaultFailure): boolean => f.status === 404 && f.messages.some((m) => m.startsWith('no handler for route '));
+/**
+ * 404 with `data: null`, no `errors` and a warning from the KV v2 plugin's catch-all path: the
+ * engine is KV v2 and the path is none of its endpoints (typically a secret path without `data/`).
+ * Text: hashicorp/vault-plugin-secrets-kv backend.go pathInvalid, "Invalid path for a versioned
+ * K/V secrets engine. ... use 'vault kv get' for this operation." or, for the bare root of an
+ * endpoint, "Non-listing operations on the root of a K/V v2 mount are not supported."
+ */
+export const isKv2InvalidPath = (f: VaultFailure): boolean =>
+  f.status === 404 &&
+  f.messages.length === 0 &&
+  (f.warnings ?? []).some((w) => w.startsWith('Invalid path for a versioned K/V secrets engine') || w.startsWith('Non-listing operations on the root of a K/V v2 mount'));
+/**
+ * 400 from a check-and-set write. Text: vault-plugin-secrets-kv path_data.go
+ * validateCheckAndSetOption: "check-and-set parameter did not match the current version",
+ * "check-and-set parameter required for this call" (and "error parsing check-and-set parameter",
+ * an invalid request).
+ */
+export const casFailure = (f: VaultFailure): 'mismatch' | 'required' | undefined => {
+  if (f.status !== 400) return undefined;
+  if (f.messages.some((m) => m.startsWith('check-and-set parameter required'))) return 'required';
+  if (f.messages.some((m) => m.startsWith('check-and-set parameter did not match'))) return 'mismatch';
+  return undefined;
+};
 
 /** Vault messages that are fixed phrases (no echoed input), safe to quote in a message. */
 const SAFE_PHRASES: RegExp[] = [
@@ -218,10 +272,20 @@ export function toProviderError(f: VaultFailure, ctx: FailureContext): ProviderE
         deletionTime: f.kv.deletionTime,
       });
     }
+    if (isNoRoute(f)) {
+      return new ProviderError('not-found', `${vault} has no engine mounted where ${apiPath} starts (HTTP 404: no handler for route).`, { apiPath, reason: 'no-mount' });
+    }
+    if (isKv2InvalidPath(f)) {
+      return new ProviderError('not-found', `${vault}: ${apiPath} is not a path of the KV v2 API (HTTP 404): the engine is KV v2, whose secrets are read under data/.`, {
+        apiPath,
+        reason: 'kv2-path',
+      });
+    }
     return make('not-found', `${vault} has nothing at ${apiPath} (HTTP 404).`);
   }
-  if (status === 400 && f.messages.some((m) => m.startsWith('check-and-set parameter'))) {
-    const required = f.messages.some((m) => m.includes('required'));
+  const cas = casFailure(f);
+  if (cas) {
+    const required = cas === 'required';
     return make(
       'cas-conflict',
       required

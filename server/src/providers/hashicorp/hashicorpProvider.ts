@@ -23,7 +23,7 @@ import {
 import { cutListing } from '../../../../shared/src/listing';
 import { withDeadline } from '../sessionHelpers';
 import { guardCall } from '../transportErrors';
-import { type VaultFailure, isPermissionDenied, isUnsupportedPath, toProviderError } from './errors';
+import { type VaultFailure, isKv2InvalidPath, isNoRoute, isPermissionDenied, isUnsupportedPath, toProviderError } from './errors';
 import {
   type RenewLookup,
   type RenewOutcome,
@@ -83,6 +83,8 @@ export const OPERATION_DEADLINE_FACTOR = 3;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const trimSlashes = (s: string): string => s.replace(/^\/+|\/+$/g, '');
+/** A 404 that only says "nothing here": no engine-level text, no KV v2 envelope. */
+const isBare404 = (f: VaultFailure): boolean => f.status === 404 && !isUnsupportedPath(f) && !isNoRoute(f) && !isKv2InvalidPath(f);
 const isFallbackStatus = (f: VaultFailure): boolean =>
   isPermissionDenied(f) || f.status === 404 || f.status === 400 || f.status === 405;
 
@@ -215,7 +217,8 @@ export class HashicorpProvider implements SecretProvider {
       const apiPath = version === 2 ? `${e}/metadata/${f}` : `${e}/${f}`;
       const r = await this.session.call({ method: 'list', apiPath });
       if (!r.ok) {
-        if (r.failure.status === 404 && !isUnsupportedPath(r.failure)) return [];
+        // An empty folder is a bare 404 (sdk/logical/response_util.go RespondErrorCommon).
+        if (isBare404(r.failure)) return [];
         throw this.toError(r);
       }
       const keys = this.objectField(r.body, 'data', apiPath).keys;
@@ -257,7 +260,10 @@ export class HashicorpProvider implements SecretProvider {
         return Object.keys(subkeys);
       }
       const f = r.failure;
-      let fallback = isUnsupportedPath(f) || f.status === 405 || isPermissionDenied(f);
+      // No subkeys endpoint: a KV plugin older than subkeys answers through its catch-all path
+      // (the "Invalid path" warning); something in front of Vault may say "unsupported path" or 405.
+      let fallback = isUnsupportedPath(f) || isKv2InvalidPath(f) || f.status === 405 || isPermissionDenied(f);
+      if (!fallback && isNoRoute(f)) throw this.toError(r);
       if (!fallback && f.status === 404) {
         if (f.kv) throw this.versionError(s, f);
         // A bare 404: find out from the metadata; read the data only if it says the version is live.
@@ -373,7 +379,7 @@ export class HashicorpProvider implements SecretProvider {
     const apiPath = `${s.engine}/data/${s.path}`;
     const r = await this.session.call({ method: 'read', apiPath, ...(s.version !== undefined ? { query: { version: s.version } } : {}) });
     if (!r.ok) {
-      if (r.failure.status !== 404 || isUnsupportedPath(r.failure)) throw this.toError(r);
+      if (!isBare404(r.failure) && !r.failure.kv) throw this.toError(r);
       if (r.failure.kv) throw this.versionError(s, r.failure);
       const state = await this.versionState(s);
       throw state instanceof ProviderError ? state : this.notFound(s);
@@ -386,7 +392,7 @@ export class HashicorpProvider implements SecretProvider {
   private async metadataV2(s: Located): Promise<SecretMetadata> {
     const apiPath = `${s.engine}/metadata/${s.path}`;
     const r = await this.session.call({ method: 'read', apiPath });
-    if (!r.ok) throw r.failure.status === 404 && !isUnsupportedPath(r.failure) ? this.notFound(s) : this.toError(r);
+    if (!r.ok) throw isBare404(r.failure) ? this.notFound(s) : this.toError(r);
     const d = this.objectField(r.body, 'data', apiPath);
     const versions: VersionInfo[] = [];
     if (isObject(d.versions)) {
@@ -424,7 +430,7 @@ export class HashicorpProvider implements SecretProvider {
     try {
       meta = await this.metadataV2(s);
     } catch (e) {
-      if (e instanceof ProviderError && e.kind === 'not-found') return this.notFound(s);
+      if (e instanceof ProviderError && e.kind === 'not-found') return e.details.reason ? e : this.notFound(s);
       return 'unknown';
     }
     const current = typeof meta.currentVersion === 'number' ? meta.currentVersion : 0;
