@@ -74,6 +74,8 @@ interface Located {
   engine: string;
   path: string;
   version?: number;
+  /** The KV version the caller assumed (the mount could not be looked up): no discovery. */
+  assumed?: 1 | 2;
 }
 
 /** A LIST answer keeps at most this many names (the rest is reported as "first N of M shown"). */
@@ -231,7 +233,7 @@ export class HashicorpProvider implements SecretProvider {
   async metadata(secret: SecretLocator): Promise<SecretMetadata> {
     return this.guard(`reading the metadata of ${this.label(secret)}`, async () => {
       const s = this.locate(secret);
-      if ((await this.kvVersion(s.engine)) === 1) {
+      if ((await this.versionFor(s)) === 1) {
         await this.readV1(s); // existence check; the values are dropped here
         return { versions: [] };
       }
@@ -247,7 +249,7 @@ export class HashicorpProvider implements SecretProvider {
   async keys(secret: SecretLocator): Promise<string[]> {
     return this.guard(`reading the keys of ${this.label(secret)}`, async () => {
       const s = this.locate(secret);
-      if ((await this.kvVersion(s.engine)) === 1) return Object.keys(await this.readV1(s));
+      if ((await this.versionFor(s)) === 1) return Object.keys(await this.readV1(s));
       const apiPath = `${s.engine}/subkeys/${s.path}`;
       const r = await this.session.call({
         method: 'read',
@@ -280,7 +282,7 @@ export class HashicorpProvider implements SecretProvider {
   async readValue(secret: SecretLocator): Promise<Record<string, unknown>> {
     return this.guard(`reading ${this.label(secret)}`, async () => {
       const s = this.locate(secret);
-      if ((await this.kvVersion(s.engine)) === 1) return this.readV1(s);
+      if ((await this.versionFor(s)) === 1) return this.readV1(s);
       return this.readDataV2(s);
     });
   }
@@ -384,9 +386,13 @@ export class HashicorpProvider implements SecretProvider {
       const state = await this.versionState(s);
       throw state instanceof ProviderError ? state : this.notFound(s);
     }
-    const data = this.objectField(r.body, 'data', apiPath).data;
-    if (!isObject(data)) throw this.badResponse(apiPath);
-    return data;
+    const outer = this.objectField(r.body, 'data', apiPath);
+    const data = outer.data;
+    if (isObject(data)) return data;
+    // Read as written with KV v2 assumed, a KV v1 engine with a folder named `data` answers with
+    // the secret itself (no data/metadata envelope).
+    if (s.assumed === 2 && !('metadata' in outer)) return outer;
+    throw this.badResponse(apiPath);
   }
 
   private async metadataV2(s: Located): Promise<SecretMetadata> {
@@ -593,7 +599,13 @@ export class HashicorpProvider implements SecretProvider {
       }
       version = n;
     }
-    return { engine, path, ...(version !== undefined ? { version } : {}) };
+    const assumed = secret.kvVersion === 1 || secret.kvVersion === 2 ? secret.kvVersion : undefined;
+    return { engine, path, ...(version !== undefined ? { version } : {}), ...(assumed ? { assumed } : {}) };
+  }
+
+  /** The KV version to read `s` with: the one the caller assumed, else the engine's (discovered once). */
+  private versionFor(s: Located): Promise<1 | 2> {
+    return s.assumed !== undefined ? Promise.resolve(s.assumed) : this.kvVersion(s.engine);
   }
 
   /** `"app/db" in engine "secret"`, for messages; never throws. */
