@@ -621,7 +621,8 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
   }): Reply {
     const { op, path, namespace } = r;
 
-    // ---- unauthenticated endpoints
+    // ---- unauthenticated endpoints (vault/http/sys_health.go handleSysHealthGet: 200 when active,
+    // unsealed and initialized)
     if (path === 'sys/health' && op === 'read') {
       return {
         status: 200,
@@ -658,12 +659,15 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     if ('status' in checked) return checked;
     const { token, rel } = checked;
 
-    // ---- endpoints the default policy grants
+    // ---- endpoints the default policy grants (vault/policy_store.go defaultPolicy: lookup-self,
+    // renew-self, capabilities-self); CheckToken still runs first
     if (path === 'auth/token/lookup-self') return op === 'read' ? this.lookupSelf(token) : unsupportedOperation();
     if (path === 'auth/token/renew-self') return op === 'write' ? this.renewSelf(token, r.body) : unsupportedOperation();
     if (path === 'sys/capabilities-self') return op === 'write' ? this.capabilitiesSelf(token, rel, r.body) : unsupportedOperation();
 
-    // ---- policy check (create vs update decided by the existence check, as in Vault)
+    // ---- policy check (request_handling.go CheckToken: create vs update decided by the engine's
+    // existence check, RouteExistenceCheck; a path with none, or in no mount, counts as update),
+    // then routing (router.go routeCommon)
     const mount = this.matchMount(namespace, path);
     let capability: Capability;
     if (op === 'write') {
@@ -674,7 +678,9 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
 
     if (path === 'sys/mounts') return op === 'read' ? this.sysMounts(namespace) : unsupportedOperation();
     if (path.startsWith('sys/') || path.startsWith('auth/')) return unsupportedPath();
+    // router.go routeCommon: ErrorResponse + ErrUnsupportedPath, so 404 with the unframed text.
     if (!mount) return errors(404, `no handler for route "${path}". route entry not found.`);
+    // A non-KV engine's framework router finds no path: sdk/framework/backend.go, ErrUnsupportedPath.
     if (!mount.kv) return unsupportedPath();
     return mount.kv.handle({ op, subPath: path.slice(mount.path.length), body: r.body, query: r.query, contentType: r.contentType });
   }
@@ -717,6 +723,7 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     };
   }
 
+  /** vault/logical_system.go handleMountTable: the table, also at the top level (HTTPSysInjector). */
   private sysMounts(namespace: string): Reply {
     const data: Record<string, unknown> = {};
     for (const entry of [...this.mountTable(namespace).values()].sort((a, b) => a.path.localeCompare(b.path))) {
@@ -774,6 +781,10 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     return ok({ auth, secret });
   }
 
+  /**
+   * vault/logical_system.go handleCapabilities: `paths` (or the older `path`); per path its
+   * capabilities, and `capabilities` too for a single path; 400 without a path.
+   */
   private capabilitiesSelf(token: TokenRecord, rel: string, body: Record<string, unknown>): Reply {
     const asList = (v: unknown): string[] =>
       Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? v.split(',').map((s) => s.trim()) : [];
@@ -803,6 +814,7 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     };
   }
 
+  /** vault/token_store.go handleLookupSelf: the token entry's fields, `ttl` remaining. */
   private lookupSelf(t: TokenRecord): Reply {
     const data: Record<string, unknown> = {
       accessor: t.accessor,
@@ -831,6 +843,11 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     return ok(data);
   }
 
+  /**
+   * vault/token_store.go handleRenewSelf → expiration.RenewToken: "lease is not renewable" (400);
+   * past the max TTL "past the max TTL, cannot renew"; an increment over it is capped with the
+   * warning of sdk/framework/lease.go CalculateTTL.
+   */
   private renewSelf(t: TokenRecord, body: Record<string, unknown>): Reply {
     if (t.expireAt === null) {
       // Tokens without a TTL (root) have nothing to extend.
@@ -870,6 +887,10 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     return auth && auth.type === 'approle' ? auth : undefined;
   }
 
+  /**
+   * builtin/credential/approle/path_login.go pathLoginUpdate: "missing role_id",
+   * "missing secret_id", "invalid role or secret ID" (400); an unauthenticated path (no token).
+   */
   private appRoleLogin(auth: AuthMount, namespace: string, body: Record<string, unknown>): Reply {
     const roleId = typeof body.role_id === 'string' ? body.role_id : '';
     const secretId = typeof body.secret_id === 'string' ? body.secret_id : '';
