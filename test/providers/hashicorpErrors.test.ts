@@ -93,3 +93,32 @@ describe('Vault error mapping', () => {
     assert.match(standby.message, /standby node redirects this way to the active node/);
   });
 });
+
+describe('token renewal warnings', () => {
+  it('each form of the max-TTL warning ends the renewal cycle with max-ttl; another warning does not', async () => {
+    const { TokenRenewer } = await import('../../server/src/providers/hashicorp/tokenRenewer');
+    const outcome = async (warnings: string[]) => {
+      const events: Array<{ kind: string; code?: string }> = [];
+      let fire: (() => void) | undefined;
+      const renewer = new TokenRenewer({
+        lookupSelf: async () => ({ ttlSeconds: 60, renewable: true }),
+        renewSelf: async () => ({ ttlSeconds: 30, renewable: true, warnings }),
+        emit: (e) => events.push(e as { kind: string; code?: string }),
+        timers: { setTimeout: (fn) => ((fire = fn), 1), clearTimeout: () => undefined },
+      });
+      await renewer.start();
+      fire!();
+      while (events.length === 0) await new Promise((r) => setTimeout(r, 1));
+      renewer.stop();
+      return events[0]!;
+    };
+    for (const warning of [
+      'TTL of "1h0m0s" exceeded the effective max_ttl of "30m0s"; TTL value is capped accordingly',
+      'Period of "1h0m0s" exceeded the effective max_ttl of "30m0s"; Period value is capped accordingly',
+      'period of "1h0m0s" exceeded the effective max_ttl of "30m0s"; period value is capped accordingly',
+    ]) {
+      assert.deepEqual(await outcome([warning]), { kind: 'cannot-renew', code: 'max-ttl', reason: 'The token reached its maximum TTL and cannot be renewed further; it expires in 30 s.', ttlSeconds: 30 }, warning);
+    }
+    assert.deepEqual(await outcome(['Endpoint ignored these unrecognized parameters: [x]']), { kind: 'renewed', ttlSeconds: 30 });
+  });
+});
