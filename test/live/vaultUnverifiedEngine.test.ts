@@ -190,7 +190,7 @@ describe('over the language server', () => {
 describe('in `check --live`', () => {
   const run = (token: string): Promise<{ status: number | null; stdout: string; stderr: string }> => {
     const folder = makeFolder({ 'prod.vault.yaml': `name: prod\nprovider: hashicorp\nurl: ${fv.address}\n`, ...files });
-    const env = { PATH: process.env.PATH ?? '', HOME: folder.path, VAULT_TOKEN: token, VAULT_ADDR: fv.address };
+    const env = { PATH: process.env.PATH ?? '', HOME: folder.path, VAULT_ADDR: fv.address, ...(token ? { VAULT_TOKEN: token } : {}) };
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [cli, 'check', '--live', '--timeout', '2', '--format', 'json', '.'], { cwd: folder.path, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
@@ -216,6 +216,13 @@ describe('in `check --live`', () => {
       for (const canary of [VALUE, LEAST]) assert.ok(!r.stdout.includes(canary) && !r.stderr.includes(canary));
     });
   }
+
+  it('--live without any credential: each engine is not verified, because there are no credentials', async () => {
+    const r = await run('');
+    const findings = JSON.parse(r.stdout) as Array<{ code: string; severity: string; message: string }>;
+    assert.deepEqual(findings.map((f) => [f.code, f.severity]), Array(3).fill(['engine-unverified', 'warning']), r.stderr);
+    for (const f of findings) assert.match(f.message, /declares no engines and there are no credentials for this vault, so/);
+  });
 
   it('offline (no --live), the same workspace says each engine is not verified, and fails nothing', async () => {
     const folder = makeFolder({ 'prod.vault.yaml': `name: prod\nprovider: hashicorp\nurl: ${fv.address}\n`, ...files });
