@@ -181,6 +181,57 @@ describe('KV v2', () => {
     assert.deepEqual((await rejection(c.read('secret/data/rotating?version=1'))).response.body, { errors: [] });
   });
 
+  it('moves oldest_version as KeyMetadata.AddVersion does: 1 once the 10th version is written', async () => {
+    const c = client();
+    for (let n = 1; n <= 9; n++) fv.putSecret('secret', 'ten', { n });
+    assert.equal((await c.read('secret/metadata/ten')).data.oldest_version, 0);
+    fv.putSecret('secret', 'ten', { n: 10 });
+    const meta = await c.read('secret/metadata/ten');
+    assert.equal(meta.data.oldest_version, 1);
+    assert.equal(Object.keys(meta.data.versions).length, 10);
+    fv.putSecret('secret', 'ten', { n: 11 });
+    const after = await c.read('secret/metadata/ten');
+    assert.equal(after.data.oldest_version, 2);
+    assert.deepEqual(Object.keys(after.data.versions)[0], '2');
+  });
+
+  it('writes metadata as pathMetadataWrite does: no known field is a no-op, updated_time and versions stay', async () => {
+    const c = client();
+    assert.equal(await c.write('secret/metadata/none', { unknown: 1 }), '');
+    assert.equal((await rejection(c.read('secret/metadata/none'))).response.statusCode, 404, 'no key was created');
+    for (const n of [1, 2, 3]) fv.putSecret('secret', 'kept', { n });
+    const before = await c.read('secret/metadata/kept');
+    fv.advanceTime(60);
+    await c.write('secret/metadata/kept', { max_versions: 1 });
+    const after = await c.read('secret/metadata/kept');
+    assert.equal(after.data.updated_time, before.data.updated_time);
+    assert.deepEqual(Object.keys(after.data.versions), ['1', '2', '3'], 'a lower max_versions trims at the next write');
+    fv.putSecret('secret', 'kept', { n: 4 });
+    assert.deepEqual(Object.keys((await c.read('secret/metadata/kept')).data.versions), ['4']);
+  });
+
+  it('sends the 404 of a deleted version as the plugin marshals it (mount_type "") and "No version number provided"', async () => {
+    const c = client();
+    fv.putSecret('secret', 'gone', { a: 1 });
+    fv.deleteVersion('secret', 'gone', 1);
+    const read = await rejection(c.read('secret/data/gone'));
+    assert.equal(read.response.body.mount_type, '');
+    assert.equal((await rejection(c.read('secret/subkeys/gone'))).response.body.mount_type, '');
+    assert.equal((await c.read('secret/metadata/gone')).mount_type, 'kv');
+    const none = await rejection(c.write('secret/delete/gone', {}));
+    assert.deepEqual([none.response.statusCode, none.message], [400, 'No version number provided']);
+    assert.equal((await rejection(c.write('secret/undelete/gone', {}))).message, 'No version number provided');
+    assert.equal((await rejection(c.write('secret/destroy/gone', {}))).message, 'No version number provided');
+  });
+
+  it('takes any integer depth for subkeys, a negative one making every key a leaf', async () => {
+    const c = client();
+    fv.putSecret('secret', 'deep', { a: { b: 1 }, c: 2 });
+    assert.deepEqual((await c.read('secret/subkeys/deep?depth=-1')).data.subkeys, { a: null, c: null });
+    const bad = await rejection(c.read('secret/subkeys/deep?depth=x'));
+    assert.deepEqual([bad.response.statusCode, bad.message], [400, 'error converting input x for field "depth"']);
+  });
+
   it('lists folders with a trailing slash and answers 404 for an empty folder', async () => {
     const c = client();
     fv.putSecret('secret', 'app/db', { a: 1 });
@@ -193,15 +244,30 @@ describe('KV v2', () => {
     assert.deepEqual(empty.response.body, { errors: [] });
   });
 
-  it('answers unsupported path / operation like Vault', async () => {
+  it('answers a path no KV v2 endpoint matches with 404, data null and the "Invalid path" warning (backend.go pathInvalid)', async () => {
     const c = client();
+    const invalid = (verb: string) =>
+      `Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv ${verb}' for this operation.`;
     const path = await rejection(c.read('secret/app/db'));
     assert.equal(path.response.statusCode, 404);
-    assert.equal(path.message, '1 error occurred:\n\t* unsupported path\n\n');
+    assert.equal(path.message, 'Status 404');
+    assert.equal(path.response.body.errors, undefined);
+    assert.equal(path.response.body.data, null);
+    assert.equal(path.response.body.mount_type, '');
+    assert.deepEqual(path.response.body.warnings, [invalid('get')]);
     // list paths get a trailing slash, which data/ never matches
     const listData = await rejection(c.list('secret/data/app'));
-    assert.equal(listData.response.statusCode, 404);
-    assert.equal(listData.message, '1 error occurred:\n\t* unsupported path\n\n');
+    assert.deepEqual([listData.response.statusCode, listData.response.body.warnings], [404, [invalid('list')]]);
+    const write = await rejection(c.write('secret/app/db', { a: 1 }));
+    assert.deepEqual([write.response.statusCode, write.response.body.warnings], [404, [invalid('put')]]);
+    const trailing = await rejection(c.read('secret/data/app/'));
+    assert.deepEqual(trailing.response.body.warnings, [invalid('get')]);
+    const root = await rejection(c.read('secret/data'));
+    assert.deepEqual(root.response.body.warnings, ['Non-listing operations on the root of a K/V v2 mount are not supported.']);
+  });
+
+  it('answers unsupported operation and no route like Vault', async () => {
+    const c = client();
     const op = await rejection(c.delete('secret/subkeys/app/db'));
     assert.equal(op.response.statusCode, 405);
     assert.equal(op.message, '1 error occurred:\n\t* unsupported operation\n\n');
@@ -284,6 +350,35 @@ describe('mount discovery', () => {
       unknown.message,
       `preflight capability check returned 403, please ensure client's policies grant access to path "nowhere/x/"`,
     );
+  });
+
+  it('looks the mount up before the token: an unknown mount is the preflight 403 even for an invalid or missing token', async () => {
+    const preflight = `preflight capability check returned 403, please ensure client's policies grant access to path "nowhere/x/"`;
+    for (const token of ['not-a-token', undefined]) {
+      const c = vault({ endpoint: fv.address, requestOptions: { timeout: 2000 }, ...(token ? { token } : {}) });
+      const unknown = await rejection(c.read('sys/internal/ui/mounts/nowhere/x'));
+      assert.deepEqual([unknown.response.statusCode, unknown.message], [403, preflight]);
+    }
+    const invalid = await rejection(client({ token: 'not-a-token' }).read('sys/internal/ui/mounts/secret/x'));
+    assert.deepEqual([invalid.response.statusCode, invalid.message], [403, INVALID_TOKEN]);
+    const missing = await rejection(vault({ endpoint: fv.address }).read('sys/internal/ui/mounts/secret/x'));
+    assert.deepEqual([missing.response.statusCode, missing.message], [403, PERMISSION_DENIED]);
+    // The list of all mounts without a token: only mounts tuned to be listed unauthenticated.
+    assert.deepEqual((await vault({ endpoint: fv.address }).read('sys/internal/ui/mounts')).data, { auth: {}, secret: {} });
+  });
+
+  it('checks the policy before routing: 403 for a non-root token whether or not a mount is there, 404 no handler for root', async () => {
+    fv.mountKv('other', 2);
+    fv.addToken('least', { policies: [{ path: 'secret/data/*', capabilities: ['read'] }, { path: 'secret/metadata/*', capabilities: ['read', 'list'] }] });
+    const least = client({ token: 'least' });
+    for (const path of ['nomount/data/x', 'other/data/x']) {
+      const denied = await rejection(least.read(path));
+      assert.deepEqual([denied.response.statusCode, denied.message], [403, PERMISSION_DENIED]);
+    }
+    const root = await rejection(client().read('nomount/data/x'));
+    assert.deepEqual([root.response.statusCode, root.message], [404, 'no handler for route "nomount/data/x". route entry not found.']);
+    const sysMounts = await rejection(least.read('sys/mounts'));
+    assert.deepEqual([sysMounts.response.statusCode, sysMounts.message], [403, PERMISSION_DENIED]);
   });
 
   it('hides mounts the token has no access to, exactly like unknown ones', async () => {

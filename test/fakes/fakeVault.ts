@@ -13,7 +13,14 @@
  * - LIST works with the `LIST` verb (taken over from Node's parser, see vault/rawHttp.ts) and with
  *   `GET ...?list=true`; list paths get a trailing `/` before the policy check, as in Vault.
  * - The `default` policy's grants are implied for every valid token: auth/token/lookup-self,
- *   auth/token/renew-self, sys/capabilities-self and sys/internal/ui/mounts.
+ *   auth/token/renew-self and sys/capabilities-self. sys/internal/ui/mounts(/...) is an
+ *   unauthenticated path: no token check before it; its handler finds the mount first (an unknown
+ *   one is the preflight 403 for every token) and the token after.
+ * - Every other request is checked against the token's policies BEFORE it is routed
+ *   (request_handling.go CheckToken, then router.go routeCommon): a non-root token gets 403
+ *   "permission denied" for a path its policies do not grant, mounted or not; a root token gets
+ *   404 "no handler for route" for a path in no mount.
+ * - A standby node that cannot forward answers 307 to the active node (fault `standby`).
  * - Namespaces come from the `X-Vault-Namespace` header. A token works in its own namespace and its
  *   descendants; policies of a parent-namespace token see child paths prefixed with the child's
  *   relative namespace path (`ns1/secret/data/x`), like Vault Enterprise.
@@ -83,6 +90,11 @@ export type Fault = FaultBase &
     | { kind: 'malformed'; status?: number }
     | { kind: 'close' }
     | { kind: 'delay'; ms: number }
+    /**
+     * A standby node that cannot forward: 307 to the active node, Location = `activeAddress` +
+     * the request's path and query, no body (vault/http/handler.go respondStandby).
+     */
+    | { kind: 'standby'; activeAddress: string }
     /** `refused` (closed port) and `tls` (untrusted certificate; needs `tls`): see loopbackServer.ts. */
     | TransportFault
   );
@@ -213,9 +225,12 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
 
   // =================================================================== setup API
 
-  /** Mounts a KV engine (`options.version` = "1" or "2"). `path` may contain slashes. */
-  mountKv(path: string, version: 1 | 2, namespace?: string): void {
-    this.addMount(path, 'kv', namespace, { version: String(version) }, new KvEngine(version, () => this.now()));
+  /**
+   * Mounts a KV engine (`options.version` = "1" or "2"). `path` may contain slashes.
+   * `withoutSubkeys`: a KV v2 plugin older than the subkeys endpoint (Vault before 1.10).
+   */
+  mountKv(path: string, version: 1 | 2, namespace?: string, opts: { withoutSubkeys?: boolean } = {}): void {
+    this.addMount(path, 'kv', namespace, { version: String(version) }, new KvEngine(version, () => this.now(), opts.withoutSubkeys !== true));
   }
 
   /**
@@ -274,9 +289,8 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
 
   setMaxVersions(mount: string, path: string, maxVersions: number, opts: { namespace?: string } = {}): void {
     const kv = this.kv2(mount, opts.namespace);
-    const entry = kv.entryFor(path);
-    entry.maxVersions = maxVersions;
-    kv.trim(entry);
+    // Like a metadata write: nothing is trimmed until the next version is written.
+    kv.entryFor(path).maxVersions = maxVersions;
   }
 
   setCasRequired(mount: string, path: string, required: boolean, opts: { namespace?: string } = {}): void {
@@ -535,6 +549,11 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
           return finish({ kind: 'malformed', status: fault.status ?? 200 });
         case 'status':
           return finish({ kind: 'reply', reply: this.faultReply(fault.status, fault.errors, apiPath ?? '') });
+        case 'standby': {
+          const active = new URL(fault.activeAddress);
+          const location = `${active.protocol}//${active.host}${url.pathname}${url.search}`;
+          return finish({ kind: 'reply', reply: { status: 307, headers: { Location: location } } });
+        }
         case 'delay':
           await sleep(fault.ms);
           break;
@@ -602,7 +621,8 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
   }): Reply {
     const { op, path, namespace } = r;
 
-    // ---- unauthenticated endpoints
+    // ---- unauthenticated endpoints (vault/http/sys_health.go handleSysHealthGet: 200 when active,
+    // unsealed and initialized)
     if (path === 'sys/health' && op === 'read') {
       return {
         status: 200,
@@ -623,25 +643,31 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     const login = this.findLoginMount(path, namespace);
     if (login) return op === 'write' ? this.appRoleLogin(login, namespace, r.body) : unsupportedOperation();
 
-    // ---- token
-    if (!r.token) return errors(403, multiError('permission denied'));
-    const token = this.liveToken(r.token);
-    if (!token) return errors(403, multiError('permission denied', 'invalid token'));
-    const rel = relativeNamespace(token.namespace, namespace);
-    if (rel === undefined) return errors(403, multiError('permission denied'));
+    // ---- sys/internal/ui/mounts(/<path>): unauthenticated paths of the system backend
+    // (PathsSpecial), so no CheckToken before them; the handlers look the mount up first and the
+    // token after it (vault/logical_system.go pathInternalUIMountRead, pathInternalUIMountsRead;
+    // vault/request_handling.go fetchACLTokenEntryAndEntity).
+    if (path === 'sys/internal/ui/mounts' || path === 'sys/internal/ui/mounts/') {
+      return op === 'read' ? this.uiMountsList(r.token, namespace) : unsupportedOperation();
+    }
+    if (path.startsWith('sys/internal/ui/mounts/')) {
+      return op === 'read' ? this.uiMount(r.token, namespace, path.slice('sys/internal/ui/mounts/'.length)) : unsupportedOperation();
+    }
 
-    // ---- endpoints the default policy grants
+    // ---- token (vault/request_handling.go CheckToken): before the request is routed
+    const checked = this.checkToken(r.token, namespace);
+    if ('status' in checked) return checked;
+    const { token, rel } = checked;
+
+    // ---- endpoints the default policy grants (vault/policy_store.go defaultPolicy: lookup-self,
+    // renew-self, capabilities-self); CheckToken still runs first
     if (path === 'auth/token/lookup-self') return op === 'read' ? this.lookupSelf(token) : unsupportedOperation();
     if (path === 'auth/token/renew-self') return op === 'write' ? this.renewSelf(token, r.body) : unsupportedOperation();
     if (path === 'sys/capabilities-self') return op === 'write' ? this.capabilitiesSelf(token, rel, r.body) : unsupportedOperation();
-    if (path === 'sys/internal/ui/mounts' || path === 'sys/internal/ui/mounts/') {
-      return op === 'read' ? this.uiMountsList(token, rel, namespace) : unsupportedOperation();
-    }
-    if (path.startsWith('sys/internal/ui/mounts/')) {
-      return op === 'read' ? this.uiMount(token, rel, namespace, path.slice('sys/internal/ui/mounts/'.length)) : unsupportedOperation();
-    }
 
-    // ---- policy check (create vs update decided by the existence check, as in Vault)
+    // ---- policy check (request_handling.go CheckToken: create vs update decided by the engine's
+    // existence check, RouteExistenceCheck; a path with none, or in no mount, counts as update),
+    // then routing (router.go routeCommon)
     const mount = this.matchMount(namespace, path);
     let capability: Capability;
     if (op === 'write') {
@@ -652,9 +678,24 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
 
     if (path === 'sys/mounts') return op === 'read' ? this.sysMounts(namespace) : unsupportedOperation();
     if (path.startsWith('sys/') || path.startsWith('auth/')) return unsupportedPath();
+    // router.go routeCommon: ErrorResponse + ErrUnsupportedPath, so 404 with the unframed text.
     if (!mount) return errors(404, `no handler for route "${path}". route entry not found.`);
+    // A non-KV engine's framework router finds no path: sdk/framework/backend.go, ErrUnsupportedPath.
     if (!mount.kv) return unsupportedPath();
     return mount.kv.handle({ op, subPath: path.slice(mount.path.length), body: r.body, query: r.query, contentType: r.contentType });
+  }
+
+  /**
+   * The token of a request, as Vault resolves it: none → 403 "permission denied"; unknown or
+   * expired → 403 "permission denied" and "invalid token"; a namespace outside the token's → 403.
+   */
+  private checkToken(id: string | undefined, namespace: string): { token: TokenRecord; rel: string } | Reply {
+    if (!id) return errors(403, multiError('permission denied'));
+    const token = this.liveToken(id);
+    if (!token) return errors(403, multiError('permission denied', 'invalid token'));
+    const rel = relativeNamespace(token.namespace, namespace);
+    if (rel === undefined) return errors(403, multiError('permission denied'));
+    return { token, rel };
   }
 
   private matchMount(namespace: string, path: string): MountEntry | undefined {
@@ -682,6 +723,7 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     };
   }
 
+  /** vault/logical_system.go handleMountTable: the table, also at the top level (HTTPSysInjector). */
   private sysMounts(namespace: string): Reply {
     const data: Record<string, unknown> = {};
     for (const entry of [...this.mountTable(namespace).values()].sort((a, b) => a.path.localeCompare(b.path))) {
@@ -691,7 +733,7 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     return { status: 200, body: { ...data, ...envelope(data) } };
   }
 
-  private uiMount(token: TokenRecord, rel: string, namespace: string, rawPath: string): Reply {
+  private uiMount(tokenId: string | undefined, namespace: string, rawPath: string): Reply {
     const path = normalizeMountPath(rawPath);
     const denied = errors(
       403,
@@ -713,14 +755,23 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
         fullPath = m.path;
       }
     }
-    // Unknown mounts answer exactly like inaccessible ones, so the endpoint cannot enumerate mounts.
-    if (!entry || !token.acl.hasMountAccess(rel + fullPath)) return denied;
+    // Unknown mounts answer exactly like inaccessible ones, for every token (root included, and
+    // before the token is even looked up), so the endpoint cannot enumerate mounts.
+    if (!entry) return denied;
+    const checked = this.checkToken(tokenId, namespace);
+    if ('status' in checked) return checked;
+    if (!checked.token.acl.hasMountAccess(checked.rel + fullPath)) return denied;
     return ok({ ...this.mountInfo(entry), path: fullPath });
   }
 
-  private uiMountsList(token: TokenRecord, rel: string, namespace: string): Reply {
+  private uiMountsList(tokenId: string | undefined, namespace: string): Reply {
     const secret: Record<string, unknown> = {};
     const auth: Record<string, unknown> = {};
+    // Without a token only mounts tuned to listing_visibility "unauth" are listed: none here.
+    if (!tokenId) return ok({ auth, secret });
+    const checked = this.checkToken(tokenId, namespace);
+    if ('status' in checked) return checked;
+    const { token, rel } = checked;
     for (const entry of this.mountTable(namespace).values()) {
       if (token.acl.hasMountAccess(rel + entry.path)) secret[entry.path] = this.mountInfo(entry);
     }
@@ -730,6 +781,10 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     return ok({ auth, secret });
   }
 
+  /**
+   * vault/logical_system.go handleCapabilities: `paths` (or the older `path`); per path its
+   * capabilities, and `capabilities` too for a single path; 400 without a path.
+   */
   private capabilitiesSelf(token: TokenRecord, rel: string, body: Record<string, unknown>): Reply {
     const asList = (v: unknown): string[] =>
       Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? v.split(',').map((s) => s.trim()) : [];
@@ -759,6 +814,7 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     };
   }
 
+  /** vault/token_store.go handleLookupSelf: the token entry's fields, `ttl` remaining. */
   private lookupSelf(t: TokenRecord): Reply {
     const data: Record<string, unknown> = {
       accessor: t.accessor,
@@ -787,6 +843,11 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     return ok(data);
   }
 
+  /**
+   * vault/token_store.go handleRenewSelf → expiration.RenewToken: "lease is not renewable" (400);
+   * past the max TTL "past the max TTL, cannot renew"; an increment over it is capped with the
+   * warning of sdk/framework/lease.go CalculateTTL.
+   */
   private renewSelf(t: TokenRecord, body: Record<string, unknown>): Reply {
     if (t.expireAt === null) {
       // Tokens without a TTL (root) have nothing to extend.
@@ -826,6 +887,10 @@ export class FakeVault extends LoopbackFake<RecordedRequest, Fault> {
     return auth && auth.type === 'approle' ? auth : undefined;
   }
 
+  /**
+   * builtin/credential/approle/path_login.go pathLoginUpdate: "missing role_id",
+   * "missing secret_id", "invalid role or secret ID" (400); an unauthenticated path (no token).
+   */
   private appRoleLogin(auth: AuthMount, namespace: string, body: Record<string, unknown>): Reply {
     const roleId = typeof body.role_id === 'string' ? body.role_id : '';
     const secretId = typeof body.secret_id === 'string' ? body.secret_id : '';

@@ -262,6 +262,20 @@ describe('keys', () => {
     assert.equal(fv.requests.at(-1)?.query, 'version=1');
   });
 
+  it('on a KV plugin without subkeys (its catch-all answers with the "Invalid path" warning) reads the data at once', async () => {
+    fv.mountKv('old', 2, undefined, { withoutSubkeys: true });
+    fv.putSecret('old', 'oracle', { user: 'scott', password: 'tiger' });
+    const p = make();
+    assert.deepEqual(await p.keys({ engine: 'old', path: 'oracle' }), ['user', 'password']);
+    assert.deepEqual(
+      fv.requests.filter((r) => r.path.startsWith('old/')).map((r) => [r.path, r.outcome]),
+      [
+        ['old/subkeys/oracle', 404],
+        ['old/data/oracle', 200],
+      ],
+    );
+  });
+
   it('falls back when subkeys answers a bare 404 while the metadata says the version is live', async () => {
     fv.putSecret('secret', 'oracle', { user: 'scott', password: 'tiger' });
     const p = make();

@@ -9,8 +9,12 @@
  * - by shape, whatever the value: the headers that carry credentials to each provider
  *   (`X-Vault-Token`, `Authorization`, AWS SigV4's `X-Amz-Security-Token`), and an AppRole login
  *   body (`role_id` / `secret_id`).
+ *
+ * A request Node's HTTP parser refuses (Vault's `LIST` verb is not in its method table) is
+ * recorded from the bytes that arrived, and answered 400.
  */
 import type http from 'node:http';
+import type { Socket } from 'node:net';
 import { LoopbackServer, readRequestBody } from '../fakes/loopbackServer';
 
 export interface AttackerRequest {
@@ -44,9 +48,12 @@ export class Attacker {
   /** `canaries`: credential values the test planted; any occurrence counts as received. */
   static async start(options: { canaries?: string[]; tls?: { key: string | Buffer; cert: string | Buffer } } = {}): Promise<Attacker> {
     let self: Attacker | undefined;
-    const server = await LoopbackServer.start({ name: 'attacker', ...(options.tls ? { tls: options.tls } : {}) }, (req, res) => {
-      void self!.handle(req, res);
-    });
+    const server = await LoopbackServer.start(
+      { name: 'attacker', ...(options.tls ? { tls: options.tls } : {}), onClientError: (err, socket) => self?.recordUnparsed(err, socket) },
+      (req, res) => {
+        void self!.handle(req, res);
+      },
+    );
     self = new Attacker(server, (options.canaries ?? []).filter((c) => c !== ''));
     return self;
   }
@@ -88,6 +95,25 @@ export class Attacker {
     if (this.canaries.some((c) => text.includes(c))) return true;
     if (credentialHeaders.some((h) => r.headers[h] !== undefined)) return true;
     return /"(role_id|secret_id)"\s*:/.test(r.body);
+  }
+
+  /** A request the HTTP parser refused: recorded from its first bytes (request line, headers, body start). */
+  private recordUnparsed(err: Error, socket: Socket): void {
+    const raw = (err as Error & { rawPacket?: Buffer }).rawPacket;
+    if (raw && raw.length > 0) {
+      const text = raw.toString('latin1');
+      const headEnd = text.indexOf('\r\n\r\n');
+      const lines = (headEnd < 0 ? text : text.slice(0, headEnd)).split('\r\n');
+      const [method = '', url = ''] = (lines.shift() ?? '').split(' ');
+      const headers: http.IncomingHttpHeaders = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      this.requests.push({ method, url, headers, body: headEnd < 0 ? '' : text.slice(headEnd + 4) });
+    }
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

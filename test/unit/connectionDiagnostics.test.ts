@@ -56,9 +56,20 @@ describe('connection diagnostics', () => {
     assert.match(d!.message, /Declared engines: secret, legacy, team\/kv/);
   });
 
-  it('reports nothing about engines or data/ when the vault declares no engines', () => {
+  it('offline, says the engine of a vault that declares no engines is not verified: a warning, no error about engines or data/', () => {
     const ws = new TestWorkspace({ 'v.vault.yaml': 'name: prod\nprovider: hashicorp\n' });
-    assert.deepEqual(ws.codes('c.connection.yaml', connection(`${attach('anything', 'oracle')}value: vault.secret(user)\n`)), []);
+    const text = connection(`${attach('anything', 'oracle')}value: vault.secret(user)\n`);
+    const diagnostics = ws.validate('c.connection.yaml', text);
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['engine-unverified', 2]]);
+    assert.equal(
+      diagnostics[0]!.message,
+      'Engine `anything` of vault `prod` could not be verified: the vault configuration declares no engines and the check runs offline, so neither whether it is mounted nor its KV version (whether the path needs `data/`) is known. ' +
+        'Declare it under `engines:` in the vault configuration (for example `anything: { type: kv, version: 2 }`), or check live with a token that may read `sys/internal/ui/mounts/anything`.',
+    );
+    const { start, end } = diagnostics[0]!.range;
+    assert.equal(text.split('\n')[start.line]!.slice(start.character, end.character), 'anything', 'on the engine');
+    // An inline reference to such a vault: where the engine ends in the path is unknown.
+    assert.deepEqual(ws.codes('d.connection.yaml', connection('value: vault.secret(prod:secret/data/app.user)\n')), ['engine-unverified']);
   });
 
   it('reports unknown-vault with the nearest name, only when the set of vaults is complete', () => {

@@ -1,4 +1,5 @@
 import type { BrowseParams, BrowseResult } from '../../../shared/src/customMessages';
+import { listingCut } from '../../../shared/src/listing';
 import { describeFailure, vaultByUri, type CommandContext } from './context';
 
 /** Engines of a HashiCorp vault, or what lies under a folder (all secret names elsewhere). */
@@ -13,8 +14,8 @@ export async function browse(ctx: CommandContext, params: BrowseParams): Promise
       return { engines: engines.filter((e) => e.type === 'kv').map((e) => ({ path: e.path, ...(e.kvVersion ? { kvVersion: e.kvVersion } : {}) })) };
     }
     const entries = await entry.provider.list(params.engine, params.folder ?? '');
-    const cut = (entries as { cut?: { message?: unknown } }).cut;
-    return { entries: [...entries], ...(typeof cut?.message === 'string' ? { note: cut.message } : {}) };
+    const cut = listingCut(entries);
+    return { entries: [...entries], ...(cut ? { note: cut.message } : {}) };
   } catch (error) {
     return { error: describeFailure(error) };
   }

@@ -15,7 +15,14 @@ export interface LiveFactsStoreOptions {
 
 function toLiveError(error: unknown): LiveError {
   if (isProviderError(error)) {
-    return { kind: error.kind, message: error.message, apiPath: error.details.apiPath, deletionTime: error.details.deletionTime, cause: error.details.cause };
+    return {
+      kind: error.kind,
+      message: error.message,
+      apiPath: error.details.apiPath,
+      deletionTime: error.details.deletionTime,
+      cause: error.details.cause,
+      ...(error.details.reason ? { reason: error.details.reason } : {}),
+    };
   }
   return { kind: 'bad-response', message: 'unexpected failure', cause: error instanceof Error ? error.name : 'unexpected failure' };
 }
@@ -73,7 +80,7 @@ export class LiveFactsStore implements LiveFacts {
   }
 
   secret(vault: VaultFact, locator: SecretLocator): Live<LiveSecret> | undefined {
-    const id = `secret|${locator.engine ?? ''}|${locator.path}|${String(locator.version ?? '')}|${locator.stage ?? ''}`;
+    const id = `secret|${locator.engine ?? ''}|${locator.path}|${String(locator.version ?? '')}|${locator.stage ?? ''}|${locator.kvVersion ?? ''}`;
     return this.lookup(vault, id, async (entry) => {
       if (entry.provider.describe) {
         // Cloud providers: one value read gives the key names (values dropped) and JSON-ness.

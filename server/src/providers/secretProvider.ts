@@ -14,6 +14,11 @@ export interface SecretLocator {
   version?: number | string;
   /** AWS: a staging label (AWSCURRENT when neither version nor stage is given). */
   stage?: string;
+  /**
+   * hashicorp: the KV version to read with, assumed from the path as written (`data/...` → 2,
+   * else 1), when the engine's mount and KV version could not be learned from the server.
+   */
+  kvVersion?: 1 | 2;
 }
 
 export interface EngineInfo {
@@ -86,7 +91,13 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly details: { apiPath?: string; deletionTime?: string; cause?: string } = {},
+    readonly details: {
+      apiPath?: string;
+      deletionTime?: string;
+      cause?: string;
+      /** hashicorp, kind not-found: what the 404 said: no engine mounted there, or a KV v2 path without data/. */
+      reason?: 'no-mount' | 'kv2-path';
+    } = {},
   ) {
     super(message);
     this.name = 'ProviderError';

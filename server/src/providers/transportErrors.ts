@@ -88,9 +88,10 @@ export function redact(text: string, secrets: readonly string[], minLength = DEF
 /** A copy of `e` with `secrets` redacted from its message and from every string in its details. */
 export function redactError(e: ProviderError, secrets: readonly string[], minLength = DEFAULT_MIN_REDACTED_LENGTH): ProviderError {
   const details = { ...e.details };
-  for (const k of Object.keys(details) as Array<keyof typeof details>) {
-    const v = details[k];
-    if (typeof v === 'string') details[k] = redact(v, secrets, minLength);
+  const fields = details as Record<string, unknown>;
+  for (const k of Object.keys(fields)) {
+    const v = fields[k];
+    if (typeof v === 'string') fields[k] = redact(v, secrets, minLength);
   }
   return new ProviderError(e.kind, redact(e.message, secrets, minLength), details);
 }

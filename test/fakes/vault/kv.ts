@@ -2,17 +2,16 @@
  * In-memory KV secrets engine (version 1 and version 2) with the HTTP semantics of Vault's kv
  * plugin: version metadata, soft delete (404 carrying the metadata), destroy, check-and-set,
  * max_versions trimming, subkeys and folder listing.
+ *
+ * Sources (hashicorp/vault-plugin-secrets-kv): backend.go (the paths, in the order the framework
+ * tries them, `pathInvalid` last), path_data.go (pathDataRead / pathDataWrite / pathDataDelete,
+ * KeyMetadata.AddVersion, validateCheckAndSetOption), path_metadata.go (pathMetadataRead /
+ * pathMetadataWrite / pathMetadataList), path_subkeys.go (pathSubkeysRead, removeValues),
+ * path_delete.go and path_destroy.go, passthrough.go (KV v1). A 404 that the plugin builds with
+ * `logical.RespondWithStatusCode` is the whole response envelope marshalled inside the plugin, so
+ * its `mount_type` is "" (the router sets it only on responses it marshals itself).
  */
-import {
-  type Operation,
-  type Reply,
-  badRequest,
-  noContent,
-  notFound,
-  ok,
-  unsupportedOperation,
-  unsupportedPath,
-} from './replies';
+import { type Operation, type Reply, badRequest, noContent, notFound, ok, unsupportedOperation } from './replies';
 
 export interface KvRequest {
   op: Operation;
@@ -73,8 +72,30 @@ function parseVersions(body: Record<string, unknown>): number[] | Reply {
   const raw = body.versions;
   const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : raw === undefined ? [] : [raw];
   const versions = list.map((v) => Number(v)).filter((v) => Number.isInteger(v) && v > 0);
-  if (versions.length === 0) return badRequest('no version number provided');
+  // path_delete.go pathDeleteWrite / pathUndeleteWrite, path_destroy.go pathDestroyWrite.
+  if (versions.length === 0) return badRequest('No version number provided');
   return versions;
+}
+
+/** A 404 built with logical.RespondWithStatusCode inside the plugin: the envelope, mount_type "". */
+function pluginNotFound(data: unknown, warnings: string[] | null = null): Reply {
+  return ok(data, { warnings, mount_type: '' }, 404);
+}
+
+const CLI_VERB: Record<Operation, string> = { write: 'put', patch: 'patch', read: 'get', list: 'list', delete: 'delete' };
+
+/**
+ * backend.go pathInvalid: the catch-all of a KV v2 mount, for any path the real endpoints do not
+ * match (a path without `data/`, `data/` with nothing after it, a LIST under `data/`...): 404,
+ * `data: null` and one warning, no `errors`.
+ */
+function invalidKv2Path(op: Operation, subPath: string): Reply {
+  if (['metadata', 'data', 'delete', 'undelete', 'destroy'].includes(subPath)) {
+    return pluginNotFound(null, ['Non-listing operations on the root of a K/V v2 mount are not supported.']);
+  }
+  return pluginNotFound(null, [
+    `Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv ${CLI_VERB[op]}' for this operation.`,
+  ]);
 }
 
 export class KvEngine {
@@ -86,6 +107,8 @@ export class KvEngine {
   constructor(
     readonly version: 1 | 2,
     private readonly now: () => Date,
+    /** False for a KV plugin older than the subkeys endpoint (Vault before 1.10): subkeys/ falls to pathInvalid. */
+    private readonly subkeys = true,
   ) {}
 
   private iso(): string {
@@ -167,23 +190,25 @@ export class KvEngine {
     }
   }
 
+  /**
+   * path_data.go KeyMetadata.AddVersion: the new version, then the sliding window of
+   * max(key max_versions, engine max_versions) or 10: once current - oldest reaches it, versions
+   * oldest..current-max go and oldest becomes current-max+1 (so after the 10th write of a key,
+   * oldest_version is 1).
+   */
   private addVersion(path: string, entry: KvEntry, data: Record<string, unknown>): number {
     const t = this.iso();
     entry.currentVersion += 1;
     entry.versions.set(entry.currentVersion, { data: clone(data), createdTime: t, deletionTime: '', destroyed: false });
     entry.updatedTime = t;
     if (!this.v2.has(path)) this.v2.set(path, entry);
-    this.trim(entry);
+    const max = Math.max(entry.maxVersions, this.config.maxVersions) || DEFAULT_MAX_VERSIONS;
+    if (entry.currentVersion - entry.oldestVersion >= max) {
+      const versionToDelete = entry.currentVersion - max;
+      for (let i = entry.oldestVersion; i <= versionToDelete; i++) entry.versions.delete(i);
+      entry.oldestVersion = versionToDelete + 1;
+    }
     return entry.currentVersion;
-  }
-
-  /** Drops the oldest versions beyond max_versions (key setting, else engine config, else 10). */
-  trim(entry: KvEntry): void {
-    const max = entry.maxVersions || this.config.maxVersions || DEFAULT_MAX_VERSIONS;
-    if (entry.versions.size <= max) return;
-    const versionToDelete = entry.currentVersion - max;
-    for (let i = entry.oldestVersion; i <= versionToDelete; i++) entry.versions.delete(i);
-    entry.oldestVersion = versionToDelete + 1;
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -203,7 +228,8 @@ export class KvEngine {
         return ok(clone(data), { lease_duration: KV1_LEASE_SECONDS, mount_type: 'kv' });
       }
       case 'write':
-        if (path === '' || path.endsWith('/')) return unsupportedPath();
+        // passthrough.go handleWrite.
+        if (path === '') return badRequest('missing path');
         if (Object.keys(req.body).length === 0) return badRequest('missing data fields');
         this.v1.set(path, clone(req.body));
         return noContent();
@@ -242,12 +268,13 @@ export class KvEngine {
       }
       return unsupportedOperation();
     }
-    const m = /^(data|metadata|delete|undelete|destroy|subkeys)\/(.*)$/.exec(subPath);
-    if (!m) return unsupportedPath();
+    const m = (this.subkeys ? /^(data|metadata|delete|undelete|destroy|subkeys)\/(.*)$/ : /^(data|metadata|delete|undelete|destroy)\/(.*)$/).exec(subPath);
+    if (!m) return invalidKv2Path(op, subPath);
     const kind = m[1]!;
     const path = m[2]!;
-    // `data/` and friends need a secret name; only metadata/ accepts a folder (for LIST).
-    if (kind !== 'metadata' && (path === '' || path.endsWith('/'))) return unsupportedPath();
+    // `data/` takes a name that does not end with `/` (matchAllNoTrailingSlashRegex); the other
+    // patterns match anything, an empty name included.
+    if (kind === 'data' && (path === '' || path.endsWith('/'))) return invalidKv2Path(op, subPath);
 
     switch (kind) {
       case 'data':
@@ -262,7 +289,7 @@ export class KvEngine {
         return unsupportedOperation();
       case 'metadata':
         if (op === 'list') return listReply(listKeys(this.v2.keys(), path));
-        if (path === '' || path.endsWith('/')) return op === 'read' ? notFound() : unsupportedPath();
+        if (path === '' && (op === 'write' || op === 'patch')) return badRequest('missing path');
         if (op === 'read') return this.readMetadata(path);
         if (op === 'write' || op === 'patch') return this.writeMetadata(path, body, op === 'patch');
         if (op === 'delete') {
@@ -307,7 +334,7 @@ export class KvEngine {
     const metadata = this.versionMetadata(entry, n, v);
     if (v.destroyed || v.deletionTime !== '') {
       // Vault answers 404 but still sends the envelope with data: null and the version metadata.
-      return ok({ data: null, metadata }, { mount_type: 'kv' }, 404);
+      return pluginNotFound({ data: null, metadata });
     }
     return ok({ data: clone(v.data), metadata }, { mount_type: 'kv' });
   }
@@ -349,7 +376,7 @@ export class KvEngine {
     const current = entry.versions.get(entry.currentVersion);
     if (!current) return notFound();
     if (current.destroyed || current.deletionTime !== '') {
-      return ok(this.versionMetadata(entry, entry.currentVersion, current), {}, 404);
+      return pluginNotFound(this.versionMetadata(entry, entry.currentVersion, current));
     }
     const merged = mergePatch(clone(current.data ?? {}), body.data) as Record<string, unknown>;
     const n = this.addVersion(path, entry, merged);
@@ -379,8 +406,15 @@ export class KvEngine {
     );
   }
 
+  /**
+   * path_metadata.go pathMetadataWrite: no known field → nothing at all (204, no key created);
+   * the fields are set as given (custom_metadata replaced whole); neither updated_time nor the
+   * versions change (a lower max_versions trims at the next write, in AddVersion).
+   */
   private writeMetadata(path: string, body: Record<string, unknown>, patch: boolean): Reply {
     if (patch && !this.v2.has(path)) return notFound();
+    const known = ['max_versions', 'cas_required', 'delete_version_after', 'custom_metadata'].some((k) => body[k] !== undefined);
+    if (!known) return noContent();
     const entry = this.entryFor(path);
     if (body.max_versions !== undefined) entry.maxVersions = Number(body.max_versions) || 0;
     if (body.cas_required !== undefined) entry.casRequired = body.cas_required === true || body.cas_required === 'true';
@@ -393,8 +427,6 @@ export class KvEngine {
       }
       entry.customMetadata = next;
     }
-    entry.updatedTime = this.iso();
-    this.trim(entry);
     return noContent();
   }
 
@@ -403,10 +435,12 @@ export class KvEngine {
     if ('status' in picked) return picked;
     const { entry, n, v } = picked;
     const metadata = this.versionMetadata(entry, n, v);
-    if (v.destroyed || v.deletionTime !== '') return ok({ subkeys: null, metadata }, { mount_type: 'kv' }, 404);
+    if (v.destroyed || v.deletionTime !== '') return pluginNotFound({ subkeys: null, metadata });
     const depthRaw = query.get('depth');
     const maxDepth = depthRaw === null || depthRaw === '' ? 0 : Number(depthRaw);
-    if (!Number.isInteger(maxDepth) || maxDepth < 0) return badRequest('depth must be a non-negative integer');
+    // A TypeInt field: text that is not a number is refused; any number is taken (a negative one
+    // makes every key a leaf, like removeValues does).
+    if (!Number.isInteger(maxDepth)) return badRequest(`error converting input ${depthRaw} for field "depth"`);
     return ok({ subkeys: stripValues(v.data ?? {}, maxDepth, 1), metadata }, { mount_type: 'kv' });
   }
 }

@@ -10,12 +10,15 @@
  * - transport errors from axios: `{ code, message, isAxiosError, config, request }` without a
  *   `response`. Their `config` holds the request headers (X-Vault-Token) and body (secret values),
  *   so such an error is only read for its `code` and is never kept, wrapped or logged.
+ * - what the bounded transport refused (transport.ts): a redirect (status and Location) or an
+ *   answer over the size cap.
  *
  * Vault's own error strings are untrusted text (some echo request input), so a message only quotes
  * one when it is a known fixed phrase (`safeVaultPhrase`).
  */
 import { ProviderError, type ProviderErrorKind } from '../secretProvider';
 import { transportCause } from '../transportErrors';
+import { isVaultRefusal } from './transport';
 
 /** Deletion state of a KV v2 version, read from the 404 envelope Vault sends for it. */
 export interface KvVersionState {
@@ -35,8 +38,14 @@ export interface VaultFailure {
   code?: string;
   /** KV v2 version state from a 404 envelope (deleted / destroyed version). */
   kv?: KvVersionState;
+  /** The answer's `warnings` (untrusted text, never quoted): see isKv2InvalidPath. */
+  warnings?: string[];
   /** The call "succeeded" but the body was not the JSON object Vault always sends. */
   badBody?: boolean;
+  /** A 3xx answer, not followed: its status and Location header (raw, bounded; see describeLocation). */
+  redirect?: { status: number; location: string | undefined };
+  /** The answer was larger than this many bytes and was dropped. */
+  tooLargeBytes?: number;
 }
 
 /** Where a failure happened, for the message. */
@@ -77,6 +86,10 @@ function kvStateOf(body: unknown): KvVersionState | undefined {
 
 /** Reduces whatever node-vault rejected with to a `VaultFailure`; the original error is dropped. */
 export function toFailure(err: unknown): VaultFailure {
+  if (isVaultRefusal(err)) {
+    if (err.vaultRefusal === 'too-large') return { messages: [], tooLargeBytes: err.limitBytes };
+    return { messages: [], redirect: { status: err.status, location: err.location?.slice(0, 2048) } };
+  }
   if (!isObject(err) && !(err instanceof Error)) return { messages: [] };
   const e = err as Record<string, unknown>;
   const response = e.response;
@@ -87,15 +100,67 @@ export function toFailure(err: unknown): VaultFailure {
       for (const m of body.errors) if (typeof m === 'string') messages.push(...splitMultiError(m));
     }
     const kv = kvStateOf(body);
-    return { status: response.statusCode, messages, ...(kv ? { kv } : {}) };
+    const warnings = isObject(body) && Array.isArray(body.warnings) ? body.warnings.filter((w): w is string => typeof w === 'string').slice(0, 8) : [];
+    return { status: response.statusCode, messages, ...(kv ? { kv } : {}), ...(warnings.length ? { warnings } : {}) };
   }
   const code = typeof e.code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(e.code) ? e.code : undefined;
   return { messages: [], ...(code ? { code } : {}) };
 }
 
+/*
+ * What a failure means. Vault's answers carry a status and, for errors, only `errors: [text]`: no
+ * error code. So the status decides wherever it can (403 permission, 404 absence, 400 invalid
+ * request, 429/5xx availability; the KV v2 version state from the 404 envelope's metadata), and the
+ * cases below, which share a status with another meaning, are told apart by the fixed text Vault
+ * produces for them (after multierror framing is removed, see splitMultiError). Each cites the
+ * source of its text; test/providers/hashicorpErrors.test.ts gives several forms of each.
+ */
+
+/**
+ * 403 with "invalid token": the token is unknown, expired or revoked, not merely without a policy.
+ * Text: sdk/logical/error.go ErrInvalidToken ("invalid token"), appended to ErrPermissionDenied
+ * by vault/request_handling.go CheckToken and fetchACLTokenEntryAndEntity, framed by go-multierror
+ * ("2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n").
+ */
 export const isInvalidToken = (f: VaultFailure): boolean => f.status === 403 && f.messages.includes('invalid token');
 export const isPermissionDenied = (f: VaultFailure): boolean => f.status === 403 && !isInvalidToken(f);
+/**
+ * 404 "unsupported path": the mount exists but its engine has no such endpoint (a non-KV engine,
+ * sys/ or auth/). Text: sdk/logical/error.go ErrUnsupportedPath, from the framework's router
+ * (sdk/framework/backend.go HandleRequest), framed by go-multierror. A bare 404 (`errors: []`) is
+ * an absent secret instead.
+ */
 export const isUnsupportedPath = (f: VaultFailure): boolean => f.status === 404 && f.messages.includes('unsupported path');
+/**
+ * 404 "no handler for route": no engine is mounted where the path starts (only a token whose
+ * policy allows the path gets this far: the ACL check comes first). Text: vault/router.go
+ * routeCommon, `no handler for route %q. route entry not found.` (or `... route entry found, but
+ * backend is nil.` while a mount is set up).
+ */
+export const isNoRoute = (f: VaultFailure): boolean => f.status === 404 && f.messages.some((m) => m.startsWith('no handler for route '));
+/**
+ * 404 with `data: null`, no `errors` and a warning from the KV v2 plugin's catch-all path: the
+ * engine is KV v2 and the path is none of its endpoints (typically a secret path without `data/`).
+ * Text: hashicorp/vault-plugin-secrets-kv backend.go pathInvalid, "Invalid path for a versioned
+ * K/V secrets engine. ... use 'vault kv get' for this operation." or, for the bare root of an
+ * endpoint, "Non-listing operations on the root of a K/V v2 mount are not supported."
+ */
+export const isKv2InvalidPath = (f: VaultFailure): boolean =>
+  f.status === 404 &&
+  f.messages.length === 0 &&
+  (f.warnings ?? []).some((w) => w.startsWith('Invalid path for a versioned K/V secrets engine') || w.startsWith('Non-listing operations on the root of a K/V v2 mount'));
+/**
+ * 400 from a check-and-set write. Text: vault-plugin-secrets-kv path_data.go
+ * validateCheckAndSetOption: "check-and-set parameter did not match the current version",
+ * "check-and-set parameter required for this call" (and "error parsing check-and-set parameter",
+ * an invalid request).
+ */
+export const casFailure = (f: VaultFailure): 'mismatch' | 'required' | undefined => {
+  if (f.status !== 400) return undefined;
+  if (f.messages.some((m) => m.startsWith('check-and-set parameter required'))) return 'required';
+  if (f.messages.some((m) => m.startsWith('check-and-set parameter did not match'))) return 'mismatch';
+  return undefined;
+};
 
 /** Vault messages that are fixed phrases (no echoed input), safe to quote in a message. */
 const SAFE_PHRASES: RegExp[] = [
@@ -132,6 +197,27 @@ const withPhrase = (status: number, f: VaultFailure): string => {
   return phrase ? `HTTP ${status}: ${phrase}` : `HTTP ${status}`;
 };
 
+/**
+ * Where a redirect pointed, as text that is safe to show: the Location resolved against the Vault
+ * address, reduced to scheme, host, port and path (no user info, query or fragment; the URL
+ * parser percent-encodes the rest), at most 160 characters. A Location that is not an http(s)
+ * address is described, not quoted.
+ */
+export function describeLocation(location: string | undefined, origin: string): string {
+  if (location === undefined || location.trim() === '') return 'no address (the answer had no Location header)';
+  let url: URL;
+  try {
+    url = new URL(location.trim(), origin === '' ? undefined : `${origin}/`);
+  } catch {
+    return 'an address that is not a valid URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'an address that is not http(s)';
+  const text = `${url.protocol}//${url.host}${url.pathname}`.replace(/[^\x21-\x7e]/g, '').replace(/`/g, '%60');
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+}
+
+const MIB = 1024 * 1024;
+
 /** Maps a failure to a ProviderError with a short message (see the table in index.ts). */
 export function toProviderError(f: VaultFailure, ctx: FailureContext): ProviderError {
   const vault = `Vault "${ctx.vaultName}"`;
@@ -139,6 +225,22 @@ export function toProviderError(f: VaultFailure, ctx: FailureContext): ProviderE
   const make = (kind: ProviderErrorKind, message: string, extra: { cause?: string; deletionTime?: string } = {}): ProviderError =>
     new ProviderError(kind, message, { apiPath, ...extra });
 
+  if (f.redirect) {
+    // Vault's standby nodes answer 307 with the active node's address (vault/http/handler.go
+    // respondStandby) when they cannot forward the request themselves.
+    const where = describeLocation(f.redirect.location, ctx.origin);
+    const standby =
+      f.redirect.status === 307
+        ? 'a Vault standby node redirects this way to the active node: set the vault\'s `url` to the active node or to the load balancer in front of the cluster'
+        : 'set the vault\'s `url` to the address Vault itself answers on (for example https:// where http:// is written)';
+    const cause = `it answered with a redirect (HTTP ${f.redirect.status}) to \`${where}\`, which is not followed, so nothing was sent there; ${standby}`;
+    return make('unreachable', `${vault} at ${ctx.origin} answered ${apiPath} with a redirect (HTTP ${f.redirect.status}) to \`${where}\`: redirects are never followed, so no token or login was sent there. ${standby[0]!.toUpperCase()}${standby.slice(1)}.`, { cause });
+  }
+  if (f.tooLargeBytes !== undefined) {
+    const size = f.tooLargeBytes % MIB === 0 ? `${f.tooLargeBytes / MIB} MiB` : `${f.tooLargeBytes} bytes`;
+    const cause = `it answered ${apiPath} with more than ${size}, more than any answer of Vault's API this product reads; the answer was dropped`;
+    return make('unreachable', `${vault} at ${ctx.origin} answered ${apiPath} with more than ${size}; the answer was dropped unread.`, { cause });
+  }
   if (f.badBody) {
     return make('bad-response', `${vault} sent a response for ${apiPath} that is not a JSON object.`);
   }
@@ -170,10 +272,20 @@ export function toProviderError(f: VaultFailure, ctx: FailureContext): ProviderE
         deletionTime: f.kv.deletionTime,
       });
     }
+    if (isNoRoute(f)) {
+      return new ProviderError('not-found', `${vault} has no engine mounted where ${apiPath} starts (HTTP 404: no handler for route).`, { apiPath, reason: 'no-mount' });
+    }
+    if (isKv2InvalidPath(f)) {
+      return new ProviderError('not-found', `${vault}: ${apiPath} is not a path of the KV v2 API (HTTP 404): the engine is KV v2, whose secrets are read under data/.`, {
+        apiPath,
+        reason: 'kv2-path',
+      });
+    }
     return make('not-found', `${vault} has nothing at ${apiPath} (HTTP 404).`);
   }
-  if (status === 400 && f.messages.some((m) => m.startsWith('check-and-set parameter'))) {
-    const required = f.messages.some((m) => m.includes('required'));
+  const cas = casFailure(f);
+  if (cas) {
+    const required = cas === 'required';
     return make(
       'cas-conflict',
       required

@@ -20,8 +20,10 @@ import {
   type VersionInfo,
   type WriteResult,
 } from '../secretProvider';
+import { cutListing } from '../../../../shared/src/listing';
+import { withDeadline } from '../sessionHelpers';
 import { guardCall } from '../transportErrors';
-import { type VaultFailure, isPermissionDenied, isUnsupportedPath, toProviderError } from './errors';
+import { type VaultFailure, isKv2InvalidPath, isNoRoute, isPermissionDenied, isUnsupportedPath, toProviderError } from './errors';
 import {
   type RenewLookup,
   type RenewOutcome,
@@ -72,10 +74,19 @@ interface Located {
   engine: string;
   path: string;
   version?: number;
+  /** The KV version the caller assumed (the mount could not be looked up): no discovery. */
+  assumed?: 1 | 2;
 }
+
+/** A LIST answer keeps at most this many names (the rest is reported as "first N of M shown"). */
+export const MAX_LIST_KEYS = 1000;
+/** One operation (all its requests) ends after this many times the request timeout. */
+export const OPERATION_DEADLINE_FACTOR = 3;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const trimSlashes = (s: string): string => s.replace(/^\/+|\/+$/g, '');
+/** A 404 that only says "nothing here": no engine-level text, no KV v2 envelope. */
+const isBare404 = (f: VaultFailure): boolean => f.status === 404 && !isUnsupportedPath(f) && !isNoRoute(f) && !isKv2InvalidPath(f);
 const isFallbackStatus = (f: VaultFailure): boolean =>
   isPermissionDenied(f) || f.status === 404 || f.status === 400 || f.status === 405;
 
@@ -130,7 +141,7 @@ export class HashicorpProvider implements SecretProvider {
    * means Vault says there is no such mount; permission-denied means it cannot be told.
    */
   async mountInfo(engine: string): Promise<MountInfo> {
-    return this.guard(async () => {
+    return this.guard(`looking up the mount of "${trimSlashes(engine ?? '')}"`, async () => {
       const e = this.engineName(engine);
       const uiPath = `sys/internal/ui/mounts/${e}`;
       const ui = await this.session.call({ method: 'read', apiPath: uiPath });
@@ -174,7 +185,7 @@ export class HashicorpProvider implements SecretProvider {
 
   /** Secret engines visible to the token (`sys/internal/ui/mounts`, else `sys/mounts`), sorted by path. */
   async listEngines(): Promise<EngineInfo[]> {
-    return this.guard(async () => {
+    return this.guard('listing the engines', async () => {
       const apiPath = 'sys/internal/ui/mounts';
       const ui = await this.session.call({ method: 'read', apiPath });
       let mounts: Map<string, Record<string, unknown>>;
@@ -199,7 +210,7 @@ export class HashicorpProvider implements SecretProvider {
 
   /** Names directly under `folder` (sub-folders end with `/`); [] for an empty or unknown folder. */
   async list(engine: string | undefined, folder: string): Promise<string[]> {
-    return this.guard(async () => {
+    return this.guard(`listing ${trimSlashes(engine ?? '')}/${folder ?? ''}`, async () => {
       const e = this.engineName(engine);
       let f = (folder ?? '').replace(/^\/+/, '');
       if (f !== '' && !f.endsWith('/')) f += '/';
@@ -208,19 +219,21 @@ export class HashicorpProvider implements SecretProvider {
       const apiPath = version === 2 ? `${e}/metadata/${f}` : `${e}/${f}`;
       const r = await this.session.call({ method: 'list', apiPath });
       if (!r.ok) {
-        if (r.failure.status === 404 && !isUnsupportedPath(r.failure)) return [];
+        // An empty folder is a bare 404 (sdk/logical/response_util.go RespondErrorCommon).
+        if (isBare404(r.failure)) return [];
         throw this.toError(r);
       }
       const keys = this.objectField(r.body, 'data', apiPath).keys;
       if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw this.badResponse(apiPath);
-      return [...(keys as string[])];
+      const names = keys as string[];
+      return names.length > MAX_LIST_KEYS ? cutListing(names.slice(0, MAX_LIST_KEYS), names.length) : [...names];
     });
   }
 
   async metadata(secret: SecretLocator): Promise<SecretMetadata> {
-    return this.guard(async () => {
+    return this.guard(`reading the metadata of ${this.label(secret)}`, async () => {
       const s = this.locate(secret);
-      if ((await this.kvVersion(s.engine)) === 1) {
+      if ((await this.versionFor(s)) === 1) {
         await this.readV1(s); // existence check; the values are dropped here
         return { versions: [] };
       }
@@ -234,9 +247,9 @@ export class HashicorpProvider implements SecretProvider {
    * data and keeps only the key names.
    */
   async keys(secret: SecretLocator): Promise<string[]> {
-    return this.guard(async () => {
+    return this.guard(`reading the keys of ${this.label(secret)}`, async () => {
       const s = this.locate(secret);
-      if ((await this.kvVersion(s.engine)) === 1) return Object.keys(await this.readV1(s));
+      if ((await this.versionFor(s)) === 1) return Object.keys(await this.readV1(s));
       const apiPath = `${s.engine}/subkeys/${s.path}`;
       const r = await this.session.call({
         method: 'read',
@@ -249,7 +262,10 @@ export class HashicorpProvider implements SecretProvider {
         return Object.keys(subkeys);
       }
       const f = r.failure;
-      let fallback = isUnsupportedPath(f) || f.status === 405 || isPermissionDenied(f);
+      // No subkeys endpoint: a KV plugin older than subkeys answers through its catch-all path
+      // (the "Invalid path" warning); something in front of Vault may say "unsupported path" or 405.
+      let fallback = isUnsupportedPath(f) || isKv2InvalidPath(f) || f.status === 405 || isPermissionDenied(f);
+      if (!fallback && isNoRoute(f)) throw this.toError(r);
       if (!fallback && f.status === 404) {
         if (f.kv) throw this.versionError(s, f);
         // A bare 404: find out from the metadata; read the data only if it says the version is live.
@@ -264,16 +280,16 @@ export class HashicorpProvider implements SecretProvider {
 
   /** The secret's data (explicit preview only). */
   async readValue(secret: SecretLocator): Promise<Record<string, unknown>> {
-    return this.guard(async () => {
+    return this.guard(`reading ${this.label(secret)}`, async () => {
       const s = this.locate(secret);
-      if ((await this.kvVersion(s.engine)) === 1) return this.readV1(s);
+      if ((await this.versionFor(s)) === 1) return this.readV1(s);
       return this.readDataV2(s);
     });
   }
 
   /** Writes a new version (KV v2, with check-and-set when `cas` is given) or replaces the secret (KV v1, version 0). */
   async write(secret: SecretLocator, data: Record<string, string>, cas?: number): Promise<WriteResult> {
-    return this.guard(async () => {
+    return this.guard(`writing ${this.label(secret)}`, async () => {
       const s = this.locate({ ...secret, version: undefined });
       if (!isObject(data)) throw new ProviderError('invalid-request', `Secret data for Vault "${this.vaultName}" must be an object.`);
       if (cas !== undefined && (!Number.isInteger(cas) || cas < 0)) {
@@ -296,7 +312,7 @@ export class HashicorpProvider implements SecretProvider {
 
   /** The token's capabilities on an API path (`sys/capabilities-self`). */
   async capabilities(apiPath: string): Promise<string[]> {
-    return this.guard(async () => {
+    return this.guard('reading the token\'s capabilities', async () => {
       const p = (apiPath ?? '').replace(/^\/+/, '');
       if (p === '') throw new ProviderError('invalid-request', 'An API path is required.');
       const endpoint = 'sys/capabilities-self';
@@ -312,7 +328,7 @@ export class HashicorpProvider implements SecretProvider {
 
   /** The token's TTL, renewability and policies (`auth/token/lookup-self`); never the token. */
   async tokenInfo(): Promise<HashicorpTokenInfo> {
-    return this.guard(async () => {
+    return this.guard('looking up the token', async () => {
       const apiPath = 'auth/token/lookup-self';
       const data = this.objectField(await this.call({ method: 'read', apiPath }), 'data', apiPath);
       const ttl = typeof data.ttl === 'number' ? data.ttl : Number(data.ttl);
@@ -365,20 +381,24 @@ export class HashicorpProvider implements SecretProvider {
     const apiPath = `${s.engine}/data/${s.path}`;
     const r = await this.session.call({ method: 'read', apiPath, ...(s.version !== undefined ? { query: { version: s.version } } : {}) });
     if (!r.ok) {
-      if (r.failure.status !== 404 || isUnsupportedPath(r.failure)) throw this.toError(r);
+      if (!isBare404(r.failure) && !r.failure.kv) throw this.toError(r);
       if (r.failure.kv) throw this.versionError(s, r.failure);
       const state = await this.versionState(s);
       throw state instanceof ProviderError ? state : this.notFound(s);
     }
-    const data = this.objectField(r.body, 'data', apiPath).data;
-    if (!isObject(data)) throw this.badResponse(apiPath);
-    return data;
+    const outer = this.objectField(r.body, 'data', apiPath);
+    const data = outer.data;
+    if (isObject(data)) return data;
+    // Read as written with KV v2 assumed, a KV v1 engine with a folder named `data` answers with
+    // the secret itself (no data/metadata envelope).
+    if (s.assumed === 2 && !('metadata' in outer)) return outer;
+    throw this.badResponse(apiPath);
   }
 
   private async metadataV2(s: Located): Promise<SecretMetadata> {
     const apiPath = `${s.engine}/metadata/${s.path}`;
     const r = await this.session.call({ method: 'read', apiPath });
-    if (!r.ok) throw r.failure.status === 404 && !isUnsupportedPath(r.failure) ? this.notFound(s) : this.toError(r);
+    if (!r.ok) throw isBare404(r.failure) ? this.notFound(s) : this.toError(r);
     const d = this.objectField(r.body, 'data', apiPath);
     const versions: VersionInfo[] = [];
     if (isObject(d.versions)) {
@@ -416,7 +436,7 @@ export class HashicorpProvider implements SecretProvider {
     try {
       meta = await this.metadataV2(s);
     } catch (e) {
-      if (e instanceof ProviderError && e.kind === 'not-found') return this.notFound(s);
+      if (e instanceof ProviderError && e.kind === 'not-found') return e.details.reason ? e : this.notFound(s);
       return 'unknown';
     }
     const current = typeof meta.currentVersion === 'number' ? meta.currentVersion : 0;
@@ -501,7 +521,7 @@ export class HashicorpProvider implements SecretProvider {
   }
 
   private async renewSelf(): Promise<RenewOutcome> {
-    return this.guard(async () => {
+    return this.guard('renewing the token', async () => {
       const apiPath = 'auth/token/renew-self';
       const body = await this.call({ method: 'write', apiPath, body: {} });
       const auth = body?.auth;
@@ -579,15 +599,36 @@ export class HashicorpProvider implements SecretProvider {
       }
       version = n;
     }
-    return { engine, path, ...(version !== undefined ? { version } : {}) };
+    const assumed = secret.kvVersion === 1 || secret.kvVersion === 2 ? secret.kvVersion : undefined;
+    return { engine, path, ...(version !== undefined ? { version } : {}), ...(assumed ? { assumed } : {}) };
+  }
+
+  /** The KV version to read `s` with: the one the caller assumed, else the engine's (discovered once). */
+  private versionFor(s: Located): Promise<1 | 2> {
+    return s.assumed !== undefined ? Promise.resolve(s.assumed) : this.kvVersion(s.engine);
+  }
+
+  /** `"app/db" in engine "secret"`, for messages; never throws. */
+  private label(secret: SecretLocator): string {
+    const engine = trimSlashes(secret?.engine ?? '').slice(0, 100);
+    const path = String(secret?.path ?? '').replace(/^\/+/, '').slice(0, 100);
+    return `"${path}" in engine "${engine}"`;
   }
 
   /**
    * Every public method runs in here: ProviderErrors pass (with credentials redacted as a last line
-   * of defence); anything else (a bug, an unexpected shape) becomes a bare bad-response error.
+   * of defence); anything else (a bug, an unexpected shape) becomes a bare bad-response error. The
+   * whole operation (a mount lookup, sub-keys, metadata, data: at most six requests) ends after
+   * OPERATION_DEADLINE_FACTOR times the request timeout with an `unreachable` error saying what
+   * did not finish.
    */
-  private guard<T>(fn: () => Promise<T>): Promise<T> {
-    return guardCall(fn, {
+  private guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const deadlineMs = OPERATION_DEADLINE_FACTOR * this.session.timeoutMs;
+    const overdue = (): ProviderError => {
+      const cause = `${what} did not finish within ${deadlineMs / 1000} s (${OPERATION_DEADLINE_FACTOR} times the request timeout)`;
+      return new ProviderError('unreachable', `Vault "${this.vaultName}" at ${this.session.origin}: ${cause}.`, { cause });
+    };
+    return guardCall(() => withDeadline(fn(), deadlineMs, overdue), {
       sensitive: () => this.session.sensitiveStrings,
       unexpected: `Unexpected failure talking to Vault "${this.vaultName}".`,
     });

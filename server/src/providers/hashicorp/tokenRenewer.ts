@@ -65,6 +65,12 @@ export function renewDelayMs(ttlSeconds: number): number {
   return Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, Math.floor(ttlSeconds * 1000 * RENEW_FRACTION)));
 }
 
+/**
+ * Renew-self answers 200 whatever TTL it granted; that the max TTL capped it is said only in a
+ * warning, whose text comes from sdk/framework/lease.go CalculateTTL: `TTL of "1h0m0s" exceeded
+ * the effective max_ttl of "30m0s"; TTL value is capped accordingly` (older versions: `Period of`,
+ * `period of`). Only text exists, so the fixed part of it is matched, in any case.
+ */
 const MAX_TTL_WARNING = /exceeded the effective max_ttl/i;
 
 /** Only ProviderError messages are quoted (they are built to be safe); anything else stays anonymous. */

@@ -9,6 +9,10 @@
  * created (the token travels per request as a header, the client-level token stays unset). Its
  * `debug` hook (which prints request bodies when DEBUG=node-vault) is replaced by a no-op.
  *
+ * Requests go through `boundedTransport` (transport.ts): no redirect is followed (so neither the
+ * token nor an AppRole login body ever goes to the address a 3xx names), every answer is capped
+ * at 4 MiB while it streams in, and each exchange has one deadline.
+ *
  * Agents do not keep connections alive: a pooled socket that the server (or a proxy) dropped in the
  * meantime would fail the next request with ECONNRESET, and Vault calls here are infrequent.
  */
@@ -18,6 +22,7 @@ import type NodeVault from 'node-vault';
 import { ProviderError } from '../secretProvider';
 import { RetryingLazy, withDeadline } from '../sessionHelpers';
 import { type VaultFailure, isInvalidToken, toFailure } from './errors';
+import { boundedTransport } from './transport';
 
 export type HashicorpCredential =
   | { kind: 'token'; token: string }
@@ -178,12 +183,13 @@ export class VaultSession {
         cause: 'client library unavailable',
       });
     }
-    const config: NodeVault.VaultOptions & { rpDefaults?: Record<string, unknown> } = {
+    const config: NodeVault.VaultOptions = {
       endpoint: this.endpoint!,
       apiVersion: 'v1',
       debug: () => undefined,
-      rpDefaults: { strictSSL: true },
-      requestOptions: { timeout: this.timeoutMs, httpAgent: this.httpAgent, httpsAgent: this.httpsAgent },
+      // Every request goes through the bounded transport: no redirect followed, a size cap on
+      // every answer, one deadline per exchange (see transport.ts).
+      'request-promise': boundedTransport({ httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, timeoutMs: this.timeoutMs }),
       ...(this.namespace ? { namespace: this.namespace } : {}),
     };
     const client = factory(config);

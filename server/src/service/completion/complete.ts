@@ -1,6 +1,8 @@
 import { InsertTextFormat, CompletionItemKind, type CompletionItem, type CompletionList, type Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { describeCut, listingCut } from '../../../../shared/src/listing';
 import type { WorkspaceFacts } from '../facts/facts';
+import type { Live } from '../facts/liveFacts';
 import { attachmentFields, connectionFields, engineFields, vaultConfigFields } from '../model/fieldSpecs';
 import type { Attachment, DocumentAnalysis } from '../model/types';
 import { lookupVault, targetOfAttachment, type SecretTarget } from '../references/resolve';
@@ -104,6 +106,10 @@ function attachmentValueItems(key: string, prefix: string, attachment: Attachmen
       engines.set(e.path, { label: e.path, kind: CompletionItemKind.Folder, detail: e.kvVersion ? `KV v${e.kvVersion} engine (declared)` : 'engine (declared)', textEdit: { range, newText: e.path } });
     }
     const live = vault && facts.live?.engines(vault);
+    if (live?.state === 'error') {
+      const note = listingNote(live, `the engines of ${vault!.name}`, prefix.replace(/^["']/, ''), range);
+      if (note) engines.set('\u0000note', note);
+    }
     for (const e of live?.state === 'ok' ? live.value : []) {
       if (e.type !== 'kv') continue;
       engines.set(e.path, { label: e.path, kind: CompletionItemKind.Folder, detail: `KV v${e.kvVersion ?? 1} engine (mounted)`, textEdit: { range, newText: e.path } });
@@ -177,6 +183,8 @@ function pathItems(target: SecretTarget | undefined, prefix: string, range: Rang
   const inside = prefix.slice(lead.length);
   const folder = inside.slice(0, inside.lastIndexOf('/') + 1);
   const listing = target.vault && facts.live ? facts.live.list(target.vault, target.engine.value, folder) : undefined;
+  const note = listing && listingNote(listing, `${target.engine.value}/${folder}`, prefix.replace(/^["']/, ''), range);
+  if (note) items.push(note);
   for (const name of listing?.state === 'ok' ? listing.value : []) {
     const text = `${lead}${folder}${name}`;
     items.push({
@@ -188,6 +196,26 @@ function pathItems(target: SecretTarget | undefined, prefix: string, range: Rang
     });
   }
   return items;
+}
+
+/**
+ * What a listing could not show, as an item that changes nothing when picked (it inserts what is
+ * already typed), sorted last: the listing was cut ("first N of M shown") or failed (why). So a
+ * partial or failed listing never looks like a complete one.
+ */
+function listingNote(listing: Live<readonly unknown[]>, where: string, typed: string, range: Range): CompletionItem | undefined {
+  let label: string;
+  let detail: string;
+  if (listing.state === 'error') {
+    label = `(${where.slice(0, 80)} could not be listed)`;
+    detail = (listing.error.cause ?? listing.error.message).slice(0, 300);
+  } else {
+    const cut = listingCut(listing.value as readonly string[]);
+    if (!cut) return undefined;
+    label = `(${describeCut(cut)})`;
+    detail = `The listing of ${where.slice(0, 80)} was cut: type more of the name to narrow it.`;
+  }
+  return { label, kind: CompletionItemKind.Text, detail, filterText: typed, sortText: '\uffff', textEdit: { range, newText: typed } };
 }
 
 /** In connection values: a `vault.secret(...)` snippet, and a ready reference per key known for the attached secret. */

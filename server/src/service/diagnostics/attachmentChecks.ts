@@ -4,6 +4,7 @@ import type { Attachment, Problem } from '../model/types';
 import { targetOfAttachment } from '../references/resolve';
 import { checkLiveAccess, checkLiveEngine } from './liveChecks';
 import { checkDataPrefix, checkDeclaredEngine, checkEngineInPath } from './pathChecks';
+import { checkUnverifiedEngine } from './unverifiedEngine';
 import { checkVaultName } from './vaultNameChecks';
 
 /** Checks one attached secret: its vault, its shape for the vault's provider, its path and version. */
@@ -35,6 +36,7 @@ export function checkAttachment(attachment: Attachment, vaults: VaultSet, proble
     if (target.liveMount?.state === 'ok') checkLiveEngine(target, problems);
     else checkDeclaredEngine(target, problems);
     checkLiveAccess(target, problems);
+    checkUnverifiedEngine(target, live, problems);
     const rest = checkEngineInPath(target, problems);
     if (rest) checkDataPrefix(target, rest, problems);
     checkHashicorpVersion(attachment, target.engineFact?.kvVersion, problems);

@@ -40,6 +40,7 @@ export const diagnosticCodes = {
   'credential-expired': { severity: DiagnosticSeverity.Error, summary: 'The connection\'s `expires` date has passed.' },
   'credential-expiring': { severity: DiagnosticSeverity.Warning, summary: 'The connection\'s `expires` date falls within secretRefs.live.expiryWarningDays.' },
   'hardcoded-credential': { severity: DiagnosticSeverity.Error, summary: 'A literal secret in a connection file: move it to a vault.' },
+  'engine-unverified': { severity: DiagnosticSeverity.Warning, summary: 'The vault declares no engines and the engine\'s mount and KV version could not be learned (offline, or a token that may not read them) nor settled by reading the secret.' },
   'declared-engine-mismatch': { severity: DiagnosticSeverity.Warning, summary: 'Live: an engine declaration contradicts the server (other KV version, or not mounted).' },
 } as const;
 

@@ -5,6 +5,7 @@ import { resolveReference, targetOfAttachment, type ResolvedReference } from '..
 import { checkLiveAccess, checkLiveSecrets, type LiveCheckOptions, type LiveSecretCheck } from './liveChecks';
 import { checkAttachment } from './attachmentChecks';
 import { checkDataPrefix, checkInlineEngine } from './pathChecks';
+import { checkUnverifiedInline } from './unverifiedEngine';
 import { checkVaultName } from './vaultNameChecks';
 
 /** Resolves every reference of a connection against its attachments and the vaults. */
@@ -28,6 +29,7 @@ export function checkConnection(connection: ConnectionModel, vaults: VaultSet, p
       if (resolved.target.liveMount?.state === 'ok') checkLiveInlineEngine(resolved.target, inline.path, problems);
       else checkInlineEngine(resolved.target, inline.path, problems);
       checkLiveAccess(resolved.target, problems);
+      checkUnverifiedInline(resolved.target, inline.path, live, problems);
       if (resolved.target.secretPath) checkDataPrefix(resolved.target, resolved.target.secretPath, problems);
     }
   }

@@ -3,6 +3,7 @@ import type { SecretLocator } from '../../providers/secretProvider';
 import type { Attachment, Located, Problem } from '../model/types';
 import type { ResolvedReference, SecretTarget } from '../references/resolve';
 import { nearestNames } from '../text/nearest';
+import { assumedReadProblems, kvAssumption } from './unverifiedEngine';
 
 /**
  * The locator of the secret an attachment reads, with every pin the attachment writes (`version`,
@@ -44,7 +45,15 @@ function locatorOf(target: SecretTarget, version: unknown, stage?: string): Secr
     const number = pin ?? (typeof version === 'string' && /^[1-9][0-9]*$/.test(version) ? Number(version) : undefined);
     return { path: target.secretName.value, ...(number ? { version: number } : {}) };
   }
-  if (target.provider !== 'hashicorp' || !target.engine || !target.secretPath || !target.engineFact?.kvVersion) return undefined;
+  if (target.provider !== 'hashicorp' || !target.engine || !target.secretPath) return undefined;
+  if (!target.engineFact?.kvVersion) {
+    // The server would not tell the KV version: read the path as written (see unverifiedEngine.ts).
+    const assumed = kvAssumption(target);
+    if (!assumed) return undefined;
+    const inside = assumed.version === 2 ? assumed.path.slice('data/'.length) : assumed.path;
+    if (inside === '' || inside.endsWith('/')) return undefined;
+    return { engine: target.engine.value, path: inside, kvVersion: assumed.version, ...(pin && assumed.version === 2 ? { version: pin } : {}) };
+  }
   let path = target.secretPath.value.replace(/^\/+/, '');
   if (path.startsWith(`${target.engine.value}/`)) path = path.slice(target.engine.value.length + 1);
   if (target.engineFact.kvVersion === 2) {
@@ -59,7 +68,7 @@ function locatorOf(target: SecretTarget, version: unknown, stage?: string): Secr
 export function readApiPath(target: SecretTarget, locator: SecretLocator): string {
   if (target.provider === 'gcp') return `projects/${target.vault?.project ?? '?'}/secrets/${locator.path}/versions/${locator.version ?? 'latest'}`;
   if (target.provider !== 'hashicorp') return locator.path;
-  return target.engineFact?.kvVersion === 2 ? `${locator.engine}/data/${locator.path}` : `${locator.engine}/${locator.path}`;
+  return (target.engineFact?.kvVersion ?? locator.kvVersion) === 2 ? `${locator.engine}/data/${locator.path}` : `${locator.engine}/${locator.path}`;
 }
 
 /** The API path in backquotes, with the pin when one is read (`` `api/key` (staging label AWSPREVIOUS) ``). */
@@ -87,8 +96,8 @@ export function checkLiveEngine(target: SecretTarget, problems: Problem[]): bool
 /**
  * A mount lookup that failed because the credentials were rejected or the server could not be
  * reached says so on the vault name: without it, nothing else would be asked and the reference
- * would look fine. (A lookup merely not allowed by policy says nothing: the secret may still be
- * readable.)
+ * would look fine. (A lookup merely not allowed by policy says nothing here: the secret is then
+ * read as written, see unverifiedEngine.ts.)
  */
 export function checkLiveAccess(target: SecretTarget, problems: Problem[]): void {
   const live = target.liveMount;
@@ -244,7 +253,9 @@ export function checkLiveSecrets(checks: LiveSecretCheck[], references: Resolved
       problems.push(...stateProblems(target, locator, fact.value, span, options));
       continue;
     }
-    const problem = errorProblem(fact.error, target, locator, span);
+    const assumed = locator.kvVersion !== undefined ? assumedReadProblems(fact.error, target, locator, span, readApiPath(target, locator)) : {};
+    if (assumed.extra) problems.push(assumed.extra);
+    const problem = assumed.replace ?? errorProblem(fact.error, target, locator, span);
     if (problem.code === 'vault-unreachable') {
       if (unreachableReported.has(target.vaultName.value)) continue;
       unreachableReported.add(target.vaultName.value);

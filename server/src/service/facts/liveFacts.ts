@@ -8,6 +8,8 @@ export interface LiveError {
   apiPath?: string;
   deletionTime?: string;
   cause?: string;
+  /** hashicorp not-found: no engine mounted there (`no-mount`), or a KV v2 path without data/ (`kv2-path`). */
+  reason?: 'no-mount' | 'kv2-path';
 }
 
 export type Live<T> = { state: 'ok'; value: T } | { state: 'error'; error: LiveError };

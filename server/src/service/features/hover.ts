@@ -2,6 +2,7 @@ import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { VaultFact } from '../facts/facts';
 import { apiPath, type SecretTarget } from '../references/resolve';
 import type { LiveFacts } from '../facts/liveFacts';
+import { kvAssumption } from '../diagnostics/unverifiedEngine';
 import { liveHoverLines } from './liveHover';
 import type { LocatedItem } from './locate';
 import { codeSpan, escapeMarkdown } from '../../../../shared/src/text/markdown';
@@ -31,11 +32,14 @@ function secretLines(target: SecretTarget): string[] {
   if (target.provider === 'hashicorp' || target.engine) {
     if (target.engine) {
       const fact = target.engineFact;
+      const assumed = fact?.kvVersion ? undefined : kvAssumption(target);
       const version = fact?.kvVersion
         ? `KV v${fact.kvVersion} (${fact.source === 'live' ? 'from the server' : 'declared in the vault configuration'})`
-        : target.vault?.engines
-          ? 'not among the declared engines'
-          : 'KV version unknown: the vault configuration declares no engines';
+        : assumed
+          ? `KV v${assumed.version} assumed, because the path ${assumed.version === 2 ? 'starts' : 'does not start'} with ${code('data/')}: the vault configuration declares no engines and the token may read neither ${code(`sys/internal/ui/mounts/${target.engine.value}`)} nor ${code('sys/mounts')}, so the secret is read as written`
+          : target.vault?.engines
+            ? 'not among the declared engines'
+            : 'KV version unknown: the vault configuration declares no engines';
       lines.push(`- **Engine:** ${code(target.engine.value)} — ${version}`);
     } else {
       lines.push('- **Engine:** unknown: the vault configuration declares no engine that prefixes this path');
