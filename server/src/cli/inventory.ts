@@ -5,17 +5,24 @@ import { toVezaPayload } from '../workspace/inventoryVeza';
 import type { InventoryOptions } from './args';
 import { exitCodes, readablePaths, type Io } from './check';
 import { displayPath } from './format';
+import { trustedAddressesEnvProblem } from './trust';
 
 /** collectInventory's contract, replaceable in tests. */
 export type CollectInventory = (paths: string[], settings: Settings, cwd: string, options: CollectInventoryOptions) => Promise<InventoryResult>;
 
 /** `secretrefs inventory`: writes the inventory (never a value) and returns the exit status. */
-export async function runInventory(options: InventoryOptions, io: Io, collect: CollectInventory = defaultCollect): Promise<number> {
+export async function runInventory(options: InventoryOptions, io: Io, collect: CollectInventory = defaultCollect, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const trustProblem = options.live ? trustedAddressesEnvProblem(env) : undefined;
+  if (trustProblem) {
+    io.stderr(`secretrefs: ${trustProblem}\n`);
+    return exitCodes.trouble;
+  }
   const absolute = await readablePaths(options.paths, io);
   if (!absolute) return exitCodes.trouble;
 
   const { inventory, unreadable } = await collect(absolute, options.settings, io.cwd, {
     live: options.live,
+    trustedAddresses: options.trustedAddresses,
     display: (p) => displayPath(p, io.cwd),
   });
   const output = options.format === 'veza-oaa' ? toVezaPayload(inventory) : inventory;

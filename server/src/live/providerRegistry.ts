@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Credential } from '../../../shared/src/customMessages';
 import { loadAws, loadAzure, loadGcp, loadHashicorp, loadLocal } from '../providers/loadProviders';
 import type { SecretProvider } from '../providers/secretProvider';
 import type { VaultFact } from '../service/facts/facts';
 import type { LiveAccess } from '../service/facts/liveFacts';
+import type { AddressTrust } from './addressTrust';
 import type { CredentialSource } from './credentials';
+import { resolveTarget, vaultAddress, type VaultTarget } from './vaultTarget';
+
+export { vaultAddress } from './vaultTarget';
 
 /** What some providers offer beyond SecretProvider. */
 export interface ProviderExtras {
@@ -25,6 +26,12 @@ export interface ProviderEntry {
 
 export interface RegistryOptions {
   credentials: CredentialSource;
+  /**
+   * Credentials from the environment (the CLI, other editors): only these addresses receive them;
+   * another address is not contacted and the vault's access is `untrusted-address`. Absent when
+   * every credential comes from the VS Code client, which asks the user about each address.
+   */
+  trust?: AddressTrust;
   timeoutMs: () => number;
   env?: NodeJS.ProcessEnv;
   log: (message: string) => void;
@@ -37,29 +44,14 @@ export interface RegistryOptions {
 interface Slot {
   fingerprint: string;
   access: LiveAccess;
+  /** The origin that was not contacted because it is not trusted. */
+  untrusted?: string;
   entry: Promise<ProviderEntry | undefined>;
   resolved: ProviderEntry | undefined;
 }
 
 /** Providers that have live checks. */
 const liveProviders = new Set(['hashicorp', 'local', 'aws', 'azure', 'gcp']);
-
-/**
- * Where a vault's credentials are sent: hashicorp `url` (else VAULT_ADDR), azure `vault_url`, the
- * aws or gcp `endpoint` (else the provider's public endpoint), '' for the local vault.
- */
-export function vaultAddress(vault: VaultFact, env: NodeJS.ProcessEnv): string {
-  switch (vault.provider) {
-    case 'hashicorp':
-      return vault.address ?? env.VAULT_ADDR ?? '';
-    case 'aws':
-      return vault.connection.endpoint ?? `https://secretsmanager.${vault.region ?? env.AWS_REGION ?? 'us-east-1'}.amazonaws.com`;
-    case 'gcp':
-      return vault.connection.endpoint ?? 'https://secretmanager.googleapis.com';
-    default:
-      return vault.address ?? '';
-  }
-}
 
 function fingerprint(vault: VaultFact, env: NodeJS.ProcessEnv): string {
   return JSON.stringify([vault.provider, vaultAddress(vault, env), vault.namespace, vault.connection, vault.uri]);
@@ -87,6 +79,12 @@ export class ProviderRegistry {
     return slot && slot.fingerprint === fingerprint(vault, this.env) ? slot.access : 'pending';
   }
 
+  /** The address that was not contacted because it is not trusted (access `untrusted-address`). */
+  untrustedAddress(vault: VaultFact): string | undefined {
+    const slot = this.slots.get(vault.name);
+    return slot && slot.fingerprint === fingerprint(vault, this.env) ? slot.untrusted : undefined;
+  }
+
   /** The provider already made for this configuration of the vault, if any. */
   peek(vault: VaultFact): ProviderEntry | undefined {
     const slot = this.slots.get(vault.name);
@@ -107,20 +105,36 @@ export class ProviderRegistry {
   }
 
   private async create(vault: VaultFact, slot: Slot): Promise<ProviderEntry | undefined> {
-    const address = vaultAddress(vault, this.env);
     try {
-      const credential = await this.options.credentials.get(vault, address);
+      const resolved = await resolveTarget(vault, this.env);
+      if (!resolved.ok) {
+        slot.access = 'failed';
+        this.options.log(`Vault "${vault.name}" cannot be used live: ${resolved.reason}`);
+        return undefined;
+      }
+      const target = resolved.target;
+      const credential = await this.options.credentials.get(vault, {
+        address: target.origin,
+        ...(target.tls ? { tls: target.tls } : {}),
+      });
       if (!credential) {
         slot.access = 'no-credentials';
         return undefined;
       }
-      const provider = await this.instantiate(vault, address, credential);
+      // The gate: a credential from the environment goes only where the person running this trusts.
+      if (this.options.trust && !this.options.trust.allows(vault.provider, target)) {
+        slot.access = 'untrusted-address';
+        slot.untrusted = target.origin;
+        this.options.log(`Vault "${vault.name}" was not contacted: ${target.origin} is not a trusted address.`);
+        return undefined;
+      }
+      const provider = await this.instantiate(vault, target, credential);
       if (!provider) {
         slot.access = 'no-credentials';
         return undefined;
       }
       slot.access = 'live';
-      slot.resolved = { provider, key: `${vault.provider}|${address}|${vault.namespace ?? ''}|${identity(credential)}` };
+      slot.resolved = { provider, key: `${vault.provider}|${target.url ?? target.origin}|${vault.namespace ?? ''}|${identity(credential)}` };
       return slot.resolved;
     } catch (error) {
       slot.access = 'failed';
@@ -129,7 +143,8 @@ export class ProviderRegistry {
     }
   }
 
-  private async instantiate(vault: VaultFact, address: string, credential: Credential): Promise<ProviderEntry['provider'] | undefined> {
+  /** The provider for a credential, given only the parsed address (`target.url`), never the text as written. */
+  private async instantiate(vault: VaultFact, target: VaultTarget, credential: Credential): Promise<ProviderEntry['provider'] | undefined> {
     if (vault.provider === 'local') {
       if (credential.kind !== 'local-key') return undefined;
       const { LocalVaultProvider } = await loadLocal();
@@ -143,7 +158,7 @@ export class ProviderRegistry {
         vaultName: vault.name,
         region: vault.region ?? this.env.AWS_REGION ?? '',
         ...(profile ? { profile } : {}),
-        ...(vault.connection.endpoint ? { endpoint: vault.connection.endpoint } : {}),
+        ...(target.url !== undefined ? { endpoint: target.url } : {}),
         timeoutMs: this.options.timeoutMs(),
         ...(credential.kind === 'aws-keys'
           ? { credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey, ...(credential.sessionToken ? { sessionToken: credential.sessionToken } : {}) } }
@@ -155,13 +170,19 @@ export class ProviderRegistry {
         credential.kind === 'azure-token'
           ? { kind: 'access-token' as const, token: credential.token, ...(credential.expiresOnTimestamp ? { expiresOnTimestamp: credential.expiresOnTimestamp } : {}) }
           : credential.kind === 'azure-client-secret'
-            ? { kind: 'client-secret' as const, tenantId: credential.tenantId, clientId: credential.clientId, clientSecret: credential.clientSecret }
+            ? {
+                kind: 'client-secret' as const,
+                tenantId: credential.tenantId,
+                clientId: credential.clientId,
+                clientSecret: credential.clientSecret,
+                ...(credential.authorityHost ? { authorityHost: credential.authorityHost } : {}),
+              }
             : credential.kind === 'provider-default'
               ? { kind: 'environment' as const }
               : undefined;
-      if (!azure || !vault.address) return undefined;
+      if (!azure || target.url === undefined) return undefined;
       const { AzureProvider } = await loadAzure();
-      return new AzureProvider({ vaultName: vault.name, vaultUrl: vault.address, timeoutMs: this.options.timeoutMs(), credential: azure, ...this.testingOptions('azure') });
+      return new AzureProvider({ vaultName: vault.name, vaultUrl: target.url, timeoutMs: this.options.timeoutMs(), credential: azure, ...this.testingOptions('azure') });
     }
     if (vault.provider === 'gcp') {
       const gcp =
@@ -175,22 +196,22 @@ export class ProviderRegistry {
       return new GcpProvider({
         vaultName: vault.name,
         project: vault.project,
-        ...(vault.connection.endpoint ? { endpoint: vault.connection.endpoint } : {}),
+        ...(target.url !== undefined ? { endpoint: target.url } : {}),
         timeoutMs: this.options.timeoutMs(),
         credential: gcp,
         ...this.testingOptions('gcp'),
       });
     }
-    if ((credential.kind !== 'token' && credential.kind !== 'approle') || !address) return undefined;
+    if ((credential.kind !== 'token' && credential.kind !== 'approle') || target.url === undefined) return undefined;
     const { HashicorpProvider } = await loadHashicorp();
-    const caPath = vault.connection.caCertificate ?? this.env.VAULT_CACERT;
-    const caCertificate = caPath ? await readFile(resolve(dirname(fileURLToPath(vault.uri)), caPath), 'utf8') : undefined;
+    // The CA read once by resolveTarget: the bytes whose hash the credential was released for.
+    const caCertificate = target.caCertificate;
     if (vault.connection.tlsSkipVerify) {
       this.options.warn(`Vault "${vault.name}" skips TLS certificate verification (tls_skip_verify: true): its identity is not checked.`);
     }
     const provider = new HashicorpProvider({
       vaultName: vault.name,
-      address,
+      address: target.url,
       namespace: vault.namespace ?? this.env.VAULT_NAMESPACE,
       caCertificate,
       tlsSkipVerify: vault.connection.tlsSkipVerify === true,

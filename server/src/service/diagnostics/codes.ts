@@ -41,6 +41,7 @@ export const diagnosticCodes = {
   'credential-expiring': { severity: DiagnosticSeverity.Warning, summary: 'The connection\'s `expires` date falls within secretRefs.live.expiryWarningDays.' },
   'hardcoded-credential': { severity: DiagnosticSeverity.Error, summary: 'A literal secret in a connection file: move it to a vault.' },
   'declared-engine-mismatch': { severity: DiagnosticSeverity.Warning, summary: 'Live: an engine declaration contradicts the server (other KV version, or not mounted).' },
+  'untrusted-address': { severity: DiagnosticSeverity.Warning, summary: 'Live: a credential from the environment was not sent to the vault\'s address, which is not trusted.' },
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;
