@@ -48,7 +48,7 @@ export interface ReadsBench {
 export async function benchReads(): Promise<ReadsBench> {
   const fake = await seededVault();
   const folder = makeFolder({ 'prod.vault.yaml': vaultConfig(fake.address) });
-  const h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: fake.rootToken } });
+  const h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: fake.rootToken, SECRETREFS_TRUSTED_ADDRESSES: fake.address } });
   try {
     fake.resetCounts();
     const uris = Array.from({ length: files }, (_, f) => folder.file(`c${f}.connection.yaml`));
@@ -75,7 +75,7 @@ export interface CompletionBench {
 export async function benchCompletion(serverJs: string, runs = 200): Promise<CompletionBench> {
   const fake = await seededVault();
   const folder = makeFolder({ 'prod.vault.yaml': vaultConfig(fake.address) });
-  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH, VAULT_TOKEN: fake.rootToken } });
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH, VAULT_TOKEN: fake.rootToken, SECRETREFS_TRUSTED_ADDRESSES: fake.address } });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   connection.onRequest(() => null);
   connection.onNotification(() => undefined);

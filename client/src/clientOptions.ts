@@ -17,8 +17,10 @@ import { readSettings, withUserOnlyValues, type ConfigurationSource, type YamlFi
 
 /**
  * The bundled server over Node IPC; under the debugger it also opens an inspector port. `env` is
- * the server process's whole environment: it carries the session key (SECRETREFS_SESSION_KEY),
- * which never travels as an LSP message and is never logged.
+ * what the server process gets (see serverEnvironment: the host's variables it does not need are
+ * set to undefined, since vscode-languageclient merges this over the host's whole environment). It
+ * carries the session key (SECRETREFS_SESSION_KEY), which never travels as an LSP message and is
+ * never logged; the server reads it once and removes it.
  */
 export function buildServerOptions(serverModule: string, transportKind: typeof TransportKind, env: NodeJS.ProcessEnv): ServerOptions {
   return {

@@ -3,6 +3,8 @@
  * namespaces and vscode-languageclient; tests pass fakes. Nothing here imports a `vscode` value.
  */
 import { randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import type * as vscode from 'vscode';
 import type {
   CloseAction,
@@ -16,6 +18,7 @@ import type {
 } from 'vscode-languageclient/node';
 import { credentialRequest, listVaultsRequest, statusNotification } from '../../shared/src/customMessages';
 import { newSessionKey, sessionKeyEnv } from '../../shared/src/sealing';
+import { serverEnvironment } from '../../shared/src/serverEnvironment';
 import { settingsSection } from '../../shared/src/settings';
 import { ClipboardGuard } from './clipboard';
 import { buildClientOptions, buildInitializationOptions, buildServerOptions } from './clientOptions';
@@ -123,8 +126,32 @@ export interface ExtensionDeps {
   now?: () => number;
   /** Timers for clearing the clipboard; the system's by default. */
   timers?: Timers;
-  /** The environment the server process inherits; process.env by default. */
+  /**
+   * The extension host's environment; process.env by default. The server process gets only what
+   * it needs of it (serverEnvironment); its credentials are one more source the user approves.
+   */
   processEnv?: NodeJS.ProcessEnv;
+  /** Reads a small file of the user's (~/.vault-token, ADC JSON); the file system by default. */
+  readUserFile?: (file: string) => Promise<string | undefined>;
+}
+
+/** Credential files are small: anything larger than this, or not a regular file, is not read. */
+const maxCredentialFileBytes = 64 * 1024;
+
+async function readUserFile(file: string): Promise<string | undefined> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(file, 'r');
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size > maxCredentialFileBytes) return undefined;
+    const buffer = Buffer.alloc(maxCredentialFileBytes + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return bytesRead > maxCredentialFileBytes ? undefined : buffer.subarray(0, bytesRead).toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
 }
 
 export interface SecretRefsExtension extends vscode.Disposable {
@@ -199,6 +226,14 @@ class ExtensionController implements SecretRefsExtension {
       authentication: deps.authentication,
       store: this.credentials,
       approvals: new AddressApprovals(deps.workspaceState),
+      environment: {
+        env: deps.processEnv ?? process.env,
+        home: () => {
+          const env = deps.processEnv ?? process.env;
+          return env.HOME ?? env.USERPROFILE ?? (deps.processEnv === undefined ? homedir() : undefined);
+        },
+        readFile: deps.readUserFile ?? readUserFile,
+      },
       log: this.output,
     });
     this.clipboard = new ClipboardGuard(deps.env.clipboard, deps.timers ?? systemTimers, this.output);
@@ -364,7 +399,7 @@ class ExtensionController implements SecretRefsExtension {
       client = this.deps.createLanguageClient(
         clientId,
         displayName,
-        buildServerOptions(this.deps.serverModule, lsp.TransportKind, { ...(this.deps.processEnv ?? process.env), [sessionKeyEnv]: sessionKey }),
+        buildServerOptions(this.deps.serverModule, lsp.TransportKind, { ...serverEnvironment(this.deps.processEnv ?? process.env), [sessionKeyEnv]: sessionKey }),
         clientOptions,
       );
     } catch (error) {

@@ -17,7 +17,8 @@ import { normalizeSettings, settingsSection, type Settings } from '../../shared/
 import { registerCommands } from './commands/registerCommands';
 import { SecretScans } from './secretScan/secretScans';
 import { createLiveFacts } from './live/createLiveFacts';
-import { sessionKeyEnv } from '../../shared/src/sealing';
+import { takeSessionKey } from '../../shared/src/sealing';
+import { scrubCredentialVariables } from '../../shared/src/serverEnvironment';
 import type { LiveFactsStore } from './live/liveFactsStore';
 import { runSafe } from './runSafe';
 import type { WorkspaceFacts } from './service/facts/facts';
@@ -36,8 +37,13 @@ import { plainMessage } from '../../shared/src/text/plain';
 export interface ServerOptions {
   /** Milliseconds between the last edit and validation. */
   debounceMs?: number;
-  /** The environment credentials and provider settings come from (tests pass their own). */
+  /**
+   * The environment provider settings (and, outside VS Code, credentials) come from; tests pass
+   * their own. Its session key, if any, is taken out at start (see takeSessionKey).
+   */
   env?: NodeJS.ProcessEnv;
+  /** The session key, when the caller already took it from the environment (main.ts). */
+  sessionKey?: string;
   /** How long completion and hover wait for a secret manager before answering from what is known. */
   liveBudgetMs?: number;
   /** Per provider, options for loopback fakes (tests only; never read from files or settings). */
@@ -50,6 +56,11 @@ export interface ServerOptions {
 
 /** Wires the language service to an LSP connection. Knows nothing of how the connection is made. */
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const env = options.env ?? process.env;
+  // Read once and removed, so no child process inherits it.
+  const sessionKey = options.sessionKey ?? takeSessionKey(env);
+  // Started by the VS Code client: credentials come only from the client, never from this environment.
+  if (sessionKey !== undefined) scrubCredentialVariables(env);
   const documents = new TextDocuments(TextDocument);
   const folders = new WorkspaceFolders();
   const openUris = new Map<string, string>(); // normalized → client's URI
@@ -261,6 +272,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     registerConfigurationChanges = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     const snippets = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
     const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
+    // From the user's editor configuration (other editors); the VS Code client's user approves each address instead.
+    const trustedAddresses = sessionKey === undefined && Array.isArray(init.trustedAddresses) ? init.trustedAddresses.filter((a): a is string => typeof a === 'string') : [];
     if (init.watchesFiles === true) watchFilesDynamically = false;
     // Editors without a notion of workspace trust send nothing: their workspaces are trusted.
     trusted = init.trusted !== false;
@@ -278,13 +291,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         if (!shutDown) connection.window.showWarningMessage(plainMessage(message));
       },
       connection,
-      env: options.env,
+      ...(sessionKey !== undefined ? { sessionKey } : {}),
+      env,
+      trustedAddresses,
       ...(options.providerTesting ? { testing: options.providerTesting } : {}),
     });
     initialSettings = init.settings;
     settings = normalizeSettings(init.settings);
     classifier = createFileClassifier(settings);
-    service = createLanguageService({ settings, snippets, previewCommand: Boolean((options.env ?? process.env)[sessionKeyEnv]) });
+    service = createLanguageService({ settings, snippets, previewCommand: sessionKey !== undefined });
     const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders.set(folderUris.map(normalizeUri));
     return {
@@ -426,7 +441,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
-  const env = options.env ?? process.env;
   registerCommands(
     connection,
     {
@@ -436,7 +450,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       live: () => live,
       document: (uri) => documents.get(uri),
       kindOf,
-      sessionKey: env[sessionKeyEnv],
+      sessionKey,
       normalize: normalizeUri,
       ready: async () => {
         await indexedOnce;

@@ -3,6 +3,7 @@
  * Both halves import this module, so a method name is spelled once.
  */
 
+import type { TlsSettings } from './addresses';
 import type { Settings } from './settings';
 
 /** Server → client notification: indexing progress and counts, shown in the language status item. */
@@ -35,6 +36,13 @@ export interface InitializationOptions {
    * then registers no watcher of its own (other editors get one through dynamic registration).
    */
   watchesFiles?: boolean;
+  /**
+   * Other editors only (never the VS Code client, whose user approves each address): addresses
+   * (`https://vault.corp.example.com:8200`) the user trusts with credentials from the environment,
+   * besides VAULT_ADDR, SECRETREFS_TRUSTED_ADDRESSES and the cloud providers' own endpoints. It
+   * comes from the user's editor configuration; `workspace/configuration` never carries it.
+   */
+  trustedAddresses?: string[];
 }
 
 /** Client → server request: forget every fact read from secret managers and re-validate. */
@@ -50,12 +58,22 @@ export const credentialRequest = 'secretRefs/credential';
 export interface CredentialParams {
   vault: string;
   provider: string;
-  /** The address the credential will be sent to (hashicorp url; '' for local). */
+  /**
+   * The parsed origin (`scheme://host[:port]`) the credential will be sent to: the vault's `url`,
+   * `vault_url` or `endpoint`, VAULT_ADDR, or the cloud provider's own endpoint; '' for the local
+   * vault only.
+   */
   address: string;
+  /** HashiCorp Vault: the TLS settings the credential will travel with (absent: verified with the system's CAs). */
+  tls?: TlsSettings;
+  /** HashiCorp Vault: `auth` of the vault configuration, for a credential read from the environment. */
+  auth?: 'token' | 'approle';
+  /** AWS: `profile` of the vault configuration, for a credential read from the environment. */
+  profile?: string;
 }
 
 export interface CredentialResult {
-  /** `seal(sessionKey, JSON.stringify(Credential), credentialBinding(vault, provider, address))`. */
+  /** `seal(sessionKey, JSON.stringify(Credential), credentialBinding(vault, provider, address, tlsIdentity(tls)))`. */
   sealed: string;
 }
 
@@ -67,7 +85,7 @@ export type Credential =
   | { kind: 'aws-keys'; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
   | { kind: 'aws-profile'; profile: string }
   | { kind: 'azure-token'; token: string; expiresOnTimestamp?: number }
-  | { kind: 'azure-client-secret'; tenantId: string; clientId: string; clientSecret: string }
+  | { kind: 'azure-client-secret'; tenantId: string; clientId: string; clientSecret: string; /** Entra authority host (AZURE_AUTHORITY_HOST), when not the public cloud's. */ authorityHost?: string }
   | { kind: 'gcp-service-account'; json: string }
   /** Let the provider's SDK find credentials itself (AWS default chain, Azure environment, GCP ADC). */
   | { kind: 'provider-default' };
@@ -83,7 +101,11 @@ export const listVaultsRequest = 'secretRefs/listVaults';
 export interface VaultSummary {
   name: string;
   provider: string;
-  /** Where credentials would be sent (hashicorp url or VAULT_ADDR; azure vault_url; '' otherwise). */
+  /**
+   * Where credentials would be sent, as a parsed origin (hashicorp url or VAULT_ADDR; azure
+   * vault_url; aws and gcp endpoint or the provider's own); '' for the local vault, and for an
+   * address that is missing or not a valid http(s) address (nothing is then sent).
+   */
   address: string;
   enabled: boolean;
   /** URI of the vault configuration file. */

@@ -40,9 +40,23 @@ export function unseal(sessionKey: string, sealed: string, associated: string): 
   }
 }
 
-/** What a sealed credential is bound to: the vault configuration's name, provider and address. */
-export function credentialBinding(vault: string, provider: string, address: string): string {
-  return `secretrefs-credential\u0000${vault}\u0000${provider}\u0000${address}`;
+/**
+ * What a sealed credential is bound to: the vault configuration's name, provider, address (the
+ * parsed origin) and, when they are not the default, its TLS settings (see tlsIdentity), so a
+ * credential released for one origin and TLS setting does not open for another.
+ */
+export function credentialBinding(vault: string, provider: string, address: string, tls = ''): string {
+  return `secretrefs-credential\u0000${vault}\u0000${provider}\u0000${address}${tls === '' ? '' : `\u0000${tls}`}`;
+}
+
+/**
+ * Reads the session key from the environment once and removes it, so nothing this process starts
+ * (an AWS `credential_process`, any child) inherits it.
+ */
+export function takeSessionKey(env: NodeJS.ProcessEnv): string | undefined {
+  const key = env[sessionKeyEnv];
+  delete env[sessionKeyEnv];
+  return key === '' ? undefined : key;
 }
 
 /** What sealed secret data for a write is bound to. */

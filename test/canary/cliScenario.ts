@@ -65,6 +65,8 @@ export function cliCredentials(world: World, wrong: boolean): NodeJS.ProcessEnv 
     AZURE_CLIENT_SECRET: wrong ? c.azureClientSecretWrong : c.azureClientSecret,
     AZURE_AUTHORITY_HOST: world.azure.authorityHost,
     GOOGLE_APPLICATION_CREDENTIALS: world.fixture(wrong ? 'gcp-key-revoked.json' : 'gcp-key.json'),
+    // Credentials from the environment go only to trusted addresses: the fakes' are named here.
+    SECRETREFS_TRUSTED_ADDRESSES: world.trustedAddresses.join(','),
   };
 }
 

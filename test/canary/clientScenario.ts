@@ -59,7 +59,8 @@ class BridgeClient implements LanguageClientLike {
     this.process = new LspProcess({
       serverJs: run.module,
       cwd: this.world.workspace,
-      env: run.options?.env ?? {},
+      // The loopback shim's host map is test plumbing: the extension passes the server only what it needs.
+      env: { ...(run.options?.env ?? {}), SECRETREFS_CANARY_LOOPBACK_HOSTS: this.world.env().SECRETREFS_CANARY_LOOPBACK_HOSTS },
       execArgv: this.world.execArgv,
       onRequest: (method, params) => this.answer(method, params),
       onNotification: (method, params) => {
@@ -203,8 +204,9 @@ export async function runClient(world: World): Promise<ClientRun> {
     h.workspace.values.set('secretRefs.preview.codeLens', true);
     h.workspace.values.set('secretRefs.live.timeoutSeconds', 8);
     h.deps.serverModule = serverJs;
-    // VS Code started from a shell with credentials in its environment: the server inherits them
-    // (used for the vaults nobody signs in to; a signed-in credential comes first).
+    // VS Code started from a shell with credentials in its environment: the extension offers them,
+    // once approved, for the vaults nobody signs in to (a signed-in credential comes first); the
+    // server process does not inherit them.
     h.deps.processEnv = world.env(cliCredentials(world, false));
     h.deps.createLanguageClient = (_id, _name, serverOptions, clientOptions) => {
       const bridge = new BridgeClient(world, h, serverOptions, clientOptions);

@@ -255,6 +255,11 @@ export class World {
     return pathToFileURL(join(this.workspace, rel)).href;
   }
 
+  /** The addresses of the fakes as the vault configurations name them (trusted for the CLI's environment credentials). */
+  get trustedAddresses(): string[] {
+    return [this.vaultProxy.origin, this.aws.address, `https://${azureHost}:${this.azure.port}`, this.gcpTls.origin];
+  }
+
   get workspaceUri(): string {
     return pathToFileURL(this.workspace).href;
   }

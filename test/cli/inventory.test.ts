@@ -486,7 +486,8 @@ describe('inventory --live with HashiCorp Vault (fake): custom_metadata and capa
 
   test('owner and expiry from custom_metadata, the token\'s capabilities, the live KV version; no value, no token', async () => {
     const env = { PATH: process.env.PATH ?? '', HOME: dir, VAULT_TOKEN: TOKEN };
-    const r = await runAsync(['inventory', '--live', '--timeout', '3', '.'], env, dir);
+    // The fake's loopback address is trusted explicitly: credentials from the environment go nowhere else.
+    const r = await runAsync(['inventory', '--live', '--timeout', '3', '--trust-address', fake.address, '.'], env, dir);
     assert.equal(r.status, 0, r.stderr);
     for (const secret of [...VALUES, TOKEN]) assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), 'no value and no token in the output');
     const inventory = JSON.parse(r.stdout) as Inventory;
@@ -503,7 +504,7 @@ describe('inventory --live with HashiCorp Vault (fake): custom_metadata and capa
     assert.equal(forbidden.live?.state, 'error');
     assert.equal(forbidden.live?.errorKind, 'permission-denied');
 
-    const veza = await runAsync(['inventory', '--live', '--timeout', '3', '--format', 'veza-oaa', '.'], env, dir);
+    const veza = await runAsync(['inventory', '--live', '--timeout', '3', '--format', 'veza-oaa', '.'], { ...env, SECRETREFS_TRUSTED_ADDRESSES: fake.address }, dir);
     assert.equal(veza.status, 0, veza.stderr);
     for (const secret of [...VALUES, TOKEN]) assert.ok(!veza.stdout.includes(secret));
     const payload = JSON.parse(veza.stdout) as VezaSecretStorePayload;

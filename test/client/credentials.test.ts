@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { credentialRequest, resetCacheRequest, type Credential, type CredentialResult } from '../../shared/src/customMessages';
 import { credentialBinding, unseal } from '../../shared/src/sealing';
-import { credentialKey, parseCredentialKey, parseStoredCredential } from '../../client/src/credentials';
+import { approvalKey, credentialKey, parseCredentialKey, parseStoredCredential } from '../../client/src/credentials';
 import { microsoftSession, settle } from './fakes';
 import { everythingButSecrets, started, vaults, type Started } from './helpers';
 
@@ -72,7 +72,8 @@ describe('the secretRefs/credential request', () => {
     const prompts = s.h.window.prompts.length;
     assert.deepEqual(open(s, await s.h.lastClient.request(credentialRequest, prodParams)), { kind: 'token', token: canary });
     assert.equal(s.h.window.prompts.length, prompts);
-    assert.deepEqual(s.h.workspaceState.data.get('secretRefs.approvedAddresses'), [prodKey]);
+    // The approval names the origin, the TLS settings (none here) and the source of the credential.
+    assert.deepEqual(s.h.workspaceState.data.get('secretRefs.approvedAddresses'), [approvalKey({ name: 'prod', provider: 'hashicorp', address: prodParams.address }, 'stored')]);
   });
 
   it('asks a single time for concurrent requests', async () => {

@@ -738,6 +738,8 @@ export interface Harness {
   /** Behaviour of the clients created from now on. */
   behaviour: StartBehaviour;
   clock: { now: number };
+  /** The user's files the extension may read for environment credentials (~/.vault-token...), by path. */
+  userFiles: Map<string, string>;
   readonly output: FakeLogChannel;
   readonly statusItem: FakeStatusItem;
   readonly vaultsItem: FakeStatusItem;
@@ -771,6 +773,7 @@ export function harness(setup?: (h: Harness) => void): Harness {
     clients,
     behaviour: 'succeed',
     clock: { now: 1_000_000 },
+    userFiles: new Map(),
     get output() {
       return window.channels[0]!;
     },
@@ -811,6 +814,7 @@ export function harness(setup?: (h: Harness) => void): Harness {
     now: () => h.clock.now,
     timers: h.timers,
     processEnv: serverEnv,
+    readUserFile: async (file) => h.userFiles.get(file),
   };
   setup?.(h);
   return h;

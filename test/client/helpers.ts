@@ -18,7 +18,8 @@ export const vaults = {
     access: 'no-credentials',
   },
   local: { name: 'dev', provider: 'local', address: '', enabled: true, uri: 'file:///ws/a/dev.vault.yaml', folder: 'file:///ws/a', access: 'no-credentials' },
-  aws: { name: 'payments', provider: 'aws', address: '', enabled: true, uri: 'file:///ws/a/payments.vault.yaml', folder: 'file:///ws/a', access: 'no-credentials' },
+  // The server names every cloud vault's origin, the provider's own endpoint when the file names none.
+  aws: { name: 'payments', provider: 'aws', address: 'https://secretsmanager.eu-west-1.amazonaws.com', enabled: true, uri: 'file:///ws/a/payments.vault.yaml', folder: 'file:///ws/a', access: 'no-credentials' },
   azure: {
     name: 'kv',
     provider: 'azure',
@@ -28,7 +29,7 @@ export const vaults = {
     folder: 'file:///ws/a',
     access: 'no-credentials',
   },
-  gcp: { name: 'gsm', provider: 'gcp', address: '', enabled: true, uri: 'file:///ws/a/gsm.vault.yaml', folder: 'file:///ws/a', access: 'no-credentials' },
+  gcp: { name: 'gsm', provider: 'gcp', address: 'https://secretmanager.googleapis.com', enabled: true, uri: 'file:///ws/a/gsm.vault.yaml', folder: 'file:///ws/a', access: 'no-credentials' },
   disabled: {
     name: 'old',
     provider: 'hashicorp',

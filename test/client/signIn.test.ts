@@ -49,19 +49,19 @@ const scenarios: Scenario[] = [
   {
     name: 'AWS access key with session token',
     answers: ['payments', 'Access key', 'AKIAEXAMPLE', 'wJalrSECRET', 'session-tok'],
-    key: 'secretRefs:cred:aws:payments@',
+    key: 'secretRefs:cred:aws:payments@https://secretsmanager.eu-west-1.amazonaws.com',
     credential: { kind: 'aws-keys', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrSECRET', sessionToken: 'session-tok' },
   },
   {
     name: 'AWS access key without session token',
     answers: ['payments', 'Access key', 'AKIAEXAMPLE', 'wJalrSECRET', ''],
-    key: 'secretRefs:cred:aws:payments@',
+    key: 'secretRefs:cred:aws:payments@https://secretsmanager.eu-west-1.amazonaws.com',
     credential: { kind: 'aws-keys', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrSECRET' },
   },
   {
     name: 'AWS profile',
     answers: ['payments', 'Profile', 'billing'],
-    key: 'secretRefs:cred:aws:payments@',
+    key: 'secretRefs:cred:aws:payments@https://secretsmanager.eu-west-1.amazonaws.com',
     credential: { kind: 'aws-profile', profile: 'billing' },
   },
   {
@@ -82,7 +82,7 @@ const scenarios: Scenario[] = [
   {
     name: 'GCP service-account key file',
     answers: ['gsm', [fakeUris.parse(keyFile)]],
-    key: 'secretRefs:cred:gcp:gsm@',
+    key: 'secretRefs:cred:gcp:gsm@https://secretmanager.googleapis.com',
     credential: { kind: 'gcp-service-account', json: gcpKey },
     setup: (h) => h.workspace.fs.put(keyFile, gcpKey),
   },
@@ -235,6 +235,16 @@ describe('Sign In...', () => {
     const dialog = s.h.window.prompts.find((p) => p.kind === 'openDialog')!;
     assert.equal(dialog.options.canSelectMany, false);
     assert.deepEqual(Object.values(dialog.options.filters), [['json']]);
+  });
+
+  it('refuses a vault with no valid address (missing, not http(s), or with user info): nothing could be sent, so nothing is asked or stored', async () => {
+    const s = await started(undefined, [{ ...vaults.prod, address: '' }]);
+    s.h.window.answer('prod');
+    await s.run('secretRefs.signIn');
+    assert.match(s.h.window.texts('error').at(-1)!, /vault "prod" has no valid address/);
+    assert.equal(s.h.window.prompts.filter((p) => p.kind !== 'quickPick').length, 0);
+    assert.equal(s.h.secrets.data.size, 0);
+    assert.equal(s.h.sent(resetCacheRequest).length, 0);
   });
 
   it('says it needs a trusted workspace, and asks nothing', async () => {

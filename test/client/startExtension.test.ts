@@ -28,7 +28,7 @@ describe('startExtension: language client', () => {
     assert.equal(client.id, 'secretRefs', 'the id must equal the settings prefix for secretRefs.trace.server');
     assert.equal(client.name, 'Secret References');
     assert.equal(client.startCalls, 1);
-    const env = { ...serverEnv, SECRETREFS_SESSION_KEY: client.sessionKey };
+    const env = { ...serverEnv, AWS_EC2_METADATA_DISABLED: 'true', SECRETREFS_SESSION_KEY: client.sessionKey };
     assert.deepEqual(client.serverOptions, {
       run: { module: '/ext/dist/server.js', transport: lsp.TransportKind.ipc, options: { env } },
       debug: {
@@ -48,6 +48,39 @@ describe('startExtension: language client', () => {
     assert.notEqual(first, second);
     assert.equal((h.lastClient.serverOptions as { run: { options: { env: Record<string, string> } } }).run.options.env.PATH, '/usr/bin');
     assert.ok(!h.output.text().includes(first) && !h.output.text().includes(second));
+  });
+
+  it('gives the server process only what it needs of the extension host environment: no credential variable reaches it', async () => {
+    const host: NodeJS.ProcessEnv = {
+      ...serverEnv,
+      VAULT_ADDR: 'https://vault.example.com:8200',
+      VAULT_TOKEN: 'hvs.CANARY-host-token',
+      VAULT_ROLE_ID: 'role',
+      VAULT_SECRET_ID: 'CANARY-secret-id',
+      AWS_ACCESS_KEY_ID: 'AKIDCANARY',
+      AWS_SECRET_ACCESS_KEY: 'CANARY-aws-secret',
+      AWS_PROFILE: 'corp',
+      AWS_REGION: 'eu-west-1',
+      AZURE_CLIENT_SECRET: 'CANARY-azure-secret',
+      GOOGLE_APPLICATION_CREDENTIALS: '/home/dev/key.json',
+      SECRETREFS_LOCAL_KEY: 'CANARY-local-key',
+      GITHUB_TOKEN: 'CANARY-unrelated-token',
+      VSCODE_IPC_HOOK: '/tmp/vscode.sock',
+    };
+    const { h } = await start((h) => {
+      h.deps.processEnv = host;
+    });
+    const env = (h.lastClient.serverOptions as { run: { options: { env: NodeJS.ProcessEnv } } }).run.options.env;
+    // vscode-languageclient merges this over the host's whole environment: a variable kept out is
+    // present with the value undefined, which Node's spawn drops.
+    for (const key of ['VAULT_TOKEN', 'VAULT_ROLE_ID', 'VAULT_SECRET_ID', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AZURE_CLIENT_SECRET', 'GOOGLE_APPLICATION_CREDENTIALS', 'SECRETREFS_LOCAL_KEY', 'GITHUB_TOKEN', 'VSCODE_IPC_HOOK']) {
+      assert.ok(key in env && env[key] === undefined, `${key} is kept out`);
+    }
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)),
+      { PATH: '/usr/bin', HOME: '/home/dev', VAULT_ADDR: 'https://vault.example.com:8200', AWS_REGION: 'eu-west-1', AWS_EC2_METADATA_DISABLED: 'true', SECRETREFS_SESSION_KEY: h.lastClient.sessionKey },
+    );
+    assert.ok(!JSON.stringify(env).includes('CANARY'));
   });
 
   it('merges process.env when no environment is injected', async () => {

@@ -162,7 +162,8 @@ export async function hashicorpRig(options: RigOptions): Promise<Rig> {
       requests: () => fake.requests,
       resetRequests: () => fake.resetCounts(),
       stop: () => fake.stop(),
-      harness: { env: { VAULT_TOKEN: token } },
+      // The fake's address is trusted explicitly: credentials from the environment go nowhere else.
+      harness: { env: { VAULT_TOKEN: token, SECRETREFS_TRUSTED_ADDRESSES: fake.address } },
     },
     options,
   );

@@ -10,6 +10,7 @@ import type {
 } from '../../shared/src/customMessages';
 import { newSessionKey, previewBinding, seal, unseal, writeBinding } from '../../shared/src/sealing';
 import { FakeVault } from '../fakes/fakeVault';
+import { editorCredentials } from '../helpers/editorCredentials';
 import { makeFolder, startHarness, type Harness } from '../helpers/lspHarness';
 
 const TOKEN = 'hvs.CANARY-cmd-token-551';
@@ -40,7 +41,8 @@ describe('commands served to the VS Code client', () => {
       'app.connection.yaml': 'name: app\nvault_secrets:\n  - vault: prod\n    engine: secret\n    path: data/oracle\nvalue:\n  p: vault.secret(password)\n',
     });
     vaultUri = folder.file('prod.vault.yaml');
-    h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: TOKEN, SECRETREFS_SESSION_KEY: sessionKey } });
+    // Started by the VS Code client (a session key): the token comes from the client, sealed.
+    h = await startHarness({ folders: [folder.uri], env: { SECRETREFS_SESSION_KEY: sessionKey }, onCredential: editorCredentials(sessionKey, () => ({ kind: 'token', token: TOKEN })) });
     const send = h.client.sendRequest.bind(h.client) as (method: string, params?: unknown) => Promise<unknown>;
     (h.client as { sendRequest: unknown }).sendRequest = async (method: string, params?: unknown) => {
       const result = await send(method, params);
@@ -149,7 +151,7 @@ describe('vault status for the client', () => {
   it('reports a vault whose token lookup fails as failed (shown as unreachable)', async () => {
     const fake = await FakeVault.start();
     const folder = makeFolder({ 'prod.vault.yaml': `name: prod\nprovider: hashicorp\nurl: ${fake.address}\n` });
-    const h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: 'hvs.unknown-token' } });
+    const h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: 'hvs.unknown-token', SECRETREFS_TRUSTED_ADDRESSES: fake.address } });
     try {
       let access = '';
       for (let i = 0; i < 100 && access !== 'failed'; i++) {

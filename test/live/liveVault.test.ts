@@ -48,7 +48,8 @@ describe('live HashiCorp Vault over the language server', () => {
     });
     h = await startHarness({
       folders: [folder.uri],
-      env: { VAULT_TOKEN: CANARY_TOKEN },
+      // The fake's loopback address is trusted explicitly: credentials from the environment go nowhere else.
+      env: { VAULT_TOKEN: CANARY_TOKEN, SECRETREFS_TRUSTED_ADDRESSES: fake.address },
       liveBudgetMs: 3000,
       initializationOptions: { settings: { live: { timeoutSeconds: 2 } } },
     });
@@ -223,7 +224,7 @@ describe('a Vault that rejects the token', () => {
     fake.mountKv('secret', 2);
     fake.putSecret('secret', 'app', { k: 'v' });
     const folder = makeFolder({ 'prod.vault.yaml': `name: prod\nprovider: hashicorp\nurl: ${fake.address}\n` });
-    const h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: 'hvs.not-a-valid-token' } });
+    const h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: 'hvs.not-a-valid-token', SECRETREFS_TRUSTED_ADDRESSES: fake.address } });
     try {
       const uri = folder.file('c.connection.yaml');
       h.open(uri, 'name: c\nvault_secrets:\n  - vault: prod\n    engine: secret\n    path: data/app\nvalue:\n  p: vault.secret(k)\n');

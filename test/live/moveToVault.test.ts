@@ -5,6 +5,7 @@ import type { CodeAction, TextEdit } from 'vscode-languageserver-protocol';
 import type { MoveToVaultResult } from '../../shared/src/customMessages';
 import { newSessionKey } from '../../shared/src/sealing';
 import { FakeVault } from '../fakes/fakeVault';
+import { editorCredentials } from '../helpers/editorCredentials';
 import { codes, makeFolder, startHarness, type Harness } from '../helpers/lspHarness';
 
 const TOKEN = 'hvs.CANARY-move-token';
@@ -24,7 +25,9 @@ describe('Move to vault (server side)', () => {
     fake.addToken(TOKEN, { policies: [{ path: 'secret/*', capabilities: ['read', 'list', 'create', 'update'] }] });
     folder = makeFolder({ 'prod.vault.yaml': `name: prod\nprovider: hashicorp\nurl: ${fake.address}\nengines:\n  secret: { type: kv, version: 2 }\n` });
     vaultUri = folder.file('prod.vault.yaml');
-    h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: TOKEN, SECRETREFS_SESSION_KEY: newSessionKey() } });
+    // Started by the VS Code client (a session key): the token comes from the client, sealed.
+    const sessionKey = newSessionKey();
+    h = await startHarness({ folders: [folder.uri], env: { SECRETREFS_SESSION_KEY: sessionKey }, onCredential: editorCredentials(sessionKey, () => ({ kind: 'token', token: TOKEN })) });
   });
 
   after(async () => {

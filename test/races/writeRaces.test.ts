@@ -16,6 +16,7 @@ import { AwsFake } from '../fakes/awsFake';
 import { AzureFake } from '../fakes/azureFake';
 import { FakeVault } from '../fakes/fakeVault';
 import { GcpFake } from '../fakes/gcpFake';
+import { editorCredentials } from '../helpers/editorCredentials';
 import { makeFolder, startHarness, type Harness } from '../helpers/lspHarness';
 
 const TOKEN = 'hvs.race-writer-token';
@@ -139,7 +140,8 @@ describe('concurrent check-and-set writers to one KV v2 secret', { timeout: 60_0
     fake.addToken(TOKEN, { ttlSeconds: 3600, policies: [{ path: `${MOUNT}/*`, capabilities: ['create', 'read', 'update', 'list'] }] });
     folder = makeFolder({ 'prod.vault.yaml': `name: prod\nprovider: hashicorp\nurl: ${fake.address}\nengines:\n  ${MOUNT}: { type: kv, version: 2 }\n` });
     vaultUri = folder.file('prod.vault.yaml');
-    h = await startHarness({ folders: [folder.uri], env: { VAULT_TOKEN: TOKEN, SECRETREFS_SESSION_KEY: sessionKey } });
+    // Started by the VS Code client (a session key): the token comes from the client, sealed.
+    h = await startHarness({ folders: [folder.uri], env: { SECRETREFS_SESSION_KEY: sessionKey }, onCredential: editorCredentials(sessionKey, () => ({ kind: 'token', token: TOKEN })) });
   });
 
   after(async () => {

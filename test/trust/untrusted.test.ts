@@ -53,7 +53,8 @@ import {
 import { credentialBinding, newSessionKey, seal, writeBinding } from '../../shared/src/sealing';
 import { defaultSettings } from '../../shared/src/settings';
 import { startExtension } from '../../client/src/startExtension';
-import { credentialKey } from '../../client/src/credentials';
+import { approvalKey, credentialKey } from '../../client/src/credentials';
+import { originOf } from '../../shared/src/addresses';
 import { storageKeys } from '../../client/src/constants';
 import { AwsFake } from '../fakes/awsFake';
 import { AzureFake } from '../fakes/azureFake';
@@ -219,7 +220,10 @@ interface World {
    * pooled keep-alive sockets (some SDKs keep a process-wide pool) and must connect anew.
    */
   cutAll(): Promise<void>;
-  /** What the editor would answer to `secretRefs/credential` (cloud vaults; HashiCorp uses the environment). */
+  /**
+   * What the editor would answer to `secretRefs/credential`. A server started by the VS Code client
+   * (a session key) never reads credentials from its own environment: every vault's comes from here.
+   */
   credentialFor(params: CredentialParams): Credential | undefined;
   /** The fakes' stores, to show that nothing was written. */
   stored(): unknown;
@@ -325,6 +329,7 @@ async function startWorld(): Promise<World> {
       await sleep(50);
     },
     credentialFor(params) {
+      if (params.provider === 'hashicorp') return params.vault === 'ops' ? { kind: 'approle', roleId: ROLE.id, secretId: ROLE.secret } : { kind: 'token', token: VAULT_TOKEN };
       if (params.provider === 'aws') return { kind: 'aws-keys', accessKeyId: 'AKIDTRUSTTEST', secretAccessKey: 'trust-secret-access-key' };
       if (params.provider === 'azure') return { kind: 'azure-token', token: AZ_TOKEN };
       if (params.provider === 'gcp') return { kind: 'gcp-service-account', json: sa.json };
@@ -730,6 +735,20 @@ describe('an untrusted workspace opens no network connection', { timeout: 90_000
       h.deps.processEnv = { ...serverEnv, ...world.env };
       for (const method of forwarded) h.responders.set(method, async (params) => (await serverReady).client.sendRequest(method, params));
     });
+    // Sign-ins made earlier, in a trusted session: a credential for every vault, its origin approved.
+    // (The extension host's environment holds credentials too; the stored ones come first.)
+    const origin = (p: Provider) => originOf(world.proxies[p].address)!;
+    const signedIn: [string, Provider][] = [['prod', 'hashicorp'], ['ops', 'hashicorp'], ['envprod', 'hashicorp'], ['pay', 'aws'], ['az', 'azure'], ['g', 'gcp']];
+    const approved: string[] = [];
+    const stored: string[] = [];
+    for (const [name, provider] of signedIn) {
+      const identity = { name, provider, address: origin(provider) };
+      h.secrets.data.set(credentialKey(identity), JSON.stringify(world.credentialFor({ vault: name, provider, address: identity.address })));
+      stored.push(credentialKey(identity));
+      approved.push(approvalKey(identity, 'stored'));
+    }
+    h.workspaceState.data.set(storageKeys.approvedAddresses, approved);
+    h.globalState.data.set(storageKeys.credentialIndex, stored);
     const ext = startExtension(h.deps);
     try {
       await ext.ready;
@@ -746,18 +765,6 @@ describe('an untrusted workspace opens no network connection', { timeout: 90_000
           return answer;
         },
       });
-      // Sign-ins made earlier, in a trusted session: a credential for every vault, its address approved.
-      const vaults = ((await server.client.sendRequest('secretRefs/listVaults')) as ListVaultsResult).vaults;
-      const approved: string[] = [];
-      for (const v of vaults) {
-        const identity = { name: v.name, provider: v.provider, address: v.address };
-        const credential: Credential =
-          v.provider === 'hashicorp' ? (v.name === 'ops' ? { kind: 'approle', roleId: ROLE.id, secretId: ROLE.secret } : { kind: 'token', token: VAULT_TOKEN }) : world.credentialFor({ vault: v.name, provider: v.provider, address: v.address })!;
-        h.secrets.data.set(credentialKey(identity), JSON.stringify(credential));
-        approved.push(credentialKey(identity));
-      }
-      h.workspaceState.data.set(storageKeys.approvedAddresses, approved);
-      h.globalState.data.set(storageKeys.credentialIndex, [...approved]);
       serverStarted(server);
 
       // VS Code syncs the open documents to the server; the client knows them too (code lenses).

@@ -51,6 +51,23 @@ describe('vault configuration diagnostics', () => {
     assert.ok(messages.some((m) => /Engine `other` needs `type` and `version`/.test(m)));
   });
 
+  it('reports a URL with user info as invalid-config, naming where it really goes and never repeating the user info', () => {
+    const ws = new TestWorkspace({});
+    for (const [file, text, field] of [
+      ['h.vault.yaml', 'name: h\nprovider: hashicorp\nurl: https://vault.corp.example.com:8200@evil.example\n', 'url'],
+      ['a.vault.yaml', 'name: a\nprovider: azure\nvault_url: https://kv.vault.azure.net@evil.example/\n', 'vault_url'],
+      ['w.vault.yaml', 'name: w\nprovider: aws\nregion: eu-west-1\nendpoint: https://ci:CANARY-pass@evil.example:8443\n', 'endpoint'],
+      ['g.vault.yaml', 'name: g\nprovider: gcp\nproject: p\nendpoint: https://secretmanager.googleapis.com@evil.example\n', 'endpoint'],
+    ] as const) {
+      const diagnostics = ws.validate(file, text);
+      assert.deepEqual(diagnostics.map((d) => d.code), ['invalid-config'], file);
+      const d = diagnostics[0]!;
+      assert.match(d.message, new RegExp(`^\`${field}\` holds user info before "@": requests would go to https://evil\\.example(:8443)?, not to what precedes "@"`));
+      assert.doesNotMatch(d.message, /vault\.corp|kv\.vault|CANARY|secretmanager/);
+      assert.equal(d.range.start.line, text.split('\n').findIndex((l) => l.startsWith(`${field}:`)));
+    }
+  });
+
   it('reports duplicate names within a folder on both files', () => {
     const ws = new TestWorkspace({ 'a.vault.yaml': prodVault, 'b.vault.yaml': prodVault });
     const a = ws.validate('a.vault.yaml');

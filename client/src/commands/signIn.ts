@@ -250,6 +250,13 @@ export async function signIn(ctx: CommandContext): Promise<void> {
     none: `${displayName}: there is no vault configuration in this workspace. Run "${displayName}: Add Vault Configuration..." first.`,
   });
   if (vault === undefined) return;
+  if (vault.provider !== 'local' && vault.address === '') {
+    // Nothing could be sent anywhere: the server asks for credentials by parsed origin only.
+    void ctx.window.showErrorMessage(
+      `${displayName}: vault "${vault.name}" has no valid address: its vault configuration names no http(s) URL without user info (or, for HashiCorp Vault, VAULT_ADDR is not set). Fix it first; nothing was stored.`,
+    );
+    return;
+  }
   const credential = await askCredential(ctx, vault);
   if (credential === undefined) return;
   const id = identity(vault);

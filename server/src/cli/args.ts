@@ -1,3 +1,4 @@
+import { addressProblem, parseAddress } from '../../../shared/src/addresses';
 import { defaultSettings, normalizeSettings, settingBounds, type Settings } from '../../../shared/src/settings';
 import { allDiagnosticCodes, isDiagnosticCode } from '../service/diagnostics/codes';
 
@@ -11,6 +12,8 @@ export interface CheckOptions {
   settings: Settings;
   /** Also check against the secret managers, with credentials from the environment. */
   live: boolean;
+  /** Origins given with --trust-address: credentials from the environment may go there. */
+  trustedAddresses: string[];
 }
 
 export interface InventoryOptions {
@@ -20,6 +23,8 @@ export interface InventoryOptions {
   settings: Settings;
   /** Also ask the secret managers (metadata, permissions), with credentials from the environment. */
   live: boolean;
+  /** Origins given with --trust-address. */
+  trustedAddresses: string[];
 }
 
 export type LocalCommand =
@@ -83,9 +88,15 @@ Options:
                          (${bounds('files.maxFiles')}; default: ${defaultSettings.files.maxFiles})
   --live                 Also check against the secret managers, with credentials
                          from the environment (VAULT_TOKEN or ~/.vault-token,
-                         VAULT_ROLE_ID and VAULT_SECRET_ID, SECRETREFS_LOCAL_KEY);
-                         inventory: also read each secret's metadata and the
-                         caller's permissions on it
+                         VAULT_ROLE_ID and VAULT_SECRET_ID, SECRETREFS_LOCAL_KEY,
+                         the cloud SDKs' own discovery); inventory: also read each
+                         secret's metadata and the caller's permissions on it.
+                         Credentials go only to trusted addresses: the cloud
+                         providers' own endpoints, VAULT_ADDR, and --trust-address;
+                         any other address is not contacted (untrusted-address)
+  --trust-address URL    Also send credentials from the environment to URL's origin
+                         (scheme, host, port); repeatable. SECRETREFS_TRUSTED_ADDRESSES
+                         adds more, comma-separated
   --timeout SECONDS      Timeout of one request to a secret manager
                          (${bounds('live.timeoutSeconds')}; default: ${defaultSettings.live.timeoutSeconds})
   -h, --help             Show this help
@@ -121,7 +132,7 @@ Exit status: 0 no errors (warnings allowed), 1 errors found,
 "inventory" exits 0 whatever it finds (live failures included), or 2.
 `;
 
-const valueOptions = ['--format', '--vault-configs', '--connections', '--exclude', '--disable', '--max-size-kb', '--max-files', '--timeout', '--cas', '--version-pin'] as const;
+const valueOptions = ['--format', '--vault-configs', '--connections', '--exclude', '--disable', '--max-size-kb', '--max-files', '--timeout', '--trust-address', '--cas', '--version-pin'] as const;
 type ValueOption = (typeof valueOptions)[number];
 
 function isValueOption(name: string): name is ValueOption {
@@ -148,6 +159,7 @@ export function parseArgs(argv: readonly string[]): Command {
     '--max-size-kb': [],
     '--max-files': [],
     '--timeout': [],
+    '--trust-address': [],
     '--cas': [],
     '--version-pin': [],
   };
@@ -246,9 +258,17 @@ export function parseArgs(argv: readonly string[]): Command {
   const timeout = values['--timeout'].at(-1);
   if (timeout !== undefined) settings.live.timeoutSeconds = boundedOption('--timeout', timeout, 'live.timeoutSeconds', 'a number of seconds');
 
+  const trustedAddresses: string[] = [];
+  for (const text of values['--trust-address']) {
+    const parsed = parseAddress(text);
+    // User info may be a password: it is never repeated.
+    if (!parsed.ok) throw new UsageError(`--trust-address ${parsed.reason === 'user-info' ? '(an address with user info)' : `"${text}"`} is not used: ${addressProblem(parsed)}`);
+    trustedAddresses.push(parsed.origin);
+  }
+
   const given = paths.length > 0 ? paths : ['.'];
-  if (command === 'inventory') return { kind: 'inventory', options: { paths: given, format: givenFormat === 'veza-oaa' ? 'veza-oaa' : 'json', settings, live } };
-  return { kind: 'check', options: { paths: given, format: format as OutputFormat, settings, live } };
+  if (command === 'inventory') return { kind: 'inventory', options: { paths: given, format: givenFormat === 'veza-oaa' ? 'veza-oaa' : 'json', settings, live, trustedAddresses } };
+  return { kind: 'check', options: { paths: given, format: format as OutputFormat, settings, live, trustedAddresses } };
 }
 
 /** A numeric option within the setting's bounds; out of range is a usage error (a setting is clamped instead). */

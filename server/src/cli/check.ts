@@ -8,6 +8,7 @@ import { oneLine } from '../../../shared/src/text/controls';
 import { displayPath, formatJson, formatSummary, formatText, hasErrors, sortFindings, terminalPath, type Finding } from './format';
 import { formatSarif } from './sarif';
 import type { StdinSource } from './stdin';
+import { trustedAddressesEnvProblem } from './trust';
 import { toolVersion } from './version';
 
 /** Where the command writes; main passes the process streams, so the command itself is pure. */
@@ -20,7 +21,7 @@ export interface Io {
 }
 
 /** checkPaths' contract; `cwd` (optional) is where a file given alone looks for vault configurations. */
-export type CheckPaths = (paths: string[], settings: Settings, cwd?: string, options?: { live?: boolean }) => Promise<CheckResult>;
+export type CheckPaths = (paths: string[], settings: Settings, cwd?: string, options?: { live?: boolean; trustedAddresses?: string[] }) => Promise<CheckResult>;
 
 /** Exit statuses of the CLI. */
 export const exitCodes = { ok: 0, errors: 1, trouble: 2 } as const;
@@ -53,11 +54,16 @@ export async function readablePaths(paths: readonly string[], io: Io): Promise<s
 }
 
 /** `secretrefs check`: prints findings and returns the exit status. */
-export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckPaths = defaultCheckPaths): Promise<number> {
+export async function runCheck(options: CheckOptions, io: Io, checkPaths: CheckPaths = defaultCheckPaths, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const trustProblem = options.live ? trustedAddressesEnvProblem(env) : undefined;
+  if (trustProblem) {
+    io.stderr(`secretrefs: ${trustProblem}\n`);
+    return exitCodes.trouble;
+  }
   const absolute = await readablePaths(options.paths, io);
   if (!absolute) return exitCodes.trouble;
 
-  const result = await checkPaths(absolute, options.settings, io.cwd, { live: options.live });
+  const result = await checkPaths(absolute, options.settings, io.cwd, { live: options.live, trustedAddresses: options.trustedAddresses });
 
   const findings: Finding[] = [];
   for (const report of result.files) {

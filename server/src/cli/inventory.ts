@@ -6,17 +6,24 @@ import type { InventoryOptions } from './args';
 import { exitCodes, fileLimitMessage, readablePaths, type Io } from './check';
 import { oneLine } from '../../../shared/src/text/controls';
 import { displayPath, terminalJson, terminalPath } from './format';
+import { trustedAddressesEnvProblem } from './trust';
 
 /** collectInventory's contract, replaceable in tests. */
 export type CollectInventory = (paths: string[], settings: Settings, cwd: string, options: CollectInventoryOptions) => Promise<InventoryResult>;
 
 /** `secretrefs inventory`: writes the inventory (never a value) and returns the exit status. */
-export async function runInventory(options: InventoryOptions, io: Io, collect: CollectInventory = defaultCollect): Promise<number> {
+export async function runInventory(options: InventoryOptions, io: Io, collect: CollectInventory = defaultCollect, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const trustProblem = options.live ? trustedAddressesEnvProblem(env) : undefined;
+  if (trustProblem) {
+    io.stderr(`secretrefs: ${trustProblem}\n`);
+    return exitCodes.trouble;
+  }
   const absolute = await readablePaths(options.paths, io);
   if (!absolute) return exitCodes.trouble;
 
   const { inventory, unreadable, limitReached } = await collect(absolute, options.settings, io.cwd, {
     live: options.live,
+    trustedAddresses: options.trustedAddresses,
     display: (p) => displayPath(p, io.cwd),
   });
   const output = options.format === 'veza-oaa' ? toVezaPayload(inventory) : inventory;

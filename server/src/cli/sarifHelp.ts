@@ -51,6 +51,8 @@ export const diagnosticHelp: Partial<Record<DiagnosticCode, string>> = {
   'hardcoded-credential':
     'Move the value to a vault (code action **Move to vault...**) and replace it with a `vault.secret(...)` reference. Rotate the credential if the file was ever committed.',
   'declared-engine-mismatch': 'Correct the `engines:` declaration to match the server: its KV version, or remove an engine that is not mounted.',
+  'untrusted-address':
+    'If you trust the address the message names, pass `--trust-address URL` (repeatable), add it to `SECRETREFS_TRUSTED_ADDRESSES` (comma-separated), or list it in the language server\'s `trustedAddresses` initialization option. Otherwise fix the vault configuration\'s `url`, `vault_url` or `endpoint`: credentials from the environment go only to the cloud providers\' own endpoints, `VAULT_ADDR` and the addresses you trust.',
 };
 
 export const fallbackHelp = 'See the Diagnostics section of the Secret References README for what this code means and how to fix it.';

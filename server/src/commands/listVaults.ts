@@ -1,5 +1,5 @@
 import type { ListVaultsResult } from '../../../shared/src/customMessages';
-import { vaultAddress } from '../live/providerRegistry';
+import { vaultOrigin } from '../live/vaultTarget';
 import type { CommandContext } from './context';
 
 export function listVaults(ctx: CommandContext, env: NodeJS.ProcessEnv): ListVaultsResult {
@@ -10,7 +10,8 @@ export function listVaults(ctx: CommandContext, env: NodeJS.ProcessEnv): ListVau
       .map(({ folder, fact }) => ({
         name: fact.name,
         provider: fact.provider ?? 'unknown',
-        address: vaultAddress(fact, env),
+        // The parsed origin: what the client keys credentials and approvals by.
+        address: vaultOrigin(fact, env),
         enabled: fact.enabled,
         uri: fact.uri,
         folder,

@@ -26,6 +26,7 @@ export async function troubleshoot(ctx: CommandContext, vaultUri: string, env: N
     const why: Record<string, string> = {
       'no-credentials': 'No credential: run "Secret References: Sign In..." or set the provider\'s environment variables.',
       untrusted: 'The workspace is not trusted: no secret manager is contacted.',
+      'untrusted-address': `The address ${ctx.live()?.untrustedAddress(vault) ?? ''} is not trusted, so the credential from the environment was not sent. Trust it with --trust-address, SECRETREFS_TRUSTED_ADDRESSES or the trustedAddresses initialization option.`,
       off: 'Live checks are off (secretRefs.live.enabled).',
       unsupported: 'Live checks are not available for this provider yet.',
       failed: 'The provider could not be set up; see the output channel.',

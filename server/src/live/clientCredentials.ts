@@ -1,17 +1,27 @@
 import type { Connection } from 'vscode-languageserver';
+import { tlsIdentity } from '../../../shared/src/addresses';
 import { credentialRequest, type Credential, type CredentialParams, type CredentialResult } from '../../../shared/src/customMessages';
 import { credentialBinding, unseal } from '../../../shared/src/sealing';
 import type { CredentialSource } from './credentials';
 
 /**
- * Credentials from the VS Code client's secret storage. The client seals them with the session key
- * it gave this process at start, bound to vault, provider and address, so the LSP wire (and its
- * trace) carries only ciphertext, and a credential issued for one address is useless for another.
+ * Credentials from the VS Code client: its secret storage, or the environment of the extension
+ * host, each released only for an origin (and TLS settings) the user approved. The client seals
+ * them with the session key it gave this process at start, bound to vault, provider, origin and
+ * TLS settings, so the LSP wire (and its trace) carries only ciphertext, and a credential issued for
+ * one address is useless for another.
  */
 export function clientCredentials(connection: Connection, sessionKey: string, log: (message: string) => void): CredentialSource {
   return {
-    async get(vault, address) {
-      const params: CredentialParams = { vault: vault.name, provider: vault.provider ?? '', address };
+    async get(vault, target) {
+      const params: CredentialParams = {
+        vault: vault.name,
+        provider: vault.provider ?? '',
+        address: target.address,
+        ...(target.tls ? { tls: target.tls } : {}),
+        ...(vault.provider === 'hashicorp' ? { auth: vault.connection.auth ?? 'token' } : {}),
+        ...(vault.provider === 'aws' && vault.connection.profile ? { profile: vault.connection.profile } : {}),
+      };
       let result: CredentialResult | null;
       try {
         result = await connection.sendRequest<CredentialResult | null>(credentialRequest, params);
@@ -20,7 +30,7 @@ export function clientCredentials(connection: Connection, sessionKey: string, lo
         return undefined;
       }
       if (!result?.sealed) return undefined;
-      const plain = unseal(sessionKey, result.sealed, credentialBinding(params.vault, params.provider, params.address));
+      const plain = unseal(sessionKey, result.sealed, credentialBinding(params.vault, params.provider, params.address, tlsIdentity(params.tls)));
       if (plain === undefined) {
         log(`The credential for vault "${vault.name}" could not be unsealed; it was ignored.`);
         return undefined;

@@ -1,9 +1,9 @@
 import type { Connection } from 'vscode-languageserver';
 import type { Settings } from '../../../shared/src/settings';
-import { sessionKeyEnv } from '../../../shared/src/sealing';
 import type { LiveAccess } from '../service/facts/liveFacts';
+import { AddressTrust } from './addressTrust';
 import { clientCredentials } from './clientCredentials';
-import { environmentCredentials, firstCredential, type CredentialSource } from './credentials';
+import { environmentCredentials } from './credentials';
 import { LiveFactsStore } from './liveFactsStore';
 import { ProviderRegistry } from './providerRegistry';
 import { TtlCache } from './ttlCache';
@@ -15,24 +15,38 @@ export interface LiveSetup {
   onFactsChanged: () => void;
   log: (message: string) => void;
   warn: (message: string) => void;
-  /** The editor's secret storage, when the client offers it. */
+  /** The connection to the editor, which answers `secretRefs/credential` when it gave a session key. */
   connection?: Connection;
+  /** The session key the VS Code client gave this process (see takeSessionKey); none elsewhere. */
+  sessionKey?: string;
   env?: NodeJS.ProcessEnv;
-  credentials?: CredentialSource;
+  /**
+   * Where credentials from the environment may go besides VAULT_ADDR, SECRETREFS_TRUSTED_ADDRESSES
+   * and the providers' own endpoints (`--trust-address`, the `trustedAddresses` initialization option).
+   */
+  trustedAddresses?: readonly string[];
   /** Per provider, options for loopback fakes in tests. */
   testing?: Record<string, Record<string, unknown>>;
 }
 
-/** Builds the live layer: credentials (editor first, then environment), providers, cache, store. */
+/**
+ * Builds the live layer: credentials, providers, cache, store. Two ways to get credentials:
+ * - started by the VS Code client (a session key and a connection): only from the client, which
+ *   releases a stored or environment credential for an origin the user approved. This process
+ *   never reads credentials from its own environment.
+ * - the CLI and other editors: from the environment, only for trusted addresses (AddressTrust).
+ */
 export function createLiveFacts(setup: LiveSetup): LiveFactsStore {
   const env = setup.env ?? process.env;
-  const sessionKey = env[sessionKeyEnv];
-  const sources: CredentialSource[] = [];
-  if (setup.credentials) sources.push(setup.credentials);
-  if (setup.connection && sessionKey) sources.push(clientCredentials(setup.connection, sessionKey, setup.log));
-  sources.push(environmentCredentials(env));
+  const fromClient = setup.connection !== undefined && setup.sessionKey !== undefined;
+  const trust = fromClient
+    ? undefined
+    : AddressTrust.from(env, setup.trustedAddresses ?? [], (rejected, from) =>
+        setup.warn(`The trusted address "${rejected.text.slice(0, 200)}" (${from}) is ignored: ${rejected.problem}.`),
+      );
   const registry = new ProviderRegistry({
-    credentials: firstCredential(...sources),
+    credentials: fromClient ? clientCredentials(setup.connection!, setup.sessionKey!, setup.log) : environmentCredentials(env),
+    ...(trust ? { trust } : {}),
     timeoutMs: () => setup.settings().live.timeoutSeconds * 1000,
     env,
     log: setup.log,

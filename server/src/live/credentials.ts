@@ -1,18 +1,27 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { TlsSettings } from '../../../shared/src/addresses';
 import type { Credential } from '../../../shared/src/customMessages';
 import type { VaultFact } from '../service/facts/facts';
 
+/** Where a credential would be sent: the parsed origin ('' for the local vault) and the TLS settings. */
+export interface CredentialTarget {
+  address: string;
+  tls?: TlsSettings;
+}
+
 /** Where a credential for a vault configuration comes from. Never logs or returns it elsewhere. */
 export interface CredentialSource {
-  /** `address` is where the credential will be sent; a source may refuse an unapproved one. */
-  get(vault: VaultFact, address: string): Promise<Credential | undefined>;
+  /** A source may refuse an address its owner has not approved. */
+  get(vault: VaultFact, target: CredentialTarget): Promise<Credential | undefined>;
 }
 
 /**
  * The usual environment of each provider, as their own CLIs read it: `VAULT_TOKEN`, then
- * `~/.vault-token`; `VAULT_ROLE_ID` and `VAULT_SECRET_ID` for AppRole; `SECRETREFS_LOCAL_KEY`.
+ * `~/.vault-token`; `VAULT_ROLE_ID` and `VAULT_SECRET_ID` for AppRole; `SECRETREFS_LOCAL_KEY`; the
+ * cloud SDKs' own discovery. Used only where no VS Code client holds the credentials (the CLI,
+ * other editors), and then only for trusted addresses (see AddressTrust and ProviderRegistry).
  */
 export function environmentCredentials(
   env: NodeJS.ProcessEnv = process.env,
@@ -82,9 +91,9 @@ async function cloudDefaultsConfigured(vault: VaultFact, env: NodeJS.ProcessEnv,
 /** The first source that has a credential wins. */
 export function firstCredential(...sources: CredentialSource[]): CredentialSource {
   return {
-    async get(vault, address) {
+    async get(vault, target) {
       for (const source of sources) {
-        const credential = await source.get(vault, address);
+        const credential = await source.get(vault, target);
         if (credential) return credential;
       }
       return undefined;

@@ -62,6 +62,10 @@ export class LiveFactsStore implements LiveFacts {
     return access;
   }
 
+  untrustedAddress(vault: VaultFact): string | undefined {
+    return this.options.registry.untrustedAddress(vault);
+  }
+
   /**
    * How many lookups so far found a fact not known yet (loading, or its load just started). An
    * answer during which this did not change needed nothing that is still to come.

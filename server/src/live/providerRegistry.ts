@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Credential } from '../../../shared/src/customMessages';
 import { loadAws, loadAzure, loadGcp, loadHashicorp, loadLocal } from '../providers/loadProviders';
 import type { SecretProvider } from '../providers/secretProvider';
 import type { VaultFact } from '../service/facts/facts';
 import type { LiveAccess } from '../service/facts/liveFacts';
-import { caCertificatePath, readCaCertificate } from './caCertificate';
+import type { AddressTrust } from './addressTrust';
 import type { CredentialSource } from './credentials';
 import { unusableProvider } from './unusableProvider';
+import { resolveTarget, vaultAddress, type VaultTarget } from './vaultTarget';
+
+export { vaultAddress } from './vaultTarget';
 
 /** What some providers offer beyond SecretProvider. */
 export interface ProviderExtras {
@@ -28,6 +29,12 @@ export interface ProviderEntry {
 
 export interface RegistryOptions {
   credentials: CredentialSource;
+  /**
+   * Credentials from the environment (the CLI, other editors): only these addresses receive them;
+   * another address is not contacted and the vault's access is `untrusted-address`. Absent when
+   * every credential comes from the VS Code client, which asks the user about each address.
+   */
+  trust?: AddressTrust;
   timeoutMs: () => number;
   env?: NodeJS.ProcessEnv;
   log: (message: string) => void;
@@ -40,29 +47,14 @@ export interface RegistryOptions {
 interface Slot {
   fingerprint: string;
   access: LiveAccess;
+  /** The origin that was not contacted because it is not trusted. */
+  untrusted?: string;
   entry: Promise<ProviderEntry | undefined>;
   resolved: ProviderEntry | undefined;
 }
 
 /** Providers that have live checks. */
 const liveProviders = new Set(['hashicorp', 'local', 'aws', 'azure', 'gcp']);
-
-/**
- * Where a vault's credentials are sent: hashicorp `url` (else VAULT_ADDR), azure `vault_url`, the
- * aws or gcp `endpoint` (else the provider's public endpoint), '' for the local vault.
- */
-export function vaultAddress(vault: VaultFact, env: NodeJS.ProcessEnv): string {
-  switch (vault.provider) {
-    case 'hashicorp':
-      return vault.address ?? env.VAULT_ADDR ?? '';
-    case 'aws':
-      return vault.connection.endpoint ?? `https://secretsmanager.${vault.region ?? env.AWS_REGION ?? 'us-east-1'}.amazonaws.com`;
-    case 'gcp':
-      return vault.connection.endpoint ?? 'https://secretmanager.googleapis.com';
-    default:
-      return vault.address ?? '';
-  }
-}
 
 function fingerprint(vault: VaultFact, env: NodeJS.ProcessEnv): string {
   return JSON.stringify([vault.provider, vaultAddress(vault, env), vault.namespace, vault.connection, vault.uri]);
@@ -90,6 +82,12 @@ export class ProviderRegistry {
     return slot && slot.fingerprint === fingerprint(vault, this.env) ? slot.access : 'pending';
   }
 
+  /** The address that was not contacted because it is not trusted (access `untrusted-address`). */
+  untrustedAddress(vault: VaultFact): string | undefined {
+    const slot = this.slots.get(vault.name);
+    return slot && slot.fingerprint === fingerprint(vault, this.env) ? slot.untrusted : undefined;
+  }
+
   /** The provider already made for this configuration of the vault, if any. */
   peek(vault: VaultFact): ProviderEntry | undefined {
     const slot = this.slots.get(vault.name);
@@ -110,20 +108,44 @@ export class ProviderRegistry {
   }
 
   private async create(vault: VaultFact, slot: Slot): Promise<ProviderEntry | undefined> {
-    const address = vaultAddress(vault, this.env);
     try {
-      const credential = await this.options.credentials.get(vault, address);
+      const resolved = await resolveTarget(vault, this.env);
+      if (!resolved.ok) {
+        slot.access = 'failed';
+        this.options.log(`Vault "${vault.name}" cannot be used live: ${resolved.reason}`);
+        return undefined;
+      }
+      const target = resolved.target;
+      const credential = await this.options.credentials.get(vault, {
+        address: target.origin,
+        ...(target.tls ? { tls: target.tls } : {}),
+      });
       if (!credential) {
         slot.access = 'no-credentials';
         return undefined;
       }
-      const provider = await this.instantiate(vault, address, credential);
+      // The gate: a credential from the environment goes only where the person running this trusts.
+      if (this.options.trust && !this.options.trust.allows(vault.provider, target)) {
+        slot.access = 'untrusted-address';
+        slot.untrusted = target.origin;
+        this.options.log(`Vault "${vault.name}" was not contacted: ${target.origin} is not a trusted address.`);
+        return undefined;
+      }
+      // A CA file that cannot be used is said on every reference to the vault; Vault is not contacted.
+      if (target.caProblem) {
+        this.options.log(`Vault "${vault.name}": ${target.caProblem}`);
+        slot.access = 'live';
+        const unusable = unusableProvider(target.caProblem, vault.uri);
+        slot.resolved = { provider: unusable, key: unusable.cacheKey ?? `unusable|${vault.uri}` };
+        return slot.resolved;
+      }
+      const provider = await this.instantiate(vault, target, credential);
       if (!provider) {
         slot.access = 'no-credentials';
         return undefined;
       }
       slot.access = 'live';
-      slot.resolved = { provider, key: provider.cacheKey ?? `${vault.provider}|${address}|${vault.namespace ?? ''}|${identity(credential)}` };
+      slot.resolved = { provider, key: provider.cacheKey ?? `${vault.provider}|${target.url ?? target.origin}|${vault.namespace ?? ''}|${identity(credential)}` };
       return slot.resolved;
     } catch (error) {
       slot.access = 'failed';
@@ -132,7 +154,8 @@ export class ProviderRegistry {
     }
   }
 
-  private async instantiate(vault: VaultFact, address: string, credential: Credential): Promise<ProviderEntry['provider'] | undefined> {
+  /** The provider for a credential, given only the parsed address (`target.url`), never the text as written. */
+  private async instantiate(vault: VaultFact, target: VaultTarget, credential: Credential): Promise<ProviderEntry['provider'] | undefined> {
     if (vault.provider === 'local') {
       if (credential.kind !== 'local-key') return undefined;
       const { LocalVaultProvider } = await loadLocal();
@@ -146,7 +169,7 @@ export class ProviderRegistry {
         vaultName: vault.name,
         region: vault.region ?? this.env.AWS_REGION ?? '',
         ...(profile ? { profile } : {}),
-        ...(vault.connection.endpoint ? { endpoint: vault.connection.endpoint } : {}),
+        ...(target.url !== undefined ? { endpoint: target.url } : {}),
         timeoutMs: this.options.timeoutMs(),
         ...(credential.kind === 'aws-keys'
           ? { credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey, ...(credential.sessionToken ? { sessionToken: credential.sessionToken } : {}) } }
@@ -158,13 +181,19 @@ export class ProviderRegistry {
         credential.kind === 'azure-token'
           ? { kind: 'access-token' as const, token: credential.token, ...(credential.expiresOnTimestamp ? { expiresOnTimestamp: credential.expiresOnTimestamp } : {}) }
           : credential.kind === 'azure-client-secret'
-            ? { kind: 'client-secret' as const, tenantId: credential.tenantId, clientId: credential.clientId, clientSecret: credential.clientSecret }
+            ? {
+                kind: 'client-secret' as const,
+                tenantId: credential.tenantId,
+                clientId: credential.clientId,
+                clientSecret: credential.clientSecret,
+                ...(credential.authorityHost ? { authorityHost: credential.authorityHost } : {}),
+              }
             : credential.kind === 'provider-default'
               ? { kind: 'environment' as const }
               : undefined;
-      if (!azure || !vault.address) return undefined;
+      if (!azure || target.url === undefined) return undefined;
       const { AzureProvider } = await loadAzure();
-      return new AzureProvider({ vaultName: vault.name, vaultUrl: vault.address, timeoutMs: this.options.timeoutMs(), credential: azure, ...this.testingOptions('azure') });
+      return new AzureProvider({ vaultName: vault.name, vaultUrl: target.url, timeoutMs: this.options.timeoutMs(), credential: azure, ...this.testingOptions('azure') });
     }
     if (vault.provider === 'gcp') {
       const gcp =
@@ -178,29 +207,22 @@ export class ProviderRegistry {
       return new GcpProvider({
         vaultName: vault.name,
         project: vault.project,
-        ...(vault.connection.endpoint ? { endpoint: vault.connection.endpoint } : {}),
+        ...(target.url !== undefined ? { endpoint: target.url } : {}),
         timeoutMs: this.options.timeoutMs(),
         credential: gcp,
         ...this.testingOptions('gcp'),
       });
     }
-    if ((credential.kind !== 'token' && credential.kind !== 'approle') || !address) return undefined;
+    if ((credential.kind !== 'token' && credential.kind !== 'approle') || target.url === undefined) return undefined;
     const { HashicorpProvider } = await loadHashicorp();
-    // A CA file that cannot be used is said on every reference to the vault; Vault is not contacted.
-    const ca = caCertificatePath(vault.connection.caCertificate, dirname(fileURLToPath(vault.uri)), this.env);
-    const caRead = ca ? await readCaCertificate(ca.path) : undefined;
-    if (ca && caRead && !caRead.ok) {
-      const cause = `its CA certificate file (${ca.shown}) cannot be used: ${caRead.reason}. Name a PEM file of at most 1 MiB.`;
-      this.options.log(`Vault "${vault.name}": ${cause}`);
-      return unusableProvider(cause, vault.uri);
-    }
-    const caCertificate = caRead?.ok ? caRead.pem : undefined;
+    // The CA read once by resolveTarget: the bytes whose hash the credential was released for.
+    const caCertificate = target.caCertificate;
     if (vault.connection.tlsSkipVerify) {
       this.options.warn(`Vault "${vault.name}" skips TLS certificate verification (tls_skip_verify: true): its identity is not checked.`);
     }
     const provider = new HashicorpProvider({
       vaultName: vault.name,
-      address,
+      address: target.url,
       namespace: vault.namespace ?? this.env.VAULT_NAMESPACE,
       caCertificate,
       tlsSkipVerify: vault.connection.tlsSkipVerify === true,

@@ -44,9 +44,11 @@ interface Entry {
  * (when inside it), else to its own directory, and vault configurations are read from there.
  */
 export interface CheckPathsOptions {
-  /** Check against the secret managers too, with credentials from `env`. */
+  /** Check against the secret managers too, with credentials from `env` (for trusted addresses only, see AddressTrust). */
   live?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Origins trusted besides VAULT_ADDR, SECRETREFS_TRUSTED_ADDRESSES and the providers' own endpoints (`--trust-address`). */
+  trustedAddresses?: readonly string[];
 }
 
 export async function checkPaths(paths: string[], settings: Settings, cwd = process.cwd(), options: CheckPathsOptions = {}): Promise<CheckResult> {
@@ -81,7 +83,15 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   index.setComplete(!found.limitReached);
 
   const live = options.live
-    ? createLiveFacts({ settings: () => settings, trusted: () => true, onFactsChanged: () => undefined, log: () => undefined, warn: () => undefined, env: options.env ?? process.env })
+    ? createLiveFacts({
+        settings: () => settings,
+        trusted: () => true,
+        onFactsChanged: () => undefined,
+        log: () => undefined,
+        warn: () => undefined,
+        env: options.env ?? process.env,
+        trustedAddresses: options.trustedAddresses ?? [],
+      })
     : undefined;
   let scans = new Map<string, SecretScanFinding[]>();
   if (settings.hardcodedCredentials.enabled) {

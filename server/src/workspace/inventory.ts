@@ -179,9 +179,11 @@ export interface InventoryResult {
 }
 
 export interface CollectInventoryOptions {
-  /** Ask the secret managers too, with credentials from `env`. */
+  /** Ask the secret managers too, with credentials from `env` (for trusted addresses only). */
   live?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Origins trusted besides VAULT_ADDR, SECRETREFS_TRUSTED_ADDRESSES and the providers' own endpoints. */
+  trustedAddresses?: readonly string[];
   /** How a path is shown (default: as is). */
   display?: (absolutePath: string) => string;
 }
@@ -305,7 +307,7 @@ export async function collectInventory(paths: string[], settings: Settings, cwd 
   index.setComplete(!limitReached);
 
   const live = options.live
-    ? createLiveFacts({ settings: () => settings, trusted: () => true, onFactsChanged: () => undefined, log: () => undefined, warn: () => undefined, env })
+    ? createLiveFacts({ settings: () => settings, trusted: () => true, onFactsChanged: () => undefined, log: () => undefined, warn: () => undefined, env, trustedAddresses: options.trustedAddresses ?? [] })
     : undefined;
   try {
     let inventory = snapshot(entries, index, live, env, display, skipped);
@@ -515,6 +517,7 @@ function enginesOf(fact: VaultFact, secrets: SecretDraft[], live: LiveFacts | un
 
 const accessReasons: Partial<Record<LiveAccess, string>> = {
   'no-credentials': 'no credentials for this vault in the environment',
+  'untrusted-address': 'its address is not trusted: the credential from the environment was not sent (--trust-address)',
   off: 'the vault configuration is disabled',
   unsupported: 'this provider has no live access',
   failed: 'the vault could not be set up',

@@ -42,6 +42,7 @@ export const diagnosticCodes = {
   'hardcoded-credential': { severity: DiagnosticSeverity.Error, summary: 'A literal secret in a connection file: move it to a vault.' },
   'engine-unverified': { severity: DiagnosticSeverity.Warning, summary: 'The vault declares no engines and the engine\'s mount and KV version could not be learned (offline, or a token that may not read them) nor settled by reading the secret.' },
   'declared-engine-mismatch': { severity: DiagnosticSeverity.Warning, summary: 'Live: an engine declaration contradicts the server (other KV version, or not mounted).' },
+  'untrusted-address': { severity: DiagnosticSeverity.Warning, summary: 'Live: a credential from the environment was not sent to the vault\'s address, which is not trusted.' },
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

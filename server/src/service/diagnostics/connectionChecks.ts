@@ -2,7 +2,7 @@ import type { VaultSet } from '../facts/facts';
 import type { LiveFacts } from '../facts/liveFacts';
 import type { Attachment, ConnectionModel, Problem } from '../model/types';
 import { resolveReference, targetOfAttachment, type ResolvedReference } from '../references/resolve';
-import { checkLiveAccess, checkLiveSecrets, type LiveCheckOptions, type LiveSecretCheck } from './liveChecks';
+import { checkLiveAccess, checkLiveSecrets, checkUntrustedAddresses, type LiveCheckOptions, type LiveSecretCheck } from './liveChecks';
 import { checkAttachment } from './attachmentChecks';
 import { checkDataPrefix, checkInlineEngine } from './pathChecks';
 import { checkUnverifiedInline } from './unverifiedEngine';
@@ -35,7 +35,11 @@ export function checkConnection(connection: ConnectionModel, vaults: VaultSet, p
   }
   // A target with an offline problem (unknown vault or engine, wrong data/ prefix) has no locator
   // and is never asked for.
-  if (live) checkLiveSecrets(liveChecks(connection, resolvedAll, vaults, live), resolvedAll, live, problems, options);
+  if (live) {
+    const checks = liveChecks(connection, resolvedAll, vaults, live);
+    checkUntrustedAddresses(checks.map((c) => c.target), live, problems);
+    checkLiveSecrets(checks, resolvedAll, live, problems, options);
+  }
   for (const attachment of connection.attachments) {
     if (used.has(attachment) || !attachment.vault) continue;
     const what = attachment.path ? `${attachment.engine?.value ?? '?'}/${attachment.path.value}` : attachment.secret?.value ?? 'this secret';

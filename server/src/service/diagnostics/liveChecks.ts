@@ -110,6 +110,35 @@ export function checkLiveAccess(target: SecretTarget, problems: Problem[]): void
   }
 }
 
+/**
+ * `untrusted-address`: a credential from the environment was not sent because the vault's address
+ * is not trusted. Says where it would have gone and how to trust it.
+ */
+export function untrustedAddressProblem(vaultName: string, origin: string, span: Located<unknown>['span']): Problem {
+  const where = origin.slice(0, 200);
+  return {
+    code: 'untrusted-address',
+    span,
+    message:
+      `Vault \`${vaultName.slice(0, 80)}\` was not contacted: ${where} is not a trusted address, so no credential from the environment was sent there. ` +
+      `If you trust it, pass \`--trust-address ${where}\`, add it to SECRETREFS_TRUSTED_ADDRESSES, or (language server) list it in the \`trustedAddresses\` initialization option. ` +
+      'VAULT_ADDR and the cloud providers\' own endpoints are trusted.',
+  };
+}
+
+/** `untrusted-address` once per vault in a document, on the first place that names the vault. */
+export function checkUntrustedAddresses(targets: readonly SecretTarget[], live: LiveFacts, problems: Problem[]): void {
+  const reported = new Set<string>();
+  for (const target of targets) {
+    const vault = target.vault;
+    if (!vault?.enabled || reported.has(vault.uri) || live.access(vault) !== 'untrusted-address') continue;
+    const origin = live.untrustedAddress?.(vault);
+    if (origin === undefined) continue;
+    reported.add(vault.uri);
+    problems.push(untrustedAddressProblem(target.vaultName.value, origin, target.vaultName.span));
+  }
+}
+
 function errorProblem(error: LiveError, target: SecretTarget, locator: SecretLocator, span: Located<unknown>['span']): Problem {
   const where = `\`${readApiPath(target, locator)}\``;
   const vault = `\`${target.vaultName.value}\``;

@@ -37,8 +37,12 @@ export interface LiveSecret {
  */
 export type LiveListing = readonly string[] & { readonly cut?: { readonly message: string } };
 
-/** Why live facts are or are not available for a vault, for hovers. */
-export type LiveAccess = 'live' | 'pending' | 'off' | 'untrusted' | 'no-credentials' | 'unsupported' | 'failed';
+/**
+ * Why live facts are or are not available for a vault, for hovers. `untrusted` is an untrusted
+ * workspace; `untrusted-address` a credential from the environment that was not sent because the
+ * vault's address is not trusted (the CLI, other editors).
+ */
+export type LiveAccess = 'live' | 'pending' | 'off' | 'untrusted' | 'untrusted-address' | 'no-credentials' | 'unsupported' | 'failed';
 
 /**
  * Facts read from secret managers. Every lookup is synchronous and answers from what is already
@@ -47,6 +51,8 @@ export type LiveAccess = 'live' | 'pending' | 'off' | 'untrusted' | 'no-credenti
  */
 export interface LiveFacts {
   access(vault: VaultFact): LiveAccess;
+  /** With access `untrusted-address`: the origin that was not contacted. */
+  untrustedAddress?(vault: VaultFact): string | undefined;
   /** The mount that holds `path` (an engine path, or a full inline path). */
   mount(vault: VaultFact, path: string): Live<LiveMount> | undefined;
   secret(vault: VaultFact, locator: SecretLocator): Live<LiveSecret> | undefined;

@@ -20,6 +20,7 @@ function escaped(value: unknown, max = 200): string {
 const accessText: Record<string, string> = {
   'no-credentials': 'no credentials for this vault: sign in from the editor, or set the provider\'s environment (VAULT_TOKEN, SECRETREFS_LOCAL_KEY)',
   untrusted: 'the workspace is not trusted, so no secret manager is contacted',
+  'untrusted-address': 'the vault\'s address is not trusted, so it was not contacted and no credential from the environment was sent (see the untrusted-address warning)',
   off: 'live checks are off (secretRefs.live.enabled)',
   pending: 'checking…',
   failed: 'the vault could not be set up; see the output channel',

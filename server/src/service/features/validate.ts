@@ -5,7 +5,7 @@ import { checkConnection } from '../diagnostics/connectionChecks';
 import { isSuppressed } from '../diagnostics/suppression';
 import type { VaultFact, WorkspaceFacts } from '../facts/facts';
 import type { LiveFacts } from '../facts/liveFacts';
-import type { LiveCheckOptions } from '../diagnostics/liveChecks';
+import { untrustedAddressProblem, type LiveCheckOptions } from '../diagnostics/liveChecks';
 import { checkAuthFields, checkCredentialExpiry, checkHardcodedCredentials } from '../diagnostics/credentialChecks';
 import type { Settings } from '../../../../shared/src/settings';
 import type { DocumentAnalysis, Problem, VaultConfigModel } from '../model/types';
@@ -32,7 +32,10 @@ export function collectProblems(analysis: DocumentAnalysis, facts: WorkspaceFact
     }
   }
   const self = analysis.vault?.name ? vaults.byName.get(analysis.vault.name.value)?.find((v) => v.uri === analysis.uri) : undefined;
-  if (analysis.vault && self && facts.live) checkDeclaredEngines(analysis.vault, self, facts.live, problems);
+  if (analysis.vault && self && facts.live) {
+    checkDeclaredEngines(analysis.vault, self, facts.live, problems);
+    checkUntrustedAddress(analysis.vault, self, facts.live, problems);
+  }
   if (analysis.connection) {
     checkConnection(analysis.connection, vaults, problems, facts.live, options);
     checkAuthFields(analysis.connection, problems);
@@ -73,6 +76,13 @@ export function toDiagnostics(document: TextDocument, analysis: DocumentAnalysis
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return diagnostics;
+}
+
+/** `untrusted-address` on the address a vault configuration names (else its name). */
+function checkUntrustedAddress(vault: VaultConfigModel, fact: VaultFact, live: LiveFacts, problems: Problem[]): void {
+  if (!vault.enabled || !vault.name || live.access(fact) !== 'untrusted-address') return;
+  const origin = live.untrustedAddress?.(fact);
+  if (origin !== undefined) problems.push(untrustedAddressProblem(vault.name.value, origin, vault.addressSpan ?? vault.name.span));
 }
 
 /** `declared-engine-mismatch`: an engine declaration that the live server contradicts. */

@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
+import { parseAddress } from '../../../../shared/src/addresses';
 import { truncate } from '../yaml/parseYaml';
 import { nearestNames } from '../text/nearest';
 import { aliasPattern, namePattern, type FieldSpec } from './fieldSpecs';
@@ -67,7 +68,17 @@ export function checkFieldValue(name: string, spec: FieldSpec, pair: Pair<Scalar
     case 'alias': {
       const text = stringValue(node);
       if (text === undefined || text.trim() === '') return wrong(`\`${name}\` must be non-empty text, not ${describe(node)}.`);
-      if (spec.type === 'url' && !isHttpUrl(text)) return wrong(`\`${name}\` must be an http:// or https:// URL.`);
+      if (spec.type === 'url') {
+        const parsed = parseAddress(text);
+        if (!parsed.ok && parsed.reason === 'user-info') {
+          // The user info is never repeated: it may be a password.
+          return wrong(
+            `\`${name}\` holds user info before "@": requests would go to ${parsed.origin ?? 'another host'}, not to what precedes "@". ` +
+              'Write the address without it; credentials never belong in a URL.',
+          );
+        }
+        if (!parsed.ok) return wrong(`\`${name}\` must be an http:// or https:// URL.`);
+      }
       if (spec.type === 'name' && !namePattern.test(text)) {
         return wrong(`\`${name}\` may hold letters, digits, "_", "." and "-", starting with a letter or digit.`);
       }
@@ -76,15 +87,6 @@ export function checkFieldValue(name: string, spec: FieldSpec, pair: Pair<Scalar
       }
       return true;
     }
-  }
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
   }
 }
 

@@ -56,6 +56,8 @@ export interface VaultConfigModel {
   region: string | undefined;
   vaultUrl: string | undefined;
   project: string | undefined;
+  /** Where the file names the address (`url`, `vault_url` or `endpoint`), when it does. */
+  addressSpan: Span | undefined;
   /** Undefined when the file declares no engines: nothing is then known about them. */
   engines: EngineDeclaration[] | undefined;
   /** How to connect (hashicorp): settings that never hold a credential. */

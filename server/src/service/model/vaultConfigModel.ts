@@ -19,6 +19,7 @@ export function buildVaultConfig(doc: Document.Parsed, problems: Problem[]): Vau
     region: undefined,
     vaultUrl: undefined,
     project: undefined,
+    addressSpan: undefined,
     engines: undefined,
     connection: {},
   };
@@ -66,6 +67,8 @@ export function buildVaultConfig(doc: Document.Parsed, problems: Problem[]): Vau
   model.region = text('region');
   model.vaultUrl = text('vault_url');
   model.project = text('project');
+  const addressField = valid.get('url') ?? valid.get('vault_url') ?? valid.get('endpoint');
+  if (addressField) model.addressSpan = spanOf(addressField.value, spanOf(addressField.key, nameSpan));
   const flag = (field: string) => {
     const node = valid.get(field)?.value;
     return isScalar(node) && typeof node.value === 'boolean' ? node.value : undefined;
