@@ -152,7 +152,7 @@ describe('inventory --live reports the keys of the stage an attachment pins', ()
       'new.connection.yaml': 'name: new\nvault_secrets:\n  - vault: pay\n    secret: api/rotating\nvalue:\n  t: vault.secret(token)\n',
     });
     try {
-      const env = { PATH: process.env.PATH ?? '', HOME: folder.path, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: SECRET_KEY };
+      const env = { PATH: process.env.PATH ?? '', HOME: folder.path, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: SECRET_KEY, SECRETREFS_TRUSTED_ADDRESSES: fake.address };
       const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
         const child = spawn(process.execPath, [cli, 'inventory', '--live', '--timeout', '5', '.'], { cwd: folder.path, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';

@@ -22,6 +22,7 @@ import type * as vscode from 'vscode';
 import { newSessionKey, sessionKeyEnv } from '../../shared/src/sealing';
 import { previewSecretRequest, troubleshootRequest, type PreviewSecretParams, type VaultSummary } from '../../shared/src/customMessages';
 import { FakeVault } from '../fakes/fakeVault';
+import { editorCredentials } from '../helpers/editorCredentials';
 import { makeFolder, startHarness, type Harness } from '../helpers/lspHarness';
 import { markdownShape } from '../helpers/markdown';
 import { editorAt, type Harness as ClientHarness } from '../client/fakes';
@@ -190,10 +191,13 @@ describe('untrusted text: hovers, diagnostics and the server log', () => {
         'prod.vault.yaml': `name: prod\nprovider: hashicorp\nurl: ${relay.url}\nengines:\n  secret: { type: kv, version: 2 }\n`,
         'brokenca.vault.yaml': `name: brokenca\nprovider: hashicorp\nurl: ${relay.url}\nca_certificate: ${yaml(`${terminal}${bidi}.pem`)}\n`,
       });
+      // The session key makes the server offer its own Preview link, as under the VS Code client,
+      // which then answers for the credential (the user signed in and approved the address).
+      const sessionKey = newSessionKey();
       h = await startHarness({
         folders: [folder.uri],
-        // The session key makes the server offer its own Preview link, as under the VS Code client.
-        env: { VAULT_TOKEN: TOKEN, VAULT_ADDR: relay.url, [sessionKeyEnv]: newSessionKey() },
+        env: { [sessionKeyEnv]: sessionKey },
+        onCredential: editorCredentials(sessionKey, () => ({ kind: 'token', token: TOKEN })),
         liveBudgetMs: 3000,
         initializationOptions: { settings: { live: { timeoutSeconds: 3 } } },
       });
