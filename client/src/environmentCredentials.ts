@@ -54,8 +54,14 @@ async function hashicorp(params: CredentialParams, access: EnvironmentAccess): P
  */
 async function aws(params: CredentialParams, access: EnvironmentAccess): Promise<EnvironmentCredential | undefined> {
   const env = access.env;
+  const home = access.home();
+  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE ?? (home && path.join(home, '.aws', 'credentials'));
+  const configFile = env.AWS_CONFIG_FILE ?? (home && path.join(home, '.aws', 'config'));
   const profile = text(params.profile) ?? text(env.AWS_PROFILE);
   if (profile) {
+    // A profile named in a vault configuration (a file of the repository) is a source only when the
+    // user's own shared files define it: otherwise there is nothing to send, and nothing to ask.
+    if (!(await definesProfile(access, credentialsFile, configFile, profile))) return undefined;
     return { credential: { kind: 'aws-profile', profile }, id: `aws-profile:${profile}`, label: `the AWS profile "${profile}" of your shared AWS files` };
   }
   const accessKeyId = text(env.AWS_ACCESS_KEY_ID);
@@ -68,14 +74,25 @@ async function aws(params: CredentialParams, access: EnvironmentAccess): Promise
       label: 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment',
     };
   }
-  const home = access.home();
-  const files = [env.AWS_SHARED_CREDENTIALS_FILE ?? (home && path.join(home, '.aws', 'credentials')), env.AWS_CONFIG_FILE ?? (home && path.join(home, '.aws', 'config'))];
-  for (const file of files) {
-    if (file && (await access.readFile(file)) !== undefined) {
-      return { credential: { kind: 'aws-profile', profile: 'default' }, id: 'aws-profile:default', label: 'the default AWS profile of your shared AWS files' };
-    }
+  if (await definesProfile(access, credentialsFile, configFile, 'default')) {
+    return { credential: { kind: 'aws-profile', profile: 'default' }, id: 'aws-profile:default', label: 'the default AWS profile of your shared AWS files' };
   }
   return undefined;
+}
+
+/**
+ * Whether the shared files define `profile`: a `[name]` section in the credentials file, or a
+ * `[profile name]` section (`[default]` for the default one) in the config file, as the SDK's
+ * shared-ini-file-loader reads them (`getProfileName`, `loadSharedConfigFiles`).
+ */
+async function definesProfile(access: EnvironmentAccess, credentialsFile: string | undefined, configFile: string | undefined, profile: string): Promise<boolean> {
+  const escaped = profile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const inCredentials = new RegExp(`^[ \\t]*\\[[ \\t]*${escaped}[ \\t]*\\]`, 'm');
+  const inConfig = new RegExp(`^[ \\t]*\\[[ \\t]*${profile === 'default' ? '(?:profile[ \\t]+)?' : 'profile[ \\t]+'}${escaped}[ \\t]*\\]`, 'm');
+  const credentials = credentialsFile ? await access.readFile(credentialsFile) : undefined;
+  if (credentials !== undefined && inCredentials.test(credentials)) return true;
+  const config = configFile ? await access.readFile(configFile) : undefined;
+  return config !== undefined && inConfig.test(config);
 }
 
 /** EnvironmentCredential of @azure/identity, client-secret form. */
