@@ -145,8 +145,10 @@ describe('credentials from the extension host\'s environment', () => {
     const keys = await offered({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'st' }, aws);
     assert.deepEqual(keys.credential, { kind: 'aws-keys', accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'st' });
     assert.match(keys.message!, /\(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment\)/);
-    assert.deepEqual((await offered({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_PROFILE: 'corp' }, aws)).credential, { kind: 'aws-profile', profile: 'corp' });
-    assert.deepEqual((await offered({ AWS_PROFILE: 'corp' }, { ...aws, profile: 'ci' })).credential, { kind: 'aws-profile', profile: 'ci' });
+    // A profile counts when the user's shared files define it (a name alone, from a repository's file, asks nothing).
+    const profiles = { '/home/dev/.aws/config': '[profile corp]\nregion = eu-west-1\n[profile ci]\nregion = eu-west-1\n' };
+    assert.deepEqual((await offered({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_PROFILE: 'corp' }, aws, profiles)).credential, { kind: 'aws-profile', profile: 'corp' });
+    assert.deepEqual((await offered({ AWS_PROFILE: 'corp' }, { ...aws, profile: 'ci' }, profiles)).credential, { kind: 'aws-profile', profile: 'ci' });
     assert.deepEqual((await offered({}, aws, { '/home/dev/.aws/config': '[default]\n' })).credential, { kind: 'aws-profile', profile: 'default' });
     assert.deepEqual((await offered({}, aws)).credential, undefined);
   });
