@@ -60,6 +60,19 @@ export interface SecretProvider {
   dispose(): void;
 }
 
+/** What some providers offer beyond SecretProvider. */
+export interface ProviderExtras {
+  mountInfo?: (path: string) => Promise<{ mounted: boolean; type?: string; kvVersion?: 1 | 2; path?: string; enclosingMount?: string }>;
+  tokenInfo?: () => Promise<{ ttlSeconds: number; renewable: boolean; policies: string[]; expireTime?: string }>;
+  /** Cloud providers: key names (undefined = not JSON) and metadata from one value read. */
+  describe?: (locator: SecretLocator) => Promise<{ keys: string[] | undefined; metadata: SecretMetadata }>;
+  /** Set by a provider whose facts are its own, never shared with another vault at the same address. */
+  cacheKey?: string;
+}
+
+/** A provider as the server holds it. */
+export type LiveProvider = SecretProvider & ProviderExtras;
+
 /**
  * Whether `error` is a ProviderError. Checked by shape, not `instanceof`: each provider is a
  * bundle of its own (loaded lazily), so its ProviderError class is not the server's.
