@@ -23,12 +23,12 @@ export function isProviderId(value: unknown): value is ProviderId {
 }
 
 /** The descriptor of a `provider:` value; undefined for an unknown or missing one. */
-export function providerDescriptor(id: string | undefined): ProviderDescriptor<ProviderId> | undefined {
-  return id === undefined ? undefined : byId.get(id);
+export function providerDescriptor(id: string | null | undefined): ProviderDescriptor<ProviderId> | undefined {
+  return id === undefined || id === null ? undefined : byId.get(id);
 }
 
 /** Whether secrets of this provider live in engines at paths (attached with `engine` and `path`). */
-export function hasEngines(id: string | undefined): boolean {
+export function hasEngines(id: string | null | undefined): boolean {
   return providerDescriptor(id)?.hasEngines === true;
 }
 
