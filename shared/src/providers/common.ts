@@ -1,6 +1,6 @@
 /** Small pieces the descriptors share. */
 import { addressProblem, parseAddress } from '../addresses';
-import type { AddressSource, AddressTarget, Env, EnvironmentReader } from './descriptor';
+import type { AddressSource, AddressTarget } from './descriptor';
 
 /** An address as written, parsed, or why it is not used (`what` names where it came from). */
 export function addressFromText(text: string, source: AddressSource, what: string): AddressTarget {
@@ -38,5 +38,3 @@ export const noSpaces = (text: string): string | undefined => (/\s/.test(text) ?
 export function isText(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
 }
-
-export type { Env, EnvironmentReader };
