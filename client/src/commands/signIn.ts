@@ -104,8 +104,8 @@ async function askStep(ctx: CommandContext, vault: VaultSummary, title: string, 
     case 'text':
       return textInput(ctx, title, step.prompt, step.what, step.placeHolder);
     case 'secret': {
+      if (step.check === undefined) return secretInput(ctx, title, step.prompt, step.what);
       const check = step.check;
-      if (check === undefined) return secretInput(ctx, title, step.prompt, step.what ?? 'a value');
       const value = await input(ctx, { title, prompt: step.prompt, password: true, validateInput: (v) => validation(ctx, check, v) });
       return value?.trim();
     }

@@ -10,7 +10,6 @@ import { unusableProvider } from './unusableProvider';
 import { resolveTarget, vaultAddress, type VaultTarget } from './vaultTarget';
 
 export { vaultAddress } from './vaultTarget';
-export type { ProviderExtras } from '../providers/secretProvider';
 
 export interface ProviderEntry {
   provider: LiveProvider;

@@ -124,8 +124,8 @@ export type InputCheck = (value: string) => string | { warning: string } | undef
 export type SignInStep =
   /** Text, required, trimmed. */
   | { kind: 'text'; answer: string; prompt: string; what: string; placeHolder?: string }
-  /** A password input, trimmed; required (`what`) unless `check` decides. */
-  | { kind: 'secret'; answer: string; prompt: string; what?: string; check?: InputCheck }
+  /** A password input, trimmed: required (`what` names it), or as `check` decides. */
+  | ({ kind: 'secret'; answer: string; prompt: string } & ({ what: string; check?: undefined } | { check: InputCheck; what?: undefined }))
   /** A password input that may be left empty ('' then). */
   | { kind: 'optional-secret'; answer: string; prompt: string }
   /** A new random 32-byte key (base64), shown once with `warning` and offered for the clipboard. */
