@@ -1,5 +1,6 @@
 // Builds the bundles: the VS Code client (vscode external), the language server, the CLI, and one
 // file per secret-manager provider, loaded only when a vault of that provider is used.
+import { existsSync, readdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -13,17 +14,27 @@ const common = {
   logLevel: 'warning',
 };
 
-/** Turns `import('./hashicorp/index')` in loadProviders.ts into a require of dist/providers/hashicorp.js. */
+/**
+ * Turns a provider descriptor's `import('./index')` (server/src/providers/<id>/descriptor.ts), and
+ * `import('./local/index')` in loadProviders.ts, into a require of dist/providers/<id>.js.
+ */
 const lazyProviders = {
   name: 'lazy-providers',
   setup(build) {
-    build.onResolve({ filter: /^\.\.?\/(hashicorp|local|aws|azure|gcp|secretScan)\/index$/ }, (args) =>
+    build.onResolve({ filter: /^\.\/index$/ }, (args) => {
+      const provider = /[\\/]providers[\\/]([^\\/]+)[\\/]descriptor\.ts$/.exec(args.importer)?.[1];
+      return provider ? { path: `./providers/${provider}.js`, external: true } : undefined;
+    });
+    build.onResolve({ filter: /^\.\.?\/[^/]+\/index$/ }, (args) =>
       args.importer.endsWith('loadProviders.ts') ? { path: `./providers/${args.path.split('/').at(-2)}.js`, external: true } : undefined,
     );
   },
 };
 
-const providers = ['hashicorp', 'local', 'aws', 'azure', 'gcp'];
+/** Every folder of server/src/providers with a descriptor is a provider with a bundle of its own. */
+const providers = readdirSync('server/src/providers', { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(`server/src/providers/${entry.name}/descriptor.ts`))
+  .map((entry) => entry.name);
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),

@@ -9,16 +9,18 @@
 import type * as vscode from 'vscode';
 import { parseAddress, tlsIdentity, type TlsSettings } from '../../shared/src/addresses';
 import type { Credential, CredentialParams, CredentialResult } from '../../shared/src/customMessages';
+import { providerDescriptor, providerDescriptors } from '../../shared/src/providers';
+import { azureKeyVaultScope } from '../../shared/src/providers/azure';
+import type { StoredCredential } from '../../shared/src/providers/descriptor';
 import { credentialBinding, seal } from '../../shared/src/sealing';
 import { environmentCredential, type EnvironmentAccess } from './environmentCredentials';
 import { displayName, storageKeys } from './constants';
 import { describeError, type AuthenticationLike, type MementoLike, type SecretStorageLike } from './host';
 
 /** What is stored: a credential, or a marker that VS Code's Microsoft sign-in provides the token. */
-export type StoredCredential = Credential | { kind: 'azure-microsoft'; account?: string };
+export type { StoredCredential } from '../../shared/src/providers/descriptor';
 
-/** Scope of the Azure Key Vault data plane, asked from VS Code's Microsoft authentication provider. */
-export const azureKeyVaultScope = 'https://vault.azure.net/user_impersonation';
+export { azureKeyVaultScope };
 
 /** Which vault configuration a credential belongs to. */
 export interface VaultIdentity {
@@ -44,9 +46,8 @@ export function parseCredentialKey(key: string): VaultIdentity | undefined {
   return { provider: rest.slice(0, colon), name: rest.slice(colon + 1, at), address: rest.slice(at + 1) };
 }
 
-function isText(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
+/** How each kind of stored credential is read back, from the providers' descriptors. */
+const storedKinds = new Map(providerDescriptors.flatMap((d) => Object.entries(d.credentials.stored)));
 
 /** Accepts a stored value defensively: anything malformed counts as no credential. */
 export function parseStoredCredential(raw: string | undefined): StoredCredential | undefined {
@@ -59,33 +60,8 @@ export function parseStoredCredential(raw: string | undefined): StoredCredential
   }
   if (value === null || typeof value !== 'object') return undefined;
   const v = value as Record<string, unknown>;
-  switch (v.kind) {
-    case 'token':
-      return isText(v.token) ? { kind: 'token', token: v.token } : undefined;
-    case 'approle':
-      return isText(v.roleId) && isText(v.secretId) ? { kind: 'approle', roleId: v.roleId, secretId: v.secretId } : undefined;
-    case 'local-key':
-      return isText(v.key) ? { kind: 'local-key', key: v.key } : undefined;
-    case 'aws-keys':
-      if (!isText(v.accessKeyId) || !isText(v.secretAccessKey)) return undefined;
-      return isText(v.sessionToken)
-        ? { kind: 'aws-keys', accessKeyId: v.accessKeyId, secretAccessKey: v.secretAccessKey, sessionToken: v.sessionToken }
-        : { kind: 'aws-keys', accessKeyId: v.accessKeyId, secretAccessKey: v.secretAccessKey };
-    case 'aws-profile':
-      return isText(v.profile) ? { kind: 'aws-profile', profile: v.profile } : undefined;
-    case 'azure-token':
-      return isText(v.token) ? { kind: 'azure-token', token: v.token } : undefined;
-    case 'azure-client-secret':
-      return isText(v.tenantId) && isText(v.clientId) && isText(v.clientSecret)
-        ? { kind: 'azure-client-secret', tenantId: v.tenantId, clientId: v.clientId, clientSecret: v.clientSecret }
-        : undefined;
-    case 'gcp-service-account':
-      return isText(v.json) ? { kind: 'gcp-service-account', json: v.json } : undefined;
-    case 'azure-microsoft':
-      return isText(v.account) ? { kind: 'azure-microsoft', account: v.account } : { kind: 'azure-microsoft' };
-    default:
-      return undefined;
-  }
+  const read = typeof v.kind === 'string' ? storedKinds.get(v.kind) : undefined;
+  return read?.(v);
 }
 
 export type StoreOutcome = { persisted: true } | { persisted: false; reason: string };
@@ -245,9 +221,9 @@ export class AddressApprovals {
   }
 }
 
-/** Every provider but the local vault sends its credential over the network, so its origin must be approved. */
-export function needsApproval(vault: VaultIdentity): boolean {
-  return vault.provider !== 'local';
+/** A provider that sends its credential over the network (all but the local vault) needs its origin approved. */
+export function needsApproval(vault: { provider: string }): boolean {
+  return providerDescriptor(vault.provider)?.sendsCredentials !== false;
 }
 
 export interface CredentialResponderDeps {
@@ -281,8 +257,9 @@ function parseTls(raw: unknown): TlsSettings | undefined | false {
 function parseParams(raw: unknown): CredentialParams | undefined {
   if (raw === null || typeof raw !== 'object') return undefined;
   const r = raw as Record<string, unknown>;
-  if (typeof r.vault !== 'string' || typeof r.provider !== 'string' || typeof r.address !== 'string' || r.vault === '') return undefined;
-  if (r.provider === 'local' ? r.address !== '' : parseOrigin(r.address) !== r.address) return undefined;
+  if (!isString(r.vault) || !isString(r.provider) || !isString(r.address) || r.vault === '') return undefined;
+  // Only a provider that sends nothing anywhere (the local vault) has no address.
+  if (needsApproval({ provider: r.provider }) ? parseOrigin(r.address) !== r.address : r.address !== '') return undefined;
   const tls = parseTls(r.tls);
   if (tls === false) return undefined;
   return {
@@ -293,6 +270,10 @@ function parseParams(raw: unknown): CredentialParams | undefined {
     ...(r.auth === 'approle' || r.auth === 'token' ? { auth: r.auth } : {}),
     ...(typeof r.profile === 'string' && r.profile !== '' ? { profile: r.profile } : {}),
   };
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
 }
 
 function parseOrigin(address: string): string | undefined {

@@ -12,6 +12,10 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
 /** Accepts a `secretRefs/listVaults` answer defensively: malformed entries are dropped. */
 export function parseVaults(raw: unknown): VaultSummary[] {
   const list = raw !== null && typeof raw === 'object' ? (raw as Partial<ListVaultsResult>).vaults : undefined;
@@ -20,7 +24,7 @@ export function parseVaults(raw: unknown): VaultSummary[] {
   for (const entry of list as unknown[]) {
     if (entry === null || typeof entry !== 'object') continue;
     const e = entry as Record<string, unknown>;
-    if (typeof e.name !== 'string' || e.name === '' || typeof e.provider !== 'string') continue;
+    if (!isString(e.name) || e.name === '' || !isString(e.provider)) continue;
     const vault: VaultSummary = {
       name: e.name,
       provider: e.provider,

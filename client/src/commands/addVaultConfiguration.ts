@@ -1,9 +1,13 @@
 /**
  * Add Vault Configuration...: a guided flow that writes `<name>.vault.yaml` into a workspace
- * folder (never over an existing file) and opens it. Cancelling at any step writes nothing.
+ * folder (never over an existing file) and opens it. Cancelling at any step writes nothing. What
+ * it asks for each provider, and the lines it writes, are the provider descriptor's
+ * (shared/src/providers).
  */
 import type * as vscode from 'vscode';
 import { listVaultsRequest, type VaultSummary } from '../../../shared/src/customMessages';
+import { providerDescriptor, providerDescriptors, type ProviderId } from '../../../shared/src/providers';
+import type { ConfigureStep, EngineInput } from '../../../shared/src/providers/descriptor';
 import { displayName } from '../constants';
 import { describeError } from '../host';
 import { parseVaults } from '../vaultStatus';
@@ -12,25 +16,14 @@ import { required, type CommandContext } from './context';
 /** The schema's pattern for vault configuration names. */
 export const vaultNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export type Provider = 'hashicorp' | 'aws' | 'azure' | 'gcp' | 'local';
+export type { EngineInput };
 
-export interface EngineInput {
-  path: string;
-  version: 1 | 2;
-}
-
-/** What the flow collected; turned into YAML by vaultConfigYaml. */
+/** What the flow collected: the name, the provider and the answers to its descriptor's steps; turned into YAML by vaultConfigYaml. */
 export interface VaultConfigInput {
   name: string;
-  provider: Provider;
-  url?: string;
-  auth?: 'token' | 'approle';
-  namespace?: string;
+  provider: ProviderId;
   engines?: EngineInput[];
-  region?: string;
-  profile?: string;
-  vaultUrl?: string;
-  project?: string;
+  [answer: string]: string | EngineInput[] | undefined;
 }
 
 const yamlKeywords = /^(?:y|n|yes|no|on|off|true|false|null|~)$/i;
@@ -48,43 +41,14 @@ export function vaultConfigYaml(config: VaultConfigInput): string {
     `name: ${yamlScalar(config.name)}`,
     `provider: ${config.provider}`,
   ];
-  const field = (key: string, value: string | undefined) => {
-    if (value !== undefined && value !== '') lines.push(`${key}: ${yamlScalar(value)}`);
-  };
-  switch (config.provider) {
-    case 'hashicorp':
-      field('url', config.url);
-      field('namespace', config.namespace);
-      lines.push(`auth: ${config.auth ?? 'token'}`);
-      if (config.engines !== undefined && config.engines.length > 0) {
-        lines.push('engines:');
-        for (const engine of config.engines) lines.push(`  ${yamlScalar(engine.path)}: { type: kv, version: ${engine.version} }`);
-      }
-      break;
-    case 'aws':
-      field('region', config.region);
-      field('profile', config.profile);
-      break;
-    case 'azure':
-      field('vault_url', config.vaultUrl);
-      break;
-    case 'gcp':
-      field('project', config.project);
-      break;
-    case 'local':
-      break;
-  }
+  providerDescriptor(config.provider)?.configure.write(config, {
+    field: (key, value) => {
+      if (value !== undefined && value !== '') lines.push(`${key}: ${yamlScalar(value)}`);
+    },
+    line: (text) => lines.push(text),
+    scalar: yamlScalar,
+  });
   return `${lines.join('\n')}\n`;
-}
-
-function httpUrlProblem(value: string, httpsOnly: boolean): string | undefined {
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'https:' || (!httpsOnly && url.protocol === 'http:')) return undefined;
-  } catch {
-    // reported below
-  }
-  return httpsOnly ? 'Enter an https:// URL.' : 'Enter an http:// or https:// URL.';
 }
 
 export function normalizeEnginePath(path: string): string {
@@ -225,48 +189,29 @@ function requiredInput(ctx: CommandContext, prompt: string, placeHolder: string,
     .then((value) => value?.trim());
 }
 
-const noSpaces = (text: string) => (/\s/.test(text) ? 'No spaces, please.' : undefined);
+/** One question of a provider's descriptor; undefined when cancelled. */
+async function askStep(ctx: CommandContext, step: ConfigureStep): Promise<string | EngineInput[] | undefined> {
+  switch (step.kind) {
+    case 'text':
+      return step.required !== undefined
+        ? requiredInput(ctx, step.prompt, step.placeHolder, step.required, step.check)
+        : optionalInput(ctx, step.prompt, step.placeHolder, step.check);
+    case 'pick':
+      return (await ctx.window.showQuickPick(step.choices.map((c): Pick<string> => ({ ...c })), { placeHolder: step.placeHolder, ignoreFocusOut: true }))?.id;
+    case 'engines':
+      return askEngines(ctx);
+  }
+}
 
 /** Asks the provider's fields; undefined when cancelled. */
 async function askProviderFields(ctx: CommandContext, config: VaultConfigInput): Promise<VaultConfigInput | undefined> {
-  switch (config.provider) {
-    case 'hashicorp': {
-      const url = await optionalInput(ctx, 'Vault address (leave empty to use VAULT_ADDR)', 'https://vault.example.com:8200', (t) => httpUrlProblem(t, false));
-      if (url === undefined) return undefined;
-      const auth = await ctx.window.showQuickPick(
-        [
-          { id: 'token' as const, label: 'token', detail: 'Sign in with a Vault token (the default)' },
-          { id: 'approle' as const, label: 'approle', detail: 'Sign in with an AppRole role ID and secret ID' },
-        ],
-        { placeHolder: 'How to authenticate', ignoreFocusOut: true },
-      );
-      if (auth === undefined) return undefined;
-      const namespace = await optionalInput(ctx, 'Vault Enterprise namespace (leave empty for none)', 'team-a', noSpaces);
-      if (namespace === undefined) return undefined;
-      const engines = await askEngines(ctx);
-      if (engines === undefined) return undefined;
-      return { ...config, url, auth: auth.id, namespace, engines };
-    }
-    case 'aws': {
-      const region = await requiredInput(ctx, 'AWS region of the secrets', 'eu-west-1', 'a region', (t) =>
-        /^[a-z]{2}(-[a-z]+)+-\d+$/.test(t) ? undefined : 'Enter a region such as eu-west-1.',
-      );
-      if (region === undefined) return undefined;
-      const profile = await optionalInput(ctx, 'Named AWS profile (leave empty for the default chain)', 'default', noSpaces);
-      if (profile === undefined) return undefined;
-      return { ...config, region, profile };
-    }
-    case 'azure': {
-      const vaultUrl = await requiredInput(ctx, 'Key Vault URL', 'https://my-vault.vault.azure.net', 'the Key Vault URL', (t) => httpUrlProblem(t, true));
-      return vaultUrl === undefined ? undefined : { ...config, vaultUrl };
-    }
-    case 'gcp': {
-      const project = await requiredInput(ctx, 'Google Cloud project ID that holds the secrets', 'my-project', 'a project ID', noSpaces);
-      return project === undefined ? undefined : { ...config, project };
-    }
-    case 'local':
-      return config;
+  const answers: VaultConfigInput = { ...config };
+  for (const step of providerDescriptor(config.provider)?.configure.steps ?? []) {
+    const answer = await askStep(ctx, step);
+    if (answer === undefined) return undefined;
+    answers[step.answer] = answer;
   }
+  return answers;
 }
 
 export async function addVaultConfiguration(ctx: CommandContext): Promise<void> {
@@ -276,13 +221,7 @@ export async function addVaultConfiguration(ctx: CommandContext): Promise<void> 
   const name = await askName(ctx, folder, taken);
   if (name === undefined) return;
   const provider = await ctx.window.showQuickPick(
-    [
-      { id: 'hashicorp' as const, label: 'HashiCorp Vault', description: 'hashicorp' },
-      { id: 'aws' as const, label: 'AWS Secrets Manager', description: 'aws' },
-      { id: 'azure' as const, label: 'Azure Key Vault', description: 'azure' },
-      { id: 'gcp' as const, label: 'Google Cloud Secret Manager', description: 'gcp' },
-      { id: 'local' as const, label: 'Local encrypted vault', description: 'local' },
-    ],
+    providerDescriptors.map((d): Pick<ProviderId> => ({ id: d.id, label: d.title, description: d.id })),
     { placeHolder: `Secret manager of "${name}"`, ignoreFocusOut: true },
   );
   if (provider === undefined) return;

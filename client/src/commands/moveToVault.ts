@@ -4,6 +4,7 @@
  * it with a reference and attaches the secret in one edit. If the write fails, nothing changes.
  */
 import { moveToVaultRequest, type MoveToVaultCommandArgs, type MoveToVaultParams, type MoveToVaultResult } from '../../../shared/src/customMessages';
+import { hasEngines } from '../../../shared/src/providers';
 import { displayName } from '../constants';
 import { pickVault, requireServer, requireTrust, send, type CommandContext } from './context';
 import { keyProblem, pickEngine, pickPath } from './writeSecret';
@@ -28,7 +29,7 @@ export async function moveToVault(ctx: CommandContext, args: unknown): Promise<v
   });
   if (vault === undefined) return;
   let engine: string | undefined;
-  if (vault.provider === 'hashicorp') {
+  if (hasEngines(vault.provider)) {
     const picked = await pickEngine(ctx, session, vault);
     if (picked === undefined) return;
     engine = picked.path;

@@ -1,14 +1,18 @@
 /**
  * Sign In... and Sign Out...: credentials go to SecretStorage only; the server is then told to
- * forget what it read so it re-validates with (or without) them.
+ * forget what it read so it re-validates with (or without) them. What Sign In asks for each
+ * provider is its descriptor's (shared/src/providers); this module asks it.
  */
 import type * as vscode from 'vscode';
 import { resetCacheRequest, type VaultSummary } from '../../../shared/src/customMessages';
-import { decodeRawKey, MIN_PASSPHRASE_LENGTH, passphraseLength } from '../../../shared/src/localKey';
+import { providerDescriptor } from '../../../shared/src/providers';
+import type { InputCheck, SignInMethod, SignInStep } from '../../../shared/src/providers/descriptor';
 import { displayName } from '../constants';
-import { azureKeyVaultScope, credentialKey, type StoredCredential, type VaultIdentity } from '../credentials';
+import { credentialKey, needsApproval, type StoredCredential, type VaultIdentity } from '../credentials';
 import { describeError } from '../host';
 import { clipboardClearSeconds, listVaults, pickVault, required, requireServer, requireTrust, type CommandContext } from './context';
+
+export { serviceAccountKeyProblem } from '../../../shared/src/providers/gcp';
 
 interface Choice<T extends string> extends vscode.QuickPickItem {
   id: T;
@@ -33,56 +37,17 @@ async function textInput(ctx: CommandContext, title: string, prompt: string, wha
   return value?.trim();
 }
 
-async function hashicorpCredential(ctx: CommandContext, title: string): Promise<StoredCredential | undefined> {
-  const method = await choose(ctx, 'How does this vault configuration authenticate (its `auth` field)?', [
-    { id: 'token', label: 'Token', detail: 'A Vault token (auth: token, the default)' },
-    { id: 'approle', label: 'AppRole', detail: 'A role ID and a secret ID (auth: approle)' },
-  ]);
-  if (method === 'token') {
-    const token = await secretInput(ctx, title, 'Vault token', 'the token');
-    return token === undefined ? undefined : { kind: 'token', token };
-  }
-  if (method === 'approle') {
-    const roleId = await textInput(ctx, title, 'AppRole role ID', 'the role ID');
-    if (roleId === undefined) return undefined;
-    const secretId = await secretInput(ctx, title, 'AppRole secret ID', 'the secret ID');
-    return secretId === undefined ? undefined : { kind: 'approle', roleId, secretId };
-  }
-  return undefined;
+/** An input check of a descriptor, as VS Code shows it: a warning lets the value through. */
+function validation(ctx: CommandContext, check: InputCheck, value: string): string | vscode.InputBoxValidationMessage | undefined {
+  const result = check(value);
+  return typeof result === 'object' ? { message: result.warning, severity: ctx.types.InputBoxValidationSeverity.Warning } : result;
 }
 
-async function localCredential(ctx: CommandContext, vault: VaultSummary, title: string): Promise<StoredCredential | undefined> {
-  const method = await choose(ctx, 'The key of the local vault', [
-    {
-      id: 'enter',
-      label: 'Enter the key or passphrase',
-      detail: `The 32-byte key (base64 or hex) or the passphrase the vault file was created with; a new vault needs a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters`,
-    },
-    { id: 'generate', label: 'Generate a new random key', detail: 'For a new local vault: a random 32-byte key, which you must keep a copy of' },
-  ]);
-  if (method === 'enter') {
-    const key = await input(ctx, {
-      title,
-      prompt: `Key or passphrase of the local vault (a new vault needs a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters, or a 32-byte key)`,
-      password: true,
-      validateInput: (value) => localKeyProblem(ctx, value),
-    });
-    return key === undefined ? undefined : { kind: 'local-key', key: key.trim() };
-  }
-  if (method !== 'generate') return undefined;
+/** A new random key, shown once with a warning to keep a copy, and offered for the clipboard. */
+async function generatedKey(ctx: CommandContext, vault: VaultSummary, step: Extract<SignInStep, { kind: 'generated-key' }>): Promise<string | undefined> {
   const key = ctx.randomKey();
   const copy = 'Copy Key';
-  const choice = await ctx.window.showWarningMessage(
-    `A new key was generated for the local vault "${vault.name}". Keep a copy of it somewhere safe.`,
-    {
-      modal: true,
-      detail:
-        'Without this key, the secrets written to this local vault cannot be read again: VS Code\'s secret storage is not a backup. ' +
-        'Copy it now into your password manager.',
-    },
-    copy,
-    'Continue',
-  );
+  const choice = await ctx.window.showWarningMessage(step.warning(vault.name), { modal: true, detail: step.detail }, copy, 'Continue');
   if (choice === undefined) return undefined;
   if (choice === copy) {
     const seconds = clipboardClearSeconds(ctx);
@@ -92,95 +57,29 @@ async function localCredential(ctx: CommandContext, vault: VaultSummary, title: 
       {},
     );
   }
-  return { kind: 'local-key', key };
+  return key;
 }
 
-/**
- * A short passphrase is shown a warning, not refused: it still opens a local vault created with it
- * before passphrases had a minimum, while a new vault refuses it (the server says so on the first write).
- */
-function localKeyProblem(ctx: CommandContext, value: string): string | vscode.InputBoxValidationMessage | undefined {
-  const key = value.trim();
-  if (key === '') return 'Enter the key or passphrase.';
-  if (decodeRawKey(key) !== undefined || passphraseLength(key) >= MIN_PASSPHRASE_LENGTH) return undefined;
-  return {
-    message:
-      `Shorter than ${MIN_PASSPHRASE_LENGTH} characters: it opens a local vault created with it, but a new local vault needs a passphrase of at least ` +
-      `${MIN_PASSPHRASE_LENGTH} characters or a 32-byte key ("Generate a new random key").`,
-    severity: ctx.types.InputBoxValidationSeverity.Warning,
-  };
-}
-
-async function awsCredential(ctx: CommandContext, title: string): Promise<StoredCredential | undefined> {
-  const method = await choose(ctx, 'AWS credentials', [
-    { id: 'keys', label: 'Access key', detail: 'An access key ID and secret access key, with an optional session token' },
-    { id: 'profile', label: 'Profile', detail: 'A named profile of the shared AWS config and credentials files' },
-  ]);
-  if (method === 'profile') {
-    const profile = await textInput(ctx, title, 'AWS profile name', 'a profile name', 'default');
-    return profile === undefined ? undefined : { kind: 'aws-profile', profile };
-  }
-  if (method !== 'keys') return undefined;
-  const accessKeyId = await textInput(ctx, title, 'AWS access key ID', 'the access key ID', 'AKIA…');
-  if (accessKeyId === undefined) return undefined;
-  const secretAccessKey = await secretInput(ctx, title, 'AWS secret access key', 'the secret access key');
-  if (secretAccessKey === undefined) return undefined;
-  const sessionToken = await input(ctx, { title, prompt: 'AWS session token (leave empty if you have none)', password: true });
-  if (sessionToken === undefined) return undefined;
-  const token = sessionToken.trim();
-  return token === '' ? { kind: 'aws-keys', accessKeyId, secretAccessKey } : { kind: 'aws-keys', accessKeyId, secretAccessKey, sessionToken: token };
-}
-
-async function azureCredential(ctx: CommandContext, title: string): Promise<StoredCredential | undefined> {
-  const method = await choose(ctx, 'Azure credentials', [
-    { id: 'microsoft', label: 'Microsoft account (built-in sign-in)', detail: "VS Code's Microsoft sign-in; the token is fetched afresh for every request" },
-    { id: 'sp', label: 'Service principal', detail: 'A tenant ID, client ID and client secret' },
-  ]);
-  if (method === 'microsoft') {
-    try {
-      const session = await ctx.authentication.getSession('microsoft', [azureKeyVaultScope], { createIfNone: true });
-      if (session === undefined) return undefined;
-      return { kind: 'azure-microsoft', account: session.account.label };
-    } catch (error) {
-      void ctx.window.showWarningMessage(`${displayName}: the Microsoft sign-in did not complete: ${describeError(error)}`, {});
-      return undefined;
-    }
-  }
-  if (method !== 'sp') return undefined;
-  const tenantId = await textInput(ctx, title, 'Directory (tenant) ID', 'the tenant ID');
-  if (tenantId === undefined) return undefined;
-  const clientId = await textInput(ctx, title, 'Application (client) ID', 'the client ID');
-  if (clientId === undefined) return undefined;
-  const clientSecret = await secretInput(ctx, title, 'Client secret', 'the client secret');
-  return clientSecret === undefined ? undefined : { kind: 'azure-client-secret', tenantId, clientId, clientSecret };
-}
-
-const maxKeyFileBytes = 64 * 1024;
-
-/** Why a file is not a service-account key, or undefined when it is one. Never quotes the file. */
-export function serviceAccountKeyProblem(text: string): string | undefined {
-  let parsed: unknown;
+/** VS Code's Microsoft sign-in for a scope: the account's label. */
+async function microsoftAccount(ctx: CommandContext, scope: string): Promise<string | undefined> {
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    return 'it is not valid JSON';
+    const session = await ctx.authentication.getSession('microsoft', [scope], { createIfNone: true });
+    return session?.account.label;
+  } catch (error) {
+    void ctx.window.showWarningMessage(`${displayName}: the Microsoft sign-in did not complete: ${describeError(error)}`, {});
+    return undefined;
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'it is not a JSON object';
-  const key = parsed as Record<string, unknown>;
-  if (typeof key.client_email !== 'string' || key.client_email === '') return 'it has no client_email';
-  if (typeof key.private_key !== 'string' || key.private_key === '') return 'it has no private_key';
-  if (key.type !== undefined && key.type !== 'service_account') return 'its type is not service_account';
-  return undefined;
 }
 
-async function gcpCredential(ctx: CommandContext, title: string): Promise<StoredCredential | undefined> {
+/** A key file picked by the user and checked; its text. Never quotes the file. */
+async function keyFile(ctx: CommandContext, title: string, step: Extract<SignInStep, { kind: 'key-file' }>): Promise<string | undefined> {
   const picked = await ctx.window.showOpenDialog({
     title,
-    openLabel: 'Import Key',
+    openLabel: step.openLabel,
     canSelectFiles: true,
     canSelectFolders: false,
     canSelectMany: false,
-    filters: { 'Service-account key (JSON)': ['json'] },
+    filters: step.filters,
   });
   const uri = picked?.[0];
   if (uri === undefined) return undefined;
@@ -191,32 +90,60 @@ async function gcpCredential(ctx: CommandContext, title: string): Promise<Stored
     void ctx.window.showErrorMessage(`${displayName}: could not read the key file: ${describeError(error)}`);
     return undefined;
   }
-  const problem = bytes.byteLength > maxKeyFileBytes ? 'it is too large' : serviceAccountKeyProblem(Buffer.from(bytes).toString('utf8'));
+  const problem = bytes.byteLength > step.maxBytes ? 'it is too large' : step.problem(Buffer.from(bytes).toString('utf8'));
   if (problem !== undefined) {
-    void ctx.window.showErrorMessage(`${displayName}: the file is not a Google Cloud service-account key: ${problem}. Nothing was imported.`);
+    void ctx.window.showErrorMessage(`${displayName}: the file is not ${step.what}: ${problem}. Nothing was imported.`);
     return undefined;
   }
-  return { kind: 'gcp-service-account', json: Buffer.from(bytes).toString('utf8') };
+  return Buffer.from(bytes).toString('utf8');
 }
 
-/** Asks for the credential of a vault of any provider; undefined when cancelled or invalid. */
+/** One step of a provider's Sign In; undefined when cancelled or refused. */
+async function askStep(ctx: CommandContext, vault: VaultSummary, title: string, step: SignInStep): Promise<string | undefined> {
+  switch (step.kind) {
+    case 'text':
+      return textInput(ctx, title, step.prompt, step.what, step.placeHolder);
+    case 'secret': {
+      if (step.check === undefined) return secretInput(ctx, title, step.prompt, step.what);
+      const check = step.check;
+      const value = await input(ctx, { title, prompt: step.prompt, password: true, validateInput: (v) => validation(ctx, check, v) });
+      return value?.trim();
+    }
+    case 'optional-secret': {
+      const value = await input(ctx, { title, prompt: step.prompt, password: true });
+      return value?.trim();
+    }
+    case 'generated-key':
+      return generatedKey(ctx, vault, step);
+    case 'microsoft-account':
+      return microsoftAccount(ctx, step.scope);
+    case 'key-file':
+      return keyFile(ctx, title, step);
+  }
+}
+
+/** Asks for the credential of a vault as its provider's descriptor says; undefined when cancelled or invalid. */
 export async function askCredential(ctx: CommandContext, vault: VaultSummary): Promise<StoredCredential | undefined> {
   const title = `Sign in to ${vault.name}${vault.address !== '' ? ` (${vault.address})` : ''}`;
-  switch (vault.provider) {
-    case 'hashicorp':
-      return hashicorpCredential(ctx, title);
-    case 'local':
-      return localCredential(ctx, vault, title);
-    case 'aws':
-      return awsCredential(ctx, title);
-    case 'azure':
-      return azureCredential(ctx, title);
-    case 'gcp':
-      return gcpCredential(ctx, title);
-    default:
-      void ctx.window.showErrorMessage(`${displayName}: signing in to a ${vault.provider} vault is not supported.`);
-      return undefined;
+  const flow = providerDescriptor(vault.provider)?.credentials.signIn;
+  if (flow === undefined) {
+    void ctx.window.showErrorMessage(`${displayName}: signing in to a ${vault.provider} vault is not supported.`);
+    return undefined;
   }
+  let method: SignInMethod | undefined = flow.methods[0];
+  if (flow.methods.length > 1) {
+    const choices = flow.methods.map(({ id, label, detail }): Choice<string> => ({ id, label, ...(detail !== undefined ? { detail } : {}) }));
+    const picked = await choose(ctx, flow.placeHolder ?? 'How to sign in', choices);
+    method = flow.methods.find((m) => m.id === picked);
+  }
+  if (method === undefined) return undefined;
+  const answers: Record<string, string> = {};
+  for (const step of method.steps) {
+    const answer = await askStep(ctx, vault, title, step);
+    if (answer === undefined) return undefined;
+    answers[step.answer] = answer;
+  }
+  return method.credential(answers);
 }
 
 function identity(vault: VaultIdentity): VaultIdentity {
@@ -250,7 +177,7 @@ export async function signIn(ctx: CommandContext): Promise<void> {
     none: `${displayName}: there is no vault configuration in this workspace. Run "${displayName}: Add Vault Configuration..." first.`,
   });
   if (vault === undefined) return;
-  if (vault.provider !== 'local' && vault.address === '') {
+  if (needsApproval(vault) && vault.address === '') {
     // Nothing could be sent anywhere: the server asks for credentials by parsed origin only.
     void ctx.window.showErrorMessage(
       `${displayName}: vault "${vault.name}" has no valid address: its vault configuration names no http(s) URL without user info (or, for HashiCorp Vault, VAULT_ADDR is not set). Fix it first; nothing was stored.`,

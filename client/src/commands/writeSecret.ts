@@ -17,6 +17,7 @@ import {
   type WriteSecretParams,
   type WriteSecretResult,
 } from '../../../shared/src/customMessages';
+import { hasEngines } from '../../../shared/src/providers';
 import { seal, writeBinding } from '../../../shared/src/sealing';
 import { displayName } from '../constants';
 import { pickVault, requireServer, requireTrust, send, type CommandContext, type ServerSession } from './context';
@@ -251,7 +252,7 @@ export async function writeSecret(ctx: CommandContext): Promise<void> {
   });
   if (vault === undefined) return;
   let target: WriteTarget;
-  if (vault.provider === 'hashicorp') {
+  if (hasEngines(vault.provider)) {
     const engine = await pickEngine(ctx, session, vault);
     if (engine === undefined) return;
     const path = await pickPath(ctx, session, vault, engine.path);

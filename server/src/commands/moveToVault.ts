@@ -1,6 +1,7 @@
 import type { Connection } from 'vscode-languageserver';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { MoveToVaultParams, MoveToVaultResult } from '../../../shared/src/customMessages';
+import { hasEngines, providerDescriptor } from '../../../shared/src/providers';
 import { isProviderError, type SecretLocator } from '../providers/secretProvider';
 import { secretLocator } from '../service/diagnostics/liveChecks';
 import type { Attachment } from '../service/model/types';
@@ -38,7 +39,7 @@ export async function moveToVault(ctx: CommandContext, connection: Connection, p
   let version: number | string;
   let kvVersion: 1 | 2 | undefined;
   try {
-    if (vault.provider === 'hashicorp' && locator.engine) kvVersion = await entry.provider.engineVersion(locator.engine);
+    if (hasEngines(vault.provider) && locator.engine) kvVersion = await entry.provider.engineVersion(locator.engine);
     let current: Record<string, unknown> = {};
     let cas = 0;
     try {
@@ -54,7 +55,7 @@ export async function moveToVault(ctx: CommandContext, connection: Connection, p
     for (const [k, v] of Object.entries(current)) data[k] = typeof v === 'string' ? v : JSON.stringify(v);
     if (params.key in data && data[params.key] !== literal.text) return { ok: false, message: `${locator.path} already has a key "${params.key}" with another value: choose another key.` };
     data[params.key] = literal.text;
-    version = (await entry.provider.write(locator, data, vault.provider === 'hashicorp' || vault.provider === 'local' ? cas : undefined)).version;
+    version = (await entry.provider.write(locator, data, providerDescriptor(vault.provider)?.createWithCas ? cas : undefined)).version;
     ctx.live()?.forgetSecret(entry);
   } catch (error) {
     return { ok: false, message: `Nothing was changed: ${describeFailure(error)}` };

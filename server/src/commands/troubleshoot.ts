@@ -1,4 +1,5 @@
 import type { TroubleshootResult, TroubleshootStep } from '../../../shared/src/customMessages';
+import { providerDescriptor } from '../../../shared/src/providers';
 import { vaultAddress } from '../live/providerRegistry';
 import { describeFailure, vaultByUri, type CommandContext } from './context';
 
@@ -12,11 +13,12 @@ export async function troubleshoot(ctx: CommandContext, vaultUri: string, env: N
   if (!vault) return { vault: '', steps: [{ name: 'Configuration', status: 'error', detail: 'No vault configuration at this URI.' }] };
   const steps: TroubleshootStep[] = [];
   const add = (name: string, status: TroubleshootStep['status'], detail: string) => steps.push({ name, status, detail });
+  const descriptor = providerDescriptor(vault.provider);
   const address = vaultAddress(vault, env);
   add('Configuration', vault.enabled ? 'ok' : 'error', `${vault.provider ?? 'unknown provider'}${address ? ` at ${address}` : ''}${vault.namespace ? `, namespace ${vault.namespace}` : ''}${vault.enabled ? '' : ' — disabled (enabled: false)'}`);
   if (!vault.enabled) return { vault: vault.name, steps };
-  if (vault.provider === 'hashicorp' && !address) {
-    add('Address', 'error', 'No `url` in the vault configuration and no VAULT_ADDR in the environment.');
+  if (descriptor?.missingAddress && !address) {
+    add('Address', 'error', descriptor.missingAddress);
     return { vault: vault.name, steps };
   }
   const live = ctx.live();
@@ -57,7 +59,7 @@ export async function troubleshoot(ctx: CommandContext, vaultUri: string, env: N
   }
   const folder = ctx.index.allVaults().find((v) => v.fact === vault)?.folder ?? '';
   const attached = ctx.index.attachedSecrets(folder, vault.name);
-  if (vault.provider === 'hashicorp' && provider.mountInfo) {
+  if (descriptor?.hasEngines && provider.mountInfo) {
     const engines = new Set([...(vault.engines ?? []).map((e) => e.path), ...attached.flatMap((a) => (a.engine ? [a.engine.replace(/^\/+|\/+$/g, '')] : []))]);
     for (const engine of engines) {
       try {

@@ -1,4 +1,5 @@
 import type { DescribeWriteResult, SecretTargetParams, WriteSecretParams, WriteSecretResult } from '../../../shared/src/customMessages';
+import { hasEngines, providerDescriptor } from '../../../shared/src/providers';
 import { unseal, writeBinding } from '../../../shared/src/sealing';
 import { isProviderError, type SecretLocator } from '../providers/secretProvider';
 import { describeFailure, vaultByUri, type CommandContext } from './context';
@@ -14,11 +15,8 @@ export async function describeWrite(ctx: CommandContext, params: SecretTargetPar
   const locator = locatorOf(params);
   if (!vault || !entry) return { apiPath: '', currentVersion: 0, keys: [], error: 'This vault has no live access: sign in first.' };
   let kvVersion: 1 | 2 | undefined;
-  if (vault.provider === 'hashicorp' && locator.engine) kvVersion = await entry.provider.engineVersion(locator.engine).catch(() => undefined);
-  const apiPath =
-    vault.provider === 'hashicorp'
-      ? `/v1/${locator.engine}/${kvVersion === 2 ? 'data/' : ''}${locator.path}`
-      : `${vault.provider}: ${locator.path}`;
+  if (hasEngines(vault.provider) && locator.engine) kvVersion = await entry.provider.engineVersion(locator.engine).catch(() => undefined);
+  const apiPath = providerDescriptor(vault.provider)?.labels.writeTarget(locator, kvVersion) ?? `${vault.provider}: ${locator.path}`;
   try {
     const metadata = await entry.provider.metadata(locator);
     const keys = await entry.provider.keys(locator).catch(() => []);

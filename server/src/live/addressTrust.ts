@@ -1,61 +1,17 @@
 import { addressProblem, parseAddress } from '../../../shared/src/addresses';
+import { providerDescriptor } from '../../../shared/src/providers';
+import { providerRuntime } from '../providers/runtimes';
 import type { Provider } from '../service/model/types';
 import type { VaultTarget } from './vaultTarget';
 
 /** The environment variable that names trusted addresses, comma-separated. */
 export const trustedAddressesEnv = 'SECRETREFS_TRUSTED_ADDRESSES';
 
-/**
- * DNS suffixes of the AWS partitions (dnsSuffix and dualStackDnsSuffix of @aws-sdk/core
- * util-endpoints lib/aws/partitions.js: aws, aws-cn, aws-us-gov, aws-iso*, aws-eusc). The Secrets
- * Manager endpoint ruleset of @aws-sdk/client-secrets-manager builds
- * `secretsmanager[-fips].<region>.<suffix>` from them (GovCloud is `us-gov-*` under amazonaws.com).
- */
-const awsSuffixes = [
-  'amazonaws.com',
-  'amazonaws.com.cn',
-  'amazonaws.eu',
-  'c2s.ic.gov',
-  'sc2s.sgov.gov',
-  'cloud.adc-e.uk',
-  'csp.hci.ic.gov',
-  'api.aws',
-  'api.amazonwebservices.com.cn',
-  'api.amazonwebservices.eu',
-  'api.aws.ic.gov',
-  'api.aws.hci.ic.gov',
-  'api.aws.scloud',
-  'api.cloud-aws.adc-e.uk',
-];
-
-/**
- * Key Vault DNS suffixes of the Azure clouds (AzureKeyVaultDnsSuffix of Azure PowerShell's
- * Get-AzEnvironment: AzureCloud, AzureChinaCloud, AzureUSGovernment, AzureGermanCloud).
- */
-const azureSuffixes = ['vault.azure.net', 'vault.azure.cn', 'vault.usgovcloudapi.net', 'vault.microsoftazure.de'];
-
-/** The public endpoint of Secret Manager (the SDK's default `apiEndpoint`). */
-const gcpHost = 'secretmanager.googleapis.com';
-
-const label = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
-const escape = (s: string) => s.replace(/\./g, '\\.');
-const awsHost = new RegExp(`^secretsmanager(?:-fips)?\\.${label}\\.(?:${awsSuffixes.map(escape).join('|')})$`);
-const azureHost = new RegExp(`^${label}\\.(?:${azureSuffixes.map(escape).join('|')})$`);
-
-/** Whether `origin` is the provider's own public endpoint (https, port 443). */
+/** Whether `origin` is the provider's own public endpoint (https, port 443), as its descriptor's server part says. */
 export function isProviderEndpoint(provider: Provider | undefined, origin: string): boolean {
   const parsed = parseAddress(origin);
   if (!parsed.ok || parsed.scheme !== 'https' || parsed.port !== 443) return false;
-  switch (provider) {
-    case 'aws':
-      return awsHost.test(parsed.host);
-    case 'azure':
-      return azureHost.test(parsed.host);
-    case 'gcp':
-      return parsed.host === gcpHost;
-    default:
-      return false;
-  }
+  return providerRuntime(provider)?.ownEndpoint?.(parsed.host) === true;
 }
 
 /** An address from a trust list that is not a plain http(s) address, and why. */
@@ -110,7 +66,8 @@ export class AddressTrust {
   }
 
   allows(provider: Provider | undefined, target: VaultTarget): boolean {
-    if (provider === 'local' || target.source === 'none') return true;
+    // A provider that sends nothing anywhere (the local vault) needs no trusted address.
+    if (providerDescriptor(provider)?.sendsCredentials === false || target.source === 'none') return true;
     if (target.source === 'VAULT_ADDR' || target.source === 'provider') return true;
     return this.origins.has(target.origin) || isProviderEndpoint(provider, target.origin);
   }

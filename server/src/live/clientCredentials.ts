@@ -1,6 +1,7 @@
 import type { Connection } from 'vscode-languageserver';
 import { tlsIdentity } from '../../../shared/src/addresses';
 import { credentialRequest, type Credential, type CredentialParams, type CredentialResult } from '../../../shared/src/customMessages';
+import { providerDescriptor } from '../../../shared/src/providers';
 import { credentialBinding, unseal } from '../../../shared/src/sealing';
 import type { CredentialSource } from './credentials';
 
@@ -19,8 +20,8 @@ export function clientCredentials(connection: Connection, sessionKey: string, lo
         provider: vault.provider ?? '',
         address: target.address,
         ...(target.tls ? { tls: target.tls } : {}),
-        ...(vault.provider === 'hashicorp' ? { auth: vault.connection.auth ?? 'token' } : {}),
-        ...(vault.provider === 'aws' && vault.connection.profile ? { profile: vault.connection.profile } : {}),
+        // What the client needs to look in its environment: HashiCorp `auth`, AWS `profile`.
+        ...providerDescriptor(vault.provider)?.credentials.requestParams?.(vault),
       };
       let result: CredentialResult | null;
       try {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Credential } from '../../../shared/src/customMessages';
-import { loadAws, loadAzure, loadGcp, loadHashicorp, loadLocal } from '../providers/loadProviders';
-import type { SecretProvider } from '../providers/secretProvider';
+import { providerRuntime } from '../providers/runtimes';
+import type { LiveProvider } from '../providers/secretProvider';
 import type { VaultFact } from '../service/facts/facts';
 import type { LiveAccess } from '../service/facts/liveFacts';
 import type { AddressTrust } from './addressTrust';
@@ -11,18 +11,8 @@ import { resolveTarget, vaultAddress, type VaultTarget } from './vaultTarget';
 
 export { vaultAddress } from './vaultTarget';
 
-/** What some providers offer beyond SecretProvider. */
-export interface ProviderExtras {
-  mountInfo?: (path: string) => Promise<{ mounted: boolean; type?: string; kvVersion?: 1 | 2; path?: string; enclosingMount?: string }>;
-  tokenInfo?: () => Promise<{ ttlSeconds: number; renewable: boolean; policies: string[]; expireTime?: string }>;
-  /** Cloud providers: key names (undefined = not JSON) and metadata from one value read. */
-  describe?: (locator: import('../providers/secretProvider').SecretLocator) => Promise<{ keys: string[] | undefined; metadata: import('../providers/secretProvider').SecretMetadata }>;
-  /** Set by a provider whose facts are its own, never shared with another vault at the same address. */
-  cacheKey?: string;
-}
-
 export interface ProviderEntry {
-  provider: SecretProvider & ProviderExtras;
+  provider: LiveProvider;
   /** Identity of (provider, address, namespace, credential): cache keys start with it. */
   key: string;
 }
@@ -53,9 +43,6 @@ interface Slot {
   resolved: ProviderEntry | undefined;
 }
 
-/** Providers that have live checks. */
-const liveProviders = new Set(['hashicorp', 'local', 'aws', 'azure', 'gcp']);
-
 function fingerprint(vault: VaultFact, env: NodeJS.ProcessEnv): string {
   return JSON.stringify([vault.provider, vaultAddress(vault, env), vault.namespace, vault.connection, vault.uri]);
 }
@@ -77,7 +64,7 @@ export class ProviderRegistry {
   }
 
   access(vault: VaultFact): LiveAccess {
-    if (!liveProviders.has(vault.provider ?? '')) return 'unsupported';
+    if (!providerRuntime(vault.provider)) return 'unsupported';
     const slot = this.slots.get(vault.name);
     return slot && slot.fingerprint === fingerprint(vault, this.env) ? slot.access : 'pending';
   }
@@ -96,7 +83,7 @@ export class ProviderRegistry {
 
   /** The provider for a vault, or undefined when it has no live access (see `access`). */
   get(vault: VaultFact): Promise<ProviderEntry | undefined> {
-    if (!liveProviders.has(vault.provider ?? '')) return Promise.resolve(undefined);
+    if (!providerRuntime(vault.provider)) return Promise.resolve(undefined);
     const print = fingerprint(vault, this.env);
     const slot = this.slots.get(vault.name);
     if (slot && slot.fingerprint === print) return slot.entry;
@@ -156,93 +143,20 @@ export class ProviderRegistry {
 
   /** The provider for a credential, given only the parsed address (`target.url`), never the text as written. */
   private async instantiate(vault: VaultFact, target: VaultTarget, credential: Credential): Promise<ProviderEntry['provider'] | undefined> {
-    if (vault.provider === 'local') {
-      if (credential.kind !== 'local-key') return undefined;
-      const { LocalVaultProvider } = await loadLocal();
-      return new LocalVaultProvider({ name: vault.name, key: credential.key, env: this.env });
-    }
-    if (vault.provider === 'aws') {
-      if (credential.kind !== 'aws-keys' && credential.kind !== 'aws-profile' && credential.kind !== 'provider-default') return undefined;
-      const { AwsProvider } = await loadAws();
-      const profile = credential.kind === 'aws-profile' ? credential.profile : vault.connection.profile;
-      return new AwsProvider({
-        vaultName: vault.name,
-        region: vault.region ?? this.env.AWS_REGION ?? '',
-        ...(profile ? { profile } : {}),
-        ...(target.url !== undefined ? { endpoint: target.url } : {}),
-        timeoutMs: this.options.timeoutMs(),
-        ...(credential.kind === 'aws-keys'
-          ? { credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey, ...(credential.sessionToken ? { sessionToken: credential.sessionToken } : {}) } }
-          : {}),
-      });
-    }
-    if (vault.provider === 'azure') {
-      const azure =
-        credential.kind === 'azure-token'
-          ? { kind: 'access-token' as const, token: credential.token, ...(credential.expiresOnTimestamp ? { expiresOnTimestamp: credential.expiresOnTimestamp } : {}) }
-          : credential.kind === 'azure-client-secret'
-            ? {
-                kind: 'client-secret' as const,
-                tenantId: credential.tenantId,
-                clientId: credential.clientId,
-                clientSecret: credential.clientSecret,
-                ...(credential.authorityHost ? { authorityHost: credential.authorityHost } : {}),
-              }
-            : credential.kind === 'provider-default'
-              ? { kind: 'environment' as const }
-              : undefined;
-      if (!azure || target.url === undefined) return undefined;
-      const { AzureProvider } = await loadAzure();
-      return new AzureProvider({ vaultName: vault.name, vaultUrl: target.url, timeoutMs: this.options.timeoutMs(), credential: azure, ...this.testingOptions('azure') });
-    }
-    if (vault.provider === 'gcp') {
-      const gcp =
-        credential.kind === 'gcp-service-account'
-          ? { kind: 'service-account' as const, json: credential.json }
-          : credential.kind === 'provider-default'
-            ? { kind: 'adc' as const }
-            : undefined;
-      if (!gcp || !vault.project) return undefined;
-      const { GcpProvider } = await loadGcp();
-      return new GcpProvider({
-        vaultName: vault.name,
-        project: vault.project,
-        ...(target.url !== undefined ? { endpoint: target.url } : {}),
-        timeoutMs: this.options.timeoutMs(),
-        credential: gcp,
-        ...this.testingOptions('gcp'),
-      });
-    }
-    if ((credential.kind !== 'token' && credential.kind !== 'approle') || target.url === undefined) return undefined;
-    const { HashicorpProvider } = await loadHashicorp();
-    // The CA read once by resolveTarget: the bytes whose hash the credential was released for.
-    const caCertificate = target.caCertificate;
-    if (vault.connection.tlsSkipVerify) {
-      this.options.warn(`Vault "${vault.name}" skips TLS certificate verification (tls_skip_verify: true): its identity is not checked.`);
-    }
-    const provider = new HashicorpProvider({
-      vaultName: vault.name,
-      address: target.url,
-      namespace: vault.namespace ?? this.env.VAULT_NAMESPACE,
-      caCertificate,
-      tlsSkipVerify: vault.connection.tlsSkipVerify === true,
+    const runtime = providerRuntime(vault.provider);
+    if (!runtime) return undefined;
+    return runtime.create({
+      vault,
+      url: target.url,
+      // The CA read once by resolveTarget: the bytes whose hash the credential was released for.
+      caCertificate: target.caCertificate,
+      credential,
       timeoutMs: this.options.timeoutMs(),
-      credential:
-        credential.kind === 'approle'
-          ? { kind: 'approle', roleId: credential.roleId, secretId: credential.secretId, mount: vault.connection.authMount }
-          : { kind: 'token', token: credential.token },
-      onTokenEvent: (event: { kind: string; reason?: string }) => {
-        if (event.kind === 'cannot-renew') this.options.warn(`The token of vault "${vault.name}" can no longer be renewed: ${event.reason}`);
-      },
+      env: this.env,
+      warn: (message) => this.options.warn(message),
+      // Options only tests set (loopback fakes over plain HTTP): never from a workspace file.
+      testing: vault.provider ? this.options.testing?.[vault.provider] : undefined,
     });
-    if (vault.connection.autoRenew) provider.startAutoRenew();
-    return provider;
-  }
-
-  /** Options only tests set (loopback fakes over plain HTTP): never from a workspace file. */
-  private testingOptions(provider: string): { testing?: Record<string, unknown> } {
-    const testing = this.options.testing?.[provider];
-    return testing ? { testing } : {};
   }
 
   private disposeSlot(slot: Slot): void {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addressProblem, parseAddress, type TlsSettings } from '../../../shared/src/addresses';
+import type { TlsSettings } from '../../../shared/src/addresses';
+import type { AddressSource } from '../../../shared/src/providers/descriptor';
+import { providerDescriptor } from '../../../shared/src/providers';
 import type { VaultFact } from '../service/facts/facts';
 import { caCertificatePath, readCaCertificate } from './caCertificate';
 
@@ -11,16 +13,7 @@ import { caCertificatePath, readCaCertificate } from './caCertificate';
  * vault. For display (inventory, troubleshooting); decisions use `resolveTarget`.
  */
 export function vaultAddress(vault: VaultFact, env: NodeJS.ProcessEnv): string {
-  switch (vault.provider) {
-    case 'hashicorp':
-      return vault.address ?? env.VAULT_ADDR ?? '';
-    case 'aws':
-      return vault.connection.endpoint ?? `https://secretsmanager.${vault.region ?? env.AWS_REGION ?? 'us-east-1'}.amazonaws.com`;
-    case 'gcp':
-      return vault.connection.endpoint ?? 'https://secretmanager.googleapis.com';
-    default:
-      return vault.address ?? '';
-  }
+  return providerDescriptor(vault.provider)?.displayAddress(vault, env) ?? vault.address ?? '';
 }
 
 /** Where a vault's credential goes, once parsed; what approvals and trust decide on. */
@@ -33,7 +26,7 @@ export interface VaultTarget {
    */
   url: string | undefined;
   /** Where the address came from: the vault configuration, VAULT_ADDR, or the provider's own endpoint. */
-  source: 'file' | 'VAULT_ADDR' | 'provider' | 'none';
+  source: AddressSource;
   /** HashiCorp Vault: the TLS settings requests use. */
   tls?: TlsSettings;
   /** HashiCorp Vault: the CA certificate's content, read once (the bytes hashed into `tls`). */
@@ -44,39 +37,12 @@ export interface VaultTarget {
 
 export type TargetResult = { ok: true; target: VaultTarget } | { ok: false; reason: string };
 
-/** An AWS region as it appears in a host name (the SDK's own check is a valid host label). */
-const awsRegion = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-
-function fromText(text: string, source: VaultTarget['source'], what: string): TargetResult {
-  const parsed = parseAddress(text);
-  if (!parsed.ok) return { ok: false, reason: `${what} is not used: ${addressProblem(parsed)}.` };
-  return { ok: true, target: { origin: parsed.origin, url: parsed.url, source } };
-}
-
+/** Each provider's descriptor says where its credential goes. */
 function addressOf(vault: VaultFact, env: NodeJS.ProcessEnv): TargetResult {
-  switch (vault.provider) {
-    case 'local':
-      return { ok: true, target: { origin: '', url: undefined, source: 'none' } };
-    case 'hashicorp':
-      if (vault.address !== undefined) return fromText(vault.address, 'file', 'The `url` of the vault configuration');
-      if (env.VAULT_ADDR) return fromText(env.VAULT_ADDR, 'VAULT_ADDR', 'VAULT_ADDR');
-      return { ok: false, reason: 'It has no address: no `url` in the vault configuration and no VAULT_ADDR in the environment.' };
-    case 'azure':
-      if (vault.address !== undefined) return fromText(vault.address, 'file', 'The `vault_url` of the vault configuration');
-      return { ok: false, reason: 'It has no `vault_url`.' };
-    case 'aws': {
-      if (vault.connection.endpoint !== undefined) return fromText(vault.connection.endpoint, 'file', 'The `endpoint` of the vault configuration');
-      const region = vault.region ?? env.AWS_REGION ?? 'us-east-1';
-      if (!awsRegion.test(region)) return { ok: false, reason: 'Its `region` is not an AWS region name.' };
-      // The SDK builds secretsmanager.<region>.<partition DNS suffix>; shown with the commercial suffix.
-      return { ok: true, target: { origin: `https://secretsmanager.${region}.amazonaws.com`, url: undefined, source: 'provider' } };
-    }
-    case 'gcp':
-      if (vault.connection.endpoint !== undefined) return fromText(vault.connection.endpoint, 'file', 'The `endpoint` of the vault configuration');
-      return { ok: true, target: { origin: 'https://secretmanager.googleapis.com', url: undefined, source: 'provider' } };
-    default:
-      return { ok: false, reason: 'Its provider has no live checks.' };
-  }
+  const descriptor = providerDescriptor(vault.provider);
+  if (!descriptor) return { ok: false, reason: 'Its provider has no live checks.' };
+  const found = descriptor.target(vault, env);
+  return found.ok ? { ok: true, target: { origin: found.origin, url: found.url, source: found.source } } : found;
 }
 
 /** The origin a vault's credential would go to; '' for the local vault and for a missing or invalid address. */
@@ -86,13 +52,14 @@ export function vaultOrigin(vault: VaultFact, env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * The origin, the address for the provider and (HashiCorp Vault) the TLS settings with the CA
- * certificate read once, bounded (`caCertificate.ts`). A CA file that cannot be used is
+ * The origin, the address for the provider and, where the vault configuration's TLS settings
+ * apply (HashiCorp Vault), the TLS settings with the CA certificate read once, bounded
+ * (`caCertificate.ts`). A CA file that cannot be used is
  * `caProblem`: the vault is then not contacted, and every reference says why.
  */
 export async function resolveTarget(vault: VaultFact, env: NodeJS.ProcessEnv): Promise<TargetResult> {
   const result = addressOf(vault, env);
-  if (!result.ok || vault.provider !== 'hashicorp') return result;
+  if (!result.ok || !providerDescriptor(vault.provider)?.tls) return result;
   const target = result.target;
   const tls: TlsSettings = { skipVerify: vault.connection.tlsSkipVerify === true };
   const ca = caCertificatePath(vault.connection.caCertificate, dirname(fileURLToPath(vault.uri)), env);

@@ -1,11 +1,8 @@
 /**
- * Lazy loaders: a provider's module (and its SDK) is loaded the first time a vault of that
- * provider is used, never at start. In the bundle, each loader is a separate file
- * (dist/providers/*.js, see esbuild.mjs), so an unused provider is not even parsed.
+ * Lazy loaders outside the providers' descriptors: the local vault's commands for the CLI, and
+ * secretlint. Each is a separate file in the bundle (dist/providers/*.js, see esbuild.mjs), loaded
+ * the first time it is needed, never at start. A provider itself is loaded by its descriptor's
+ * server part (`<id>/descriptor.ts`, `import('./index')`).
  */
-export const loadHashicorp = () => import('./hashicorp/index');
 export const loadLocal = () => import('./local/index');
-export const loadAws = () => import('./aws/index');
-export const loadAzure = () => import('./azure/index');
-export const loadGcp = () => import('./gcp/index');
 export const loadSecretScan = () => import('../secretScan/index');

@@ -5,86 +5,10 @@
  * No method returns a secret value except `readValue`, which exists only for an explicit preview.
  */
 
-/** Where a secret lives. hashicorp: engine + path (path inside the engine, WITHOUT `data/`); others: name. */
-export interface SecretLocator {
-  engine?: string;
-  /** hashicorp: the secret's path inside the engine without the KV v2 `data/` prefix; others: the secret's name. */
-  path: string;
-  /** A version pin: a positive integer (KV v2, local, GCP) or a version id (AWS, Azure). */
-  version?: number | string;
-  /** AWS: a staging label (AWSCURRENT when neither version nor stage is given). */
-  stage?: string;
-  /**
-   * hashicorp: the KV version to read with, assumed from the path as written (`data/...` → 2,
-   * else 1), when the engine's mount and KV version could not be learned from the server.
-   */
-  kvVersion?: 1 | 2;
-}
+import type { EngineInfo, NotFoundReason, ProviderErrorKind, SecretLocator, SecretMetadata } from '../../../shared/src/secretModel';
 
-export interface EngineInfo {
-  path: string;
-  type: string;
-  /** KV version for kv engines. */
-  kvVersion?: 1 | 2;
-}
-
-export interface VersionInfo {
-  version: number | string;
-  createdTime?: string;
-  deletionTime?: string;
-  destroyed?: boolean;
-  /** Azure: the version is disabled; GCP: state DISABLED. */
-  disabled?: boolean;
-  /** AWS staging labels of this version (AWSCURRENT, AWSPREVIOUS...). */
-  stages?: string[];
-  /** Azure expiresOn / GCP expireTime of this version, ISO 8601. */
-  expiresOn?: string;
-}
-
-export interface SecretMetadata {
-  currentVersion?: number | string;
-  createdTime?: string;
-  updatedTime?: string;
-  versions: VersionInfo[];
-  customMetadata?: Record<string, string>;
-  maxVersions?: number;
-  casRequired?: boolean;
-  /** Cloud providers: description, tags or labels, content type. */
-  description?: string;
-  tags?: Record<string, string>;
-  contentType?: string;
-  /** False when the secret (Azure) or the read version (GCP) is disabled. */
-  enabled?: boolean;
-  /** When the secret (or the read version) expires, ISO 8601 (Azure expiresOn, GCP expireTime). */
-  expiresOn?: string;
-  notBefore?: string;
-  /** AWS: the secret is scheduled for deletion on this date. */
-  deletionDate?: string;
-  lastChangedDate?: string;
-  lastAccessedDate?: string;
-  rotation?: { enabled: boolean; nextRotation?: string; period?: string };
-  /** Whether the value is a JSON object whose keys `keys()` returns; false for plain text. */
-  json?: boolean;
-}
-
-export type ProviderErrorKind =
-  | 'not-found'
-  | 'deleted'
-  | 'destroyed'
-  /**
-   * The secret (or the version read) exists but its state forbids reading it: an AWS secret
-   * scheduled for deletion, a disabled Azure secret, a disabled GCP version. The message says which
-   * state and the provider's way out.
-   */
-  | 'disabled'
-  | 'version-not-found'
-  | 'permission-denied'
-  | 'unauthenticated'
-  | 'unreachable'
-  | 'cas-conflict'
-  | 'invalid-request'
-  | 'bad-response'
-  | 'wrong-key';
+/** The shapes of secrets, versions and failures live in the neutral module that the language service reads too. */
+export type { EngineInfo, NotFoundReason, ProviderErrorKind, SecretLocator, SecretMetadata, VersionInfo } from '../../../shared/src/secretModel';
 
 /** A failure of a provider, with a message that never holds a secret value or credential. */
 export class ProviderError extends Error {
@@ -96,7 +20,7 @@ export class ProviderError extends Error {
       deletionTime?: string;
       cause?: string;
       /** hashicorp, kind not-found: what the 404 said: no engine mounted there, or a KV v2 path without data/. */
-      reason?: 'no-mount' | 'kv2-path';
+      reason?: NotFoundReason;
     } = {},
   ) {
     super(message);
@@ -135,6 +59,19 @@ export interface SecretProvider {
   capabilities(apiPath: string): Promise<string[]>;
   dispose(): void;
 }
+
+/** What some providers offer beyond SecretProvider. */
+export interface ProviderExtras {
+  mountInfo?: (path: string) => Promise<{ mounted: boolean; type?: string; kvVersion?: 1 | 2; path?: string; enclosingMount?: string }>;
+  tokenInfo?: () => Promise<{ ttlSeconds: number; renewable: boolean; policies: string[]; expireTime?: string }>;
+  /** Cloud providers: key names (undefined = not JSON) and metadata from one value read. */
+  describe?: (locator: SecretLocator) => Promise<{ keys: string[] | undefined; metadata: SecretMetadata }>;
+  /** Set by a provider whose facts are its own, never shared with another vault at the same address. */
+  cacheKey?: string;
+}
+
+/** A provider as the server holds it. */
+export type LiveProvider = SecretProvider & ProviderExtras;
 
 /**
  * Whether `error` is a ProviderError. Checked by shape, not `instanceof`: each provider is a

@@ -4,7 +4,7 @@ import { defaultSettings, type Settings } from '../../../shared/src/settings';
 import { analyzeDocument } from './analyzeDocument';
 import { complete } from './completion/complete';
 import type { VaultFact, WorkspaceFacts } from './facts/facts';
-import type { SecretLocator } from '../providers/secretProvider';
+import type { SecretLocator } from '../../../shared/src/secretModel';
 import { readApiPath, secretLocator } from './diagnostics/liveChecks';
 import { codeActions } from './features/codeActions';
 import { definitionFor } from './features/definition';

@@ -10,6 +10,7 @@
 import { sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { hasEngines, providerDescriptor } from '../../../shared/src/providers';
 import type { Settings } from '../../../shared/src/settings';
 import { createLiveFacts } from '../live/createLiveFacts';
 import type { LiveFactsStore } from '../live/liveFactsStore';
@@ -240,24 +241,19 @@ function fromMetadata(m: SecretMetadata): { owner?: string; expires?: string; ro
   return { ...(owner !== undefined ? { owner } : {}), ...(expires !== undefined ? { expires } : {}), ...(rotation ? { rotation } : {}), labels };
 }
 
-/** Where the caller's permissions on a secret are asked: the path policies name. */
-function permissionPath(target: SecretTarget, locator: SecretLocator): string {
-  if (target.provider === 'gcp') return `projects/${target.vault?.project ?? '?'}/secrets/${locator.path}`;
-  return readApiPath(target, locator);
+/** Where the caller's permissions on a secret are asked: the path policies name, or the resource its provider's descriptor names. */
+function permissionPath(vault: VaultFact, target: SecretTarget, locator: SecretLocator): string {
+  return providerDescriptor(vault.provider)?.labels.permissionPath?.(vault, locator) ?? readApiPath(target, locator);
 }
 
 function permissionsOf(live: LiveFacts, vault: VaultFact, target: SecretTarget, locator: SecretLocator): InventoryPermissions | undefined {
-  const path = permissionPath(target, locator);
+  const path = permissionPath(vault, target, locator);
   const caps = live.capabilities(vault, path);
   if (!caps) return undefined;
   if (caps.state === 'error') return { state: 'error', error: caps.error.message };
-  if (caps.value.length === 0 && (vault.provider === 'aws' || vault.provider === 'azure')) {
-    const reason =
-      vault.provider === 'aws'
-        ? 'AWS Secrets Manager offers no cheap permission check (it would take iam:SimulatePrincipalPolicy).'
-        : 'Azure Key Vault offers no permission check.';
-    return { state: 'unknown', reason };
-  }
+  // A provider without a permission check answers none: that says nothing.
+  const reason = providerDescriptor(vault.provider)?.labels.noPermissionCheck;
+  if (caps.value.length === 0 && reason !== undefined) return { state: 'unknown', reason };
   return { state: 'ok', path, capabilities: [...caps.value].sort() };
 }
 
@@ -341,19 +337,19 @@ function snapshot(
     if (!draft) {
       const vaultName = target.vaultName.value;
       const rest = target.id.slice(target.id.indexOf('|') + 1);
-      const hashicorp = target.provider === 'hashicorp';
-      const engine = hashicorp ? target.engine?.value : undefined;
-      const inside = hashicorp && target.secretPath ? withoutLeadingSlashes(target.secretPath.value) : undefined;
-      const named = !hashicorp && target.provider !== undefined ? (target.secretName?.value ?? rest) : undefined;
-      const api = hashicorp ? apiPath(target) : undefined;
+      const engines = hasEngines(target.provider);
+      const engine = engines ? target.engine?.value : undefined;
+      const inside = engines && target.secretPath ? withoutLeadingSlashes(target.secretPath.value) : undefined;
+      const named = !engines && target.provider !== undefined ? (target.secretName?.value ?? rest) : undefined;
+      const api = engines ? apiPath(target) : undefined;
       const secret: InventorySecret = {
         id: `${vaultName}:${rest}`,
         vault: vaultName,
         provider: target.provider ?? null,
         ...(engine !== undefined ? { engine } : {}),
-        ...(hashicorp ? { path: inside ?? rest } : {}),
+        ...(engines ? { path: inside ?? rest } : {}),
         ...(named !== undefined ? { name: named } : {}),
-        ...(hashicorp && target.engineFact?.kvVersion ? { kvVersion: target.engineFact.kvVersion } : {}),
+        ...(engines && target.engineFact?.kvVersion ? { kvVersion: target.engineFact.kvVersion } : {}),
         ...(api ? { apiPath: api } : {}),
         folder: display(folder),
         keys: [],
@@ -454,7 +450,7 @@ function snapshot(
       file: display(entry?.path ?? fileURLToPath(fact.uri)),
       folder: display(entry?.folder ?? folder),
       duplicate: sameName.length > 1,
-      engines: fact.provider === 'hashicorp' ? enginesOf(fact, mine, live) : [],
+      engines: hasEngines(fact.provider) ? enginesOf(fact, mine, live) : [],
       ...(storeOf(fact) ? { store: storeOf(fact)! } : {}),
       secrets: sortedUnique(mine.map((d) => d.secret.id)),
       ...(live ? { live: { access: live.access(fact) } } : {}),
@@ -469,19 +465,9 @@ function snapshot(
   return { format: inventoryFormatVersion, live: live !== undefined, folders, vaults, secrets: allSecrets, connections, skipped: [...skipped].sort((a, b) => a.file.localeCompare(b.file)) };
 }
 
+/** The store that holds a vault's secrets, as its provider's descriptor names it (none for engines). */
 function storeOf(fact: VaultFact): InventoryVault['store'] {
-  switch (fact.provider) {
-    case 'aws':
-      return { type: 'aws_secrets_manager', location: fact.region ?? '' };
-    case 'azure':
-      return { type: 'azure_key_vault', location: fact.address ?? '' };
-    case 'gcp':
-      return { type: 'gcp_secret_manager', location: `projects/${fact.project ?? ''}` };
-    case 'local':
-      return { type: 'local', location: fact.name };
-    default:
-      return undefined;
-  }
+  return providerDescriptor(fact.provider)?.labels.store?.(fact);
 }
 
 function enginesOf(fact: VaultFact, secrets: SecretDraft[], live: LiveFacts | undefined): InventoryEngine[] {

@@ -28,6 +28,7 @@
  * With several workspace folders, ids are prefixed with `FOLDER/` so equal vault names stay apart.
  * No value ever: the payload is built from the inventory, which holds none.
  */
+import { hasEngines } from '../../../shared/src/providers';
 import type { Inventory, InventorySecret, InventoryVault } from './inventory';
 
 export interface VezaProperties {
@@ -144,16 +145,16 @@ export function toVezaPayload(inventory: Inventory, options: { name?: string } =
 
   const slots = new Map<string, VaultSlot>();
   const slotFor = (folder: string, vaultName: string, engine: string | undefined, config: InventoryVault | undefined, kvVersion: 1 | 2 | undefined): VaultSlot => {
-    const hashicorp = config?.provider === 'hashicorp';
-    const local = hashicorp && engine !== undefined ? `${vaultName}:${engine}` : vaultName;
+    const engines = hasEngines(config?.provider);
+    const local = engines && engine !== undefined ? `${vaultName}:${engine}` : vaultName;
     const id = scoped(folder, local);
     let slot = slots.get(id);
     if (!slot) {
       const vaultType = !config
         ? 'unknown'
-        : hashicorp
+        : engines
           ? engine === undefined
-            ? 'hashicorp'
+            ? (config.provider ?? 'unknown')
             : kvVersion
               ? `kv-v${kvVersion}`
               : 'kv'
@@ -167,7 +168,7 @@ export function toVezaPayload(inventory: Inventory, options: { name?: string } =
       if (config) put(properties, 'enabled', config.enabled);
       put(properties, 'file', config?.file);
       put(properties, 'folder', folder);
-      const what = hashicorp && engine !== undefined ? `Engine ${engine} of vault configuration ${vaultName}` : `Vault configuration ${vaultName}`;
+      const what = engines && engine !== undefined ? `Engine ${engine} of vault configuration ${vaultName}` : `Vault configuration ${vaultName}`;
       slot = {
         vault: {
           name: local,
@@ -189,7 +190,7 @@ export function toVezaPayload(inventory: Inventory, options: { name?: string } =
   // Every vault configuration, with its declared engines, even when no secret is referenced.
   for (const config of inventory.vaults) {
     if (config.duplicate) continue;
-    if (config.provider === 'hashicorp' && config.engines.length > 0) {
+    if (hasEngines(config.provider) && config.engines.length > 0) {
       for (const engine of config.engines) slotFor(config.folder, config.name, engine.path, config, engine.live?.state === 'ok' ? engine.live.kvVersion ?? engine.kvVersion : engine.kvVersion);
     } else {
       slotFor(config.folder, config.name, undefined, config, undefined);
@@ -199,7 +200,7 @@ export function toVezaPayload(inventory: Inventory, options: { name?: string } =
   const slotOfSecret = new Map<InventorySecret, VaultSlot>();
   for (const secret of inventory.secrets) {
     const config = configOf(secret.folder, secret.vault);
-    const slot = slotFor(secret.folder, secret.vault, config?.provider === 'hashicorp' ? secret.engine : undefined, config, secret.kvVersion);
+    const slot = slotFor(secret.folder, secret.vault, hasEngines(config?.provider) ? secret.engine : undefined, config, secret.kvVersion);
     slotOfSecret.set(secret, slot);
     slot.secrets.push(secret);
     const properties: VezaProperties = {};

@@ -1,4 +1,5 @@
 import { CompletionItemKind, type CompletionItem, type Range } from 'vscode-languageserver-types';
+import { vaultLocation } from '../../../../shared/src/providers';
 import type { VaultSet } from '../facts/facts';
 
 /** One item per vault configuration name, with its provider and address. */
@@ -6,7 +7,7 @@ export function vaultItems(vaults: VaultSet, range: Range): CompletionItem[] {
   const items: CompletionItem[] = [];
   for (const [name, facts] of vaults.byName) {
     const vault = facts[0]!;
-    const where = vault.address ?? vault.region ?? vault.project;
+    const where = vaultLocation(vault)?.value;
     items.push({
       label: name,
       kind: CompletionItemKind.Module,

@@ -1,5 +1,5 @@
 import type { LiveError, LiveFacts, LiveSecret } from '../facts/liveFacts';
-import type { SecretLocator } from '../../providers/secretProvider';
+import type { SecretLocator } from '../../../../shared/src/secretModel';
 import type { Attachment, Located, Problem } from '../model/types';
 import type { ResolvedReference, SecretTarget } from '../references/resolve';
 import { nearestNames } from '../text/nearest';

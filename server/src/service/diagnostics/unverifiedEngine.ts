@@ -1,5 +1,5 @@
 import type { LiveError, LiveFacts } from '../facts/liveFacts';
-import type { SecretLocator } from '../../providers/secretProvider';
+import type { SecretLocator } from '../../../../shared/src/secretModel';
 import type { Located, Problem } from '../model/types';
 import type { SecretTarget } from '../references/resolve';
 

@@ -1,4 +1,4 @@
-import type { EngineInfo, ProviderErrorKind, SecretLocator, SecretMetadata } from '../../providers/secretProvider';
+import type { EngineInfo, NotFoundReason, ProviderErrorKind, SecretLocator, SecretMetadata } from '../../../../shared/src/secretModel';
 import type { VaultFact } from './facts';
 
 /** A failure reported by a secret manager, safe to show: it holds no value and no credential. */
@@ -9,7 +9,7 @@ export interface LiveError {
   deletionTime?: string;
   cause?: string;
   /** hashicorp not-found: no engine mounted there (`no-mount`), or a KV v2 path without data/ (`kv2-path`). */
-  reason?: 'no-mount' | 'kv2-path';
+  reason?: NotFoundReason;
 }
 
 export type Live<T> = { state: 'ok'; value: T } | { state: 'error'; error: LiveError };

@@ -6,6 +6,7 @@ import { kvAssumption } from '../diagnostics/unverifiedEngine';
 import { liveHoverLines } from './liveHover';
 import type { LocatedItem } from './locate';
 import { codeSpan, escapeMarkdown } from '../../../../shared/src/text/markdown';
+import { vaultLocation } from '../../../../shared/src/providers';
 
 /** A name, path or key from a file or a server, as a code span nothing inside can end early. */
 function code(text: string): string {
@@ -19,7 +20,8 @@ function escaped(text: string, max = 200): string {
 
 function vaultLines(name: string, vault: VaultFact | undefined, known: boolean): string[] {
   if (!vault) return [`- **Vault:** ${code(name)} — ${known ? 'defined more than once in this folder' : 'no configuration of that name found'}`];
-  const where = vault.address ? code(vault.address) : vault.region ? `region ${code(vault.region)}` : vault.project ? `project ${code(vault.project)}` : undefined;
+  const location = vaultLocation(vault);
+  const where = location ? `${location.label ? `${location.label} ` : ''}${code(location.value)}` : undefined;
   const lines = [`- **Vault:** ${code(vault.name)} (${vault.provider ? escaped(vault.provider, 40) : 'unknown provider'}${where ? `, ${where}` : ''})${vault.enabled ? '' : ' — **disabled**'}`];
   if (vault.namespace) lines.push(`- **Namespace:** ${code(vault.namespace)}`);
   if (vault.description) lines.push(`- **Description:** ${escaped(vault.description, 200)}`);

@@ -1,3 +1,4 @@
+import { providerDescriptors, providerIds } from '../../../../shared/src/providers';
 import type { Provider } from './types';
 
 export type FieldType = 'string' | 'boolean' | 'url' | 'name' | 'engines' | 'enum' | 'any' | 'attachments' | 'alias' | 'version' | 'date';
@@ -11,30 +12,48 @@ export interface FieldSpec {
   values?: readonly string[];
 }
 
+/** `a, b or c`. */
+function inWords(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
+/**
+ * The fields of every provider's descriptor, in the order of the descriptors: a field two
+ * providers have (`endpoint`) is one spec valid for both.
+ */
+function providerFields(): Record<string, FieldSpec> {
+  const fields: Record<string, FieldSpec> = {};
+  for (const descriptor of providerDescriptors) {
+    for (const field of descriptor.fields) {
+      const known = fields[field.name];
+      if (known) {
+        known.providers = [...(known.providers ?? []), descriptor.id];
+        continue;
+      }
+      fields[field.name] = {
+        type: field.type,
+        ...(field.required ? { required: true } : {}),
+        providers: [descriptor.id],
+        ...(field.values ? { values: field.values } : {}),
+        doc: field.doc,
+      };
+    }
+  }
+  return fields;
+}
+
 /** Fields of a vault configuration (`*.vault.yaml`). The JSON Schema in schemas/ says the same. */
 export const vaultConfigFields: Record<string, FieldSpec> = {
   name: { type: 'name', required: true, doc: 'Name that connections use to refer to this vault configuration; unique within the workspace folder.' },
-  provider: { type: 'enum', required: true, values: ['hashicorp', 'aws', 'azure', 'gcp', 'local'], doc: 'The secret manager: hashicorp, aws, azure, gcp or local.' },
+  provider: { type: 'enum', required: true, values: providerIds, doc: `The secret manager: ${inWords(providerIds)}.` },
   enabled: { type: 'boolean', doc: 'When false, references to this vault are reported and it is never contacted. Default true.' },
   description: { type: 'string', doc: 'Free text describing the vault configuration.' },
   owner: { type: 'string', doc: 'The team or person responsible for it.' },
-  url: { type: 'url', providers: ['hashicorp'], doc: 'Address of the Vault server, e.g. https://vault.example.com:8200. VAULT_ADDR is used when absent.' },
-  namespace: { type: 'string', providers: ['hashicorp'], doc: 'Vault Enterprise namespace (sent as X-Vault-Namespace).' },
-  ca_certificate: { type: 'string', providers: ['hashicorp'], doc: 'PEM file of the CA that signed the Vault certificate, relative to this file.' },
-  auth: { type: 'enum', values: ['token', 'approle'], providers: ['hashicorp'], doc: 'How to authenticate: token or approle. Default token.' },
-  auth_mount: { type: 'string', providers: ['hashicorp'], doc: 'Mount path of the AppRole auth method. Default approle.' },
-  auto_renew: { type: 'boolean', providers: ['hashicorp'], doc: 'Renew the token before it expires, until its max TTL.' },
-  tls_skip_verify: { type: 'boolean', providers: ['hashicorp'], doc: 'Skip TLS certificate verification (unsafe; reported as a warning when used).' },
-  engines: { type: 'engines', providers: ['hashicorp'], doc: 'Engine (mount) paths and their type and KV version, declared so that paths can be checked offline.' },
-  region: { type: 'string', required: true, providers: ['aws'], doc: 'AWS region of the secrets, e.g. eu-west-1.' },
-  profile: { type: 'string', providers: ['aws'], doc: 'Named profile from the shared AWS config files.' },
-  endpoint: { type: 'url', providers: ['aws', 'gcp'], doc: 'Custom service endpoint (LocalStack, a private endpoint).' },
-  vault_url: { type: 'url', required: true, providers: ['azure'], doc: 'The Key Vault URL, e.g. https://my-vault.vault.azure.net.' },
-  project: { type: 'string', required: true, providers: ['gcp'], doc: 'The Google Cloud project ID that holds the secrets.' },
+  ...providerFields(),
 };
 
-/** Fields that hold credentials: never allowed in a vault configuration. */
-export const credentialFields: readonly string[] = ['token', 'secret_id', 'password', 'secret_access_key', 'client_secret', 'private_key'];
+/** Fields that hold credentials, `password` and each provider's: never allowed in a vault configuration. */
+export const credentialFields: readonly string[] = ['password', ...providerDescriptors.flatMap((d) => d.credentialFields)];
 
 export const engineFields: Record<string, FieldSpec> = {
   type: { type: 'enum', values: ['kv'], doc: 'Engine type; only kv (key/value) is checked. Default kv.' },
@@ -61,16 +80,20 @@ export const authFields: Record<string, { required: readonly string[]; optional:
   oauth2: { required: ['client_id', 'client_secret', 'token_url'], optional: ['scopes'] },
 };
 
+/** Providers whose secrets live in engines (attached with `engine` and `path`), by name (with `secret`), with staging labels. */
+const withEngines: readonly Provider[] = providerDescriptors.filter((d) => d.hasEngines).map((d) => d.id);
+const byName: readonly Provider[] = providerDescriptors.filter((d) => !d.hasEngines).map((d) => d.id);
+const withStages: readonly Provider[] = providerDescriptors.filter((d) => d.stages).map((d) => d.id);
 
 /** Fields of one attached secret under `vault_secrets`. */
 export const attachmentFields: Record<string, FieldSpec> = {
   vault: { type: 'string', required: true, doc: 'Name of a vault configuration in this workspace folder.' },
   alias: { type: 'alias', doc: 'Name used as vault.secret(ALIAS.KEY) when several secrets are attached.' },
-  engine: { type: 'string', providers: ['hashicorp'], doc: 'Engine (mount) path, e.g. secret. May contain slashes.' },
-  path: { type: 'string', providers: ['hashicorp'], doc: 'Secret path inside the engine. KV v2 needs the data/ prefix: data/oracle.' },
-  secret: { type: 'string', providers: ['aws', 'azure', 'gcp', 'local'], doc: 'Name of the secret.' },
+  engine: { type: 'string', providers: withEngines, doc: 'Engine (mount) path, e.g. secret. May contain slashes.' },
+  path: { type: 'string', providers: withEngines, doc: 'Secret path inside the engine. KV v2 needs the data/ prefix: data/oracle.' },
+  secret: { type: 'string', providers: byName, doc: 'Name of the secret.' },
   version: { type: 'version', doc: 'Pins a version: a positive integer (Vault KV v2, local, GCP; GCP also "latest"), or a version ID (AWS, Azure).' },
-  version_stage: { type: 'string', providers: ['aws'], doc: 'AWS staging label, e.g. AWSCURRENT (the default) or AWSPREVIOUS.' },
+  version_stage: { type: 'string', providers: withStages, doc: 'AWS staging label, e.g. AWSCURRENT (the default) or AWSPREVIOUS.' },
 };
 
 export const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;

@@ -1,12 +1,10 @@
 import type { DiagnosticCode } from '../diagnostics/codes';
 import type { DiagnosticSeverity } from 'vscode-languageserver-types';
+import type { ProviderId } from '../../../../shared/src/providers';
+import type { VaultConnectionSettings } from '../../../../shared/src/providers/descriptor';
 
-export const providers = ['hashicorp', 'aws', 'azure', 'gcp', 'local'] as const;
-export type Provider = (typeof providers)[number];
-
-export function isProvider(value: unknown): value is Provider {
-  return typeof value === 'string' && (providers as readonly string[]).includes(value);
-}
+/** A `provider:` value: the id of a provider descriptor (shared/src/providers). */
+export type Provider = ProviderId;
 
 /** A span of a document by character offsets, end exclusive. */
 export interface Span {
@@ -64,15 +62,7 @@ export interface VaultConfigModel {
   connection: VaultConnectionSettings;
 }
 
-export interface VaultConnectionSettings {
-  caCertificate?: string;
-  tlsSkipVerify?: boolean;
-  auth?: 'token' | 'approle';
-  authMount?: string;
-  autoRenew?: boolean;
-  endpoint?: string;
-  profile?: string;
-}
+export type { VaultConnectionSettings } from '../../../../shared/src/providers/descriptor';
 
 export interface Attachment {
   index: number;

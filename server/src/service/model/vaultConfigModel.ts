@@ -1,8 +1,9 @@
 import { isMap, isScalar, type Document, type Node, type Pair, type Scalar } from 'yaml';
+import { isProviderId, providerDescriptor } from '../../../../shared/src/providers';
 import { pairsOf } from '../yaml/parseYaml';
 import { checkFields, spanOf, stringValue, type FieldCheckContext } from './checkFields';
 import { credentialFields, engineFields, vaultConfigFields } from './fieldSpecs';
-import { isProvider, type EngineDeclaration, type Problem, type Span, type VaultConfigModel } from './types';
+import type { EngineDeclaration, Problem, Span, VaultConfigModel } from './types';
 
 const documentStart: Span = { start: 0, end: 1 };
 
@@ -47,7 +48,7 @@ export function buildVaultConfig(doc: Document.Parsed, problems: Problem[]): Vau
     }
   }
   const providerValue = root.get('provider');
-  const provider = isProvider(providerValue) ? providerValue : undefined;
+  const provider = isProviderId(providerValue) ? providerValue : undefined;
   const nameSpan = spanOf(allPairs[0]?.key, documentStart);
   const ctx: FieldCheckContext = { holder: 'vault configuration', provider, problems };
   const valid = checkFields(fieldPairs, vaultConfigFields, ctx, nameSpan);
@@ -67,7 +68,9 @@ export function buildVaultConfig(doc: Document.Parsed, problems: Problem[]): Vau
   model.region = text('region');
   model.vaultUrl = text('vault_url');
   model.project = text('project');
-  const addressField = valid.get('url') ?? valid.get('vault_url') ?? valid.get('endpoint');
+  // Where the file names the address its provider sends credentials to (`url`, `vault_url`, `endpoint`).
+  const addressKey = providerDescriptor(provider)?.addressField;
+  const addressField = addressKey !== undefined ? valid.get(addressKey) : undefined;
   if (addressField) model.addressSpan = spanOf(addressField.value, spanOf(addressField.key, nameSpan));
   const flag = (field: string) => {
     const node = valid.get(field)?.value;
