@@ -4,7 +4,7 @@
  * completion, hover, definition and code action requests arrive.
  * Properties: every request is answered (no error response, nothing left hanging), diagnostics
  * are published for every version sent, the server logs no failure, every input is handled within
- * a time bound, and the server still answers at the end.
+ * a bound on CPU time, and the server still answers at the end.
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { listVaultsRequest, type ListVaultsResult } from '../../shared/src/custo
 import { makeFolder, startHarness, type Harness } from '../helpers/lspHarness';
 import { NetworkGuard } from '../helpers/networkGuard';
 import { fuzzFile, fuzzSeed, pathologicalCorpus, probeOffsets, type FuzzFile } from './arbitraries';
+import { cpuMs } from './cpuTime';
 
 /** Runs of the property; each run is a pair of files, a vault configuration and a connection. */
 const runs = 1_500;
@@ -145,7 +146,7 @@ describe('fuzzing the language server', { timeout: 300_000 }, () => {
     const timing = { max: 0, total: 0 };
     await fc.assert(
       fc.asyncProperty(serverInput, async (input) => {
-        const started = performance.now();
+        const started = cpuMs();
         const errorsBefore = errorsLogged().length;
         const vaultVersion = send(vaultUri, input.vault.text, input.lifecycle === 2);
         const connectionVersion = send(connectionUri, input.connection.text, input.lifecycle === 1);
@@ -155,20 +156,20 @@ describe('fuzzing the language server', { timeout: 300_000 }, () => {
         await Promise.all([...codeActionRequests(vaultUri, input.vault.text, vaultDiagnostics), ...codeActionRequests(connectionUri, input.connection.text, connectionDiagnostics)]);
         const errors = errorsLogged().slice(errorsBefore);
         assert.deepEqual(errors.map((e) => (e.params as { message: string }).message.split('\n')[0]), [], 'the server logged a failure');
-        const elapsed = performance.now() - started;
+        const elapsed = cpuMs() - started;
         timing.total += elapsed;
         timing.max = Math.max(timing.max, elapsed);
-        if (elapsed >= perInputBoundMs) assert.fail(`one input took ${elapsed.toFixed(0)} ms (bound ${perInputBoundMs} ms)`);
+        if (elapsed >= perInputBoundMs) assert.fail(`one input took ${elapsed.toFixed(0)} ms of CPU time (bound ${perInputBoundMs} ms)`);
       }),
       { numRuns: runs, seed: fuzzSeed + 1 },
     );
-    t.diagnostic(`max per-input time ${timing.max.toFixed(1)} ms; mean ${(timing.total / runs).toFixed(2)} ms over ${runs} runs`);
+    t.diagnostic(`max per-input CPU time ${timing.max.toFixed(1)} ms; mean ${(timing.total / runs).toFixed(2)} ms over ${runs} runs`);
   });
 
   it('answers for the pathological corpus at full size: alias bombs, 4,000-deep nesting, 200,000-character lines', async (t) => {
     let max = 0;
     for (const { label, kind, text } of pathologicalCorpus()) {
-      const started = performance.now();
+      const started = cpuMs();
       const errorsBefore = errorsLogged().length;
       const uri = kind === 'connection' ? connectionUri : vaultUri;
       const version = send(uri, text, false);
@@ -176,11 +177,11 @@ describe('fuzzing the language server', { timeout: 300_000 }, () => {
       const diagnostics = await waitForVersion(uri, version);
       await Promise.all(codeActionRequests(uri, text, diagnostics));
       assert.deepEqual(errorsLogged().slice(errorsBefore).map((e) => (e.params as { message: string }).message.split('\n')[0]), [], `${label}: the server logged a failure`);
-      const elapsed = performance.now() - started;
+      const elapsed = cpuMs() - started;
       max = Math.max(max, elapsed);
-      assert.ok(elapsed < perInputBoundMs, `${label}: ${elapsed.toFixed(0)} ms (bound ${perInputBoundMs} ms)`);
+      assert.ok(elapsed < perInputBoundMs, `${label}: ${elapsed.toFixed(0)} ms of CPU time (bound ${perInputBoundMs} ms)`);
     }
-    t.diagnostic(`max per-input time ${max.toFixed(1)} ms`);
+    t.diagnostic(`max per-input CPU time ${max.toFixed(1)} ms`);
   });
 
   it('is still responsive at the end: a fresh connection is validated and completed', async () => {

@@ -3,7 +3,7 @@
  * vault configurations go through analyze, validate, complete, hover, definition, code actions
  * and secretAt, with and without (fuzzed) live facts and secret-scan findings.
  * Properties: nothing throws, every answer is well-formed, quick fixes apply cleanly, and every
- * input is handled within a time bound.
+ * input is handled within a bound on CPU time.
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { createLanguageService, type LanguageService } from '../../server/src/se
 import type { DocumentKind } from '../../server/src/service/model/types';
 import { defaultSettings } from '../../shared/src/settings';
 import { fuzzFile, fuzzSeed, pathologicalCorpus, probeOffsets, scanFindings, word, type FuzzFile } from './arbitraries';
+import { cpuMs } from './cpuTime';
 
 /** Runs of the property; each run is a pair of files, a vault configuration and a connection. */
 const runs = 3_500;
@@ -261,16 +262,16 @@ function fixAndRecheck(ws: Workspace, name: string, doc: TextDocument, kind: Doc
 const timing = { max: 0, total: 0, runs: 0, slowest: '' };
 
 function timed(input: ServiceInput, body: () => void): void {
-  const started = performance.now();
+  const started = cpuMs();
   body();
-  const elapsed = performance.now() - started;
+  const elapsed = cpuMs() - started;
   timing.total += elapsed;
   timing.runs++;
   if (elapsed > timing.max) {
     timing.max = elapsed;
     timing.slowest = `${input.vault.text.length} + ${input.connection.text.length} characters`;
   }
-  if (elapsed >= perInputBoundMs) assert.fail(`one input took ${elapsed.toFixed(0)} ms (bound ${perInputBoundMs} ms)`);
+  if (elapsed >= perInputBoundMs) assert.fail(`one input took ${elapsed.toFixed(0)} ms of CPU time (bound ${perInputBoundMs} ms)`);
 }
 
 describe('fuzzing the language service', { timeout: 300_000 }, () => {
@@ -290,22 +291,22 @@ describe('fuzzing the language service', { timeout: 300_000 }, () => {
       ),
       { numRuns: runs, seed: fuzzSeed },
     );
-    t.diagnostic(`max per-input time ${timing.max.toFixed(1)} ms (${timing.slowest}); mean ${(timing.total / timing.runs).toFixed(2)} ms over ${timing.runs} runs`);
+    t.diagnostic(`max per-input CPU time ${timing.max.toFixed(1)} ms (${timing.slowest}); mean ${(timing.total / timing.runs).toFixed(2)} ms over ${timing.runs} runs`);
   });
 
   it('handles the pathological corpus at full size: alias bombs, 4,000-deep nesting, 200,000-character lines', (t) => {
     let max = 0;
     for (const { label, kind, text } of pathologicalCorpus()) {
-      const started = performance.now();
+      const started = cpuMs();
       const ws = workspace();
       const name = kind === 'connection' ? 'fuzz.connection.yaml' : 'fuzz.vault.yaml';
       const doc = ws.set(name, text, kind);
       exercise(ws, doc, kind, [0, 7, 13, text.length >> 1]);
-      const elapsed = performance.now() - started;
+      const elapsed = cpuMs() - started;
       max = Math.max(max, elapsed);
-      assert.ok(elapsed < perInputBoundMs, `${label}: ${elapsed.toFixed(0)} ms (bound ${perInputBoundMs} ms)`);
+      assert.ok(elapsed < perInputBoundMs, `${label}: ${elapsed.toFixed(0)} ms of CPU time (bound ${perInputBoundMs} ms)`);
     }
-    t.diagnostic(`max per-input time ${max.toFixed(1)} ms`);
+    t.diagnostic(`max per-input CPU time ${max.toFixed(1)} ms`);
   });
 });
 
@@ -324,9 +325,9 @@ describe('regressions found by fuzzing the language service', () => {
     for (const run of ['- ', '? ', ': ', '!t ', '&a ']) {
       const ws = workspace();
       const text = `name: c\nvalue:\n  ${run.repeat(6000)}x\n`;
-      const started = performance.now();
+      const started = cpuMs();
       const diagnostics = ws.service.validate(ws.set('c.connection.yaml', text, 'connection'), 'connection', ws.facts);
-      const elapsed = performance.now() - started;
+      const elapsed = cpuMs() - started;
       assert.deepEqual(diagnostics.map((d) => d.code), ['yaml-syntax'], JSON.stringify(run));
       assert.match(diagnostics[0]!.message, /nested too deeply/);
       assert.ok(elapsed < 500, `${JSON.stringify(run)}: ${elapsed.toFixed(0)} ms`);

@@ -384,6 +384,16 @@ describe('local vault: file handling', () => {
     rmSync(lockPath);
   });
 
+  it('a dead process\'s lock is broken and taken even when breaking it used up the whole wait', async () => {
+    const dir = freshDir();
+    const v = vault(dir, { lockTimeoutMs: 0 });
+    await v.write({ path: 'a' }, { k: '1' });
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const { hostname } = await import('node:os');
+    writeFileSync(`${v.filePath}.lock`, JSON.stringify({ pid: dead, host: hostname(), time: Date.now(), token: 'x' }));
+    assert.deepEqual(await v.write({ path: 'a' }, { k: '2' }), { version: 2 });
+  });
+
   it('derives file names from the vault name and finds the default directory', () => {
     assert.equal(localVaultFileName('prod'), 'prod.vault');
     assert.equal(localVaultFileName('team.a-b_c'), 'team.a-b_c.vault');

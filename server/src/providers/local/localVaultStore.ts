@@ -514,6 +514,7 @@ export class LocalVaultStore {
     const body = JSON.stringify({ pid: process.pid, host: hostname(), time: Date.now(), token: randomBytes(12).toString('hex') });
     const deadline = Date.now() + this.lockTimeoutMs;
     let delay = 2;
+    let lastTry = false;
     // Every pass either takes the lock, breaks a stale one, or sleeps; the deadline is checked on
     // every pass, so nothing the lock file does can keep this loop running past it.
     for (;;) {
@@ -536,7 +537,10 @@ export class LocalVaultStore {
       }
       const broken = await this.breakStaleLock(lockPath);
       const left = deadline - Date.now();
-      if (left <= 0) throw await this.lockedError(lockPath);
+      // A lock just broken is tried once more even past the deadline (breaking it took the time);
+      // only once, so a lock that keeps coming back cannot hold the loop.
+      if (left <= 0 && !(broken && !lastTry)) throw await this.lockedError(lockPath);
+      if (left <= 0) lastTry = true;
       if (!broken) {
         await sleep(Math.min(left, delay + Math.random() * delay));
         delay = Math.min(delay * 2, 40);
