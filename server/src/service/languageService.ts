@@ -5,13 +5,15 @@ import { analyzeDocument } from './analyzeDocument';
 import { complete } from './completion/complete';
 import type { VaultFact, WorkspaceFacts } from './facts/facts';
 import type { SecretLocator } from '../providers/secretProvider';
-import { readApiPath, secretLocator } from './diagnostics/liveChecks';
+import type { ProblemOptions } from './diagnostics/problemOptions';
+import type { DocumentAnalysis, DocumentKind } from './documentAnalysis';
 import { codeActions } from './features/codeActions';
 import { definitionFor } from './features/definition';
 import { hoverFor } from './features/hover';
 import { locate } from './features/locate';
 import { collectProblems, toDiagnostics } from './features/validate';
-import type { DocumentAnalysis, DocumentKind } from './model/types';
+import { formatOf } from './formats/registry';
+import { readApiPath, secretLocator } from './references/locator';
 import { showControls } from '../../../shared/src/text/controls';
 
 export interface LanguageServiceOptions {
@@ -97,6 +99,8 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return analysis;
   }
 
+  const problemOptions = (): ProblemOptions => ({ now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays, hardcoded: settings.hardcodedCredentials });
+
   return {
     configure(next) {
       settings = next;
@@ -104,22 +108,22 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     analyze,
     validate(document, kind, facts) {
       const analysis = analyze(document, kind);
-      const liveOptions = { now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays, hardcoded: settings.hardcodedCredentials };
-      return toDiagnostics(document, analysis, collectProblems(analysis, facts, liveOptions), settings.diagnostics.disabled);
+      return toDiagnostics(document, analysis, collectProblems(analysis, facts, problemOptions()), settings.diagnostics.disabled);
     },
     complete(document, kind, position, facts) {
       return shownAsText(complete(document, analyze(document, kind), document.offsetAt(position), facts, { snippets }));
     },
     hover(document, kind, position, facts) {
       const analysis = analyze(document, kind);
+      if (analysis.kind === 'vault-config') return null;
       const vaults = facts.vaults(document.uri);
-      const found = locate(analysis, document.offsetAt(position), vaults, facts.live);
+      const found = locate(analysis.format, document.offsetAt(position), vaults, facts.live);
       if (!found) return null;
-      const owner = analysis.connection?.owner?.value;
-      const expires = analysis.connection?.expires?.value;
-      const hover = hoverFor(found, (name) => (vaults.byName.get(name)?.length ?? 0) > 0, facts.live, { owner, expires });
-      if (hover && found.kind === 'reference') {
-        const span = found.resolved.reference.span;
+      const format = formatOf(analysis.kind);
+      const documentLines = format.hoverLines && analysis.format ? format.hoverLines(analysis.format) : [];
+      const hover = hoverFor(found, (name) => (vaults.byName.get(name)?.length ?? 0) > 0, facts.live, format.labels, documentLines);
+      if (hover && found.kind === 'read') {
+        const span = found.resolved.read.span;
         hover.range = { start: document.positionAt(span.start), end: document.positionAt(span.end) };
         if (options.previewCommand && found.resolved.target?.vault && facts.live?.access(found.resolved.target.vault) === 'live') {
           (hover.contents as { value: string }).value += `\n\n${previewLink(document.uri, position)}`;
@@ -129,24 +133,23 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     },
     definition(document, kind, position, facts) {
       const analysis = analyze(document, kind);
-      const found = locate(analysis, document.offsetAt(position), facts.vaults(document.uri));
+      const found = locate(analysis.format, document.offsetAt(position), facts.vaults(document.uri));
       return found ? definitionFor(document, found) : [];
     },
     codeActions(document, kind, range, diagnostics, facts) {
       const analysis = analyze(document, kind);
-      const liveOptions = { now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays, hardcoded: settings.hardcodedCredentials };
-      return codeActions(document, range, collectProblems(analysis, facts, liveOptions), diagnostics, options.previewCommand === true);
+      return codeActions(document, range, collectProblems(analysis, facts, problemOptions()), diagnostics, options.previewCommand === true);
     },
     secretAt(document, kind, position, facts) {
       const analysis = analyze(document, kind);
-      const found = locate(analysis, document.offsetAt(position), facts.vaults(document.uri), facts.live);
+      const found = locate(analysis.format, document.offsetAt(position), facts.vaults(document.uri), facts.live);
       if (!found || found.kind === 'vault-name') return undefined;
-      const target = found.kind === 'reference' ? found.resolved.target : found.target;
-      const attachment = found.kind === 'reference' ? found.resolved.attachment : found.attachment;
+      const target = found.kind === 'read' ? found.resolved.target : found.target;
+      const use = found.kind === 'read' ? found.resolved.use : found.use;
       if (!target?.vault) return undefined;
-      const locator = secretLocator(target, attachment);
+      const locator = secretLocator(target, use);
       if (!locator) return undefined;
-      const key = found.kind === 'reference' ? found.resolved.key?.value : undefined;
+      const key = found.kind === 'read' ? found.resolved.read.key?.value : undefined;
       const where = target.provider === 'hashicorp' ? readApiPath(target, locator) : locator.path;
       return { vault: target.vault, locator, key, label: `${target.vault.name}:${where}${key && key !== '*' ? ` key ${key}` : ''}` };
     },

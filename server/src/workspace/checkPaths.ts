@@ -8,10 +8,11 @@ import type { SecretScanFinding, WorkspaceFacts } from '../service/facts/facts';
 import { loadSecretScan } from '../providers/loadProviders';
 import { createLiveFacts } from '../live/createLiveFacts';
 import { createLanguageService } from '../service/languageService';
-import type { DocumentKind } from '../service/model/types';
+import type { DocumentKind } from '../service/documentAnalysis';
 import { createFileClassifier } from './fileClassifier';
 import { readAhead } from './readTextFile';
-import { findWorkspaceFiles } from './findWorkspaceFiles';
+import { findWorkspaceFiles, kindOfRead, type FoundWorkspaceFile } from './findWorkspaceFiles';
+import { formatOf } from '../service/formats/registry';
 
 export interface FileReport {
   /** Absolute file system path. */
@@ -29,8 +30,10 @@ export interface CheckResult {
 }
 
 interface Entry {
+  file: FoundWorkspaceFile;
   path: string;
-  kind: DocumentKind;
+  /** Known once the file is read (a file only its text can classify); undefined: not checked. */
+  kind: DocumentKind | undefined;
   folder: string;
   support: boolean;
   document: TextDocument | undefined;
@@ -56,7 +59,7 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   const unreadable: CheckResult['unreadable'] = [];
   const entries = new Map<string, Entry>();
   const found = await findWorkspaceFiles(paths, classifier, cwd, unreadable, settings.files.maxFiles);
-  for (const file of found.files) entries.set(file.path, { ...file, document: undefined, failure: undefined });
+  for (const file of found.files) entries.set(file.path, { file, path: file.path, kind: file.kind, folder: file.folder, support: file.support, document: undefined, failure: undefined });
 
   const folderByUri = new Map<string, string>();
   const index = new WorkspaceIndex((uri) => folderByUri.get(uri) ?? '');
@@ -69,15 +72,25 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
     uris.set(entry, uri);
     folderByUri.set(uri, entry.folder);
     const read = await reads.get(i);
+    // A file found by the walk that only its text could classify says nothing when it cannot be read.
+    const byText = entry.kind === undefined && entry.file.fallback === undefined;
+    if (!read.ok && byText) {
+      entries.delete(entry.path);
+      continue;
+    }
     if (!read.ok) {
       if (read.code === 'missing') unreadable.push({ path: entry.path, message: read.message });
       else entry.failure = failure(read.code, read.message);
       continue;
     }
+    entry.kind = kindOfRead(entry.file, read.text, classifier);
+    // A file only its text could classify, and that no format claims, is not checked.
+    if (!entry.kind) {
+      entries.delete(entry.path);
+      continue;
+    }
     entry.document = TextDocument.create(uri, 'yaml', 1, read.text);
-    const analysis = service.analyze(entry.document, entry.kind);
-    if (entry.kind === 'vault-config') index.setVaultConfig(analysis, read.text);
-    else index.setConnection(analysis);
+    index.record(service.analyze(entry.document, entry.kind), read.text);
   }
   // Past the file limit some vault configurations were not read: no name is then "unknown".
   index.setComplete(!found.limitReached);
@@ -96,8 +109,8 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   let scans = new Map<string, SecretScanFinding[]>();
   if (settings.hardcodedCredentials.enabled) {
     const { scanManyForSecrets } = await loadSecretScan();
-    const connections = [...entries.values()].flatMap((e) => (e.document && e.kind === 'connection' ? [{ key: e.document.uri, text: e.document.getText() }] : []));
-    scans = await scanManyForSecrets(connections);
+    const scanned = [...entries.values()].flatMap((e) => (e.document && e.kind && e.kind !== 'vault-config' && formatOf(e.kind).scansForSecrets ? [{ key: e.document.uri, text: e.document.getText() }] : []));
+    scans = await scanManyForSecrets(scanned);
   }
   const facts: WorkspaceFacts = {
     vaults: (uri) => index.vaults(uri),
@@ -108,7 +121,7 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   if (live) {
     // Each round asks for what the previous one missed (a provider, then mounts, then secrets).
     for (let round = 0; round < 6; round++) {
-      for (const entry of entries.values()) if (entry.document) service.validate(entry.document, entry.kind, facts);
+      for (const entry of entries.values()) if (entry.document && entry.kind) service.validate(entry.document, entry.kind, facts);
       if (live.pending() === 0) break;
       await live.settle(settings.live.timeoutSeconds * 1000 + 2000);
     }
@@ -122,7 +135,7 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
     const uri = uris.get(entry) ?? pathToFileURL(entry.path).toString();
     if (entry.failure) {
       reports.push({ path: entry.path, uri, diagnostics: disabled.has(String(entry.failure.code)) ? [] : [entry.failure] });
-    } else if (entry.document) {
+    } else if (entry.document && entry.kind) {
       reports.push({ path: entry.path, uri, diagnostics: service.validate(entry.document, entry.kind, facts) });
     }
   }
