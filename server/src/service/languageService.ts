@@ -3,18 +3,18 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultSettings, type Settings } from '../../../shared/src/settings';
 import { analyzeDocument } from './analyzeDocument';
 import { complete } from './completion/complete';
-import type { VaultFact, WorkspaceFacts } from './facts/facts';
-import type { SecretLocator } from '../providers/secretProvider';
+import type { WorkspaceFacts } from './facts/facts';
 import type { ProblemOptions } from './diagnostics/problemOptions';
 import type { DocumentAnalysis, DocumentKind } from './documentAnalysis';
 import { codeActions } from './features/codeActions';
 import { definitionFor } from './features/definition';
-import { hoverFor } from './features/hover';
+import { hoverAt } from './features/documentHover';
 import { locate } from './features/locate';
+import { secretAt, type SecretAt } from './features/secretAt';
 import { collectProblems, toDiagnostics } from './features/validate';
-import { formatOf } from './formats/registry';
-import { readApiPath, secretLocator } from './references/locator';
 import { showControls } from '../../../shared/src/text/controls';
+
+export type { SecretAt } from './features/secretAt';
 
 export interface LanguageServiceOptions {
   settings?: Settings;
@@ -46,15 +46,6 @@ export interface LanguageService {
   prime(uri: string, version: number, kind: DocumentKind, maxSizeKb: number, analysis: DocumentAnalysis): void;
 }
 
-export interface SecretAt {
-  vault: VaultFact;
-  locator: SecretLocator;
-  /** undefined or `*`: the whole secret. */
-  key: string | undefined;
-  /** For the user: `prod:/v1/secret/data/oracle` key `password` (without the pin: see `locator`). */
-  label: string;
-}
-
 /**
  * Completion items name keys, paths and vaults from files and servers: what the list shows
  * (label, detail, documentation) has control and bidi characters spelled out. What is inserted
@@ -72,17 +63,6 @@ function shownAsText(list: CompletionList): CompletionList {
     if (typeof item.documentation === 'string') item.documentation = showControls(item.documentation, 1000);
   }
   return list;
-}
-
-/**
- * The one command link a hover carries: Preview Secret Value for this position. Every character
- * of the argument outside [A-Za-z0-9-_.~] is percent-encoded (parentheses and quotes included),
- * so no URI can end the link destination or its title; the client checks the argument again.
- */
-export function previewLink(uri: string, position: Position): string {
-  const json = JSON.stringify([{ uri, line: position.line, character: position.character }]);
-  const args = encodeURIComponent(json).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `[Preview value…](command:secretRefs.previewSecret?${args} "Asks for confirmation, then shows the value")`;
 }
 
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
@@ -114,22 +94,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       return shownAsText(complete(document, analyze(document, kind), document.offsetAt(position), facts, { snippets }));
     },
     hover(document, kind, position, facts) {
-      const analysis = analyze(document, kind);
-      if (analysis.kind === 'vault-config') return null;
-      const vaults = facts.vaults(document.uri);
-      const found = locate(analysis.format, document.offsetAt(position), vaults, facts.live);
-      if (!found) return null;
-      const format = formatOf(analysis.kind);
-      const documentLines = format.hoverLines && analysis.format ? format.hoverLines(analysis.format) : [];
-      const hover = hoverFor(found, (name) => (vaults.byName.get(name)?.length ?? 0) > 0, facts.live, format.labels, documentLines);
-      if (hover && found.kind === 'read') {
-        const span = found.resolved.read.span;
-        hover.range = { start: document.positionAt(span.start), end: document.positionAt(span.end) };
-        if (options.previewCommand && found.resolved.target?.vault && facts.live?.access(found.resolved.target.vault) === 'live') {
-          (hover.contents as { value: string }).value += `\n\n${previewLink(document.uri, position)}`;
-        }
-      }
-      return hover;
+      return hoverAt(document, analyze(document, kind), position, facts, options.previewCommand === true);
     },
     definition(document, kind, position, facts) {
       const analysis = analyze(document, kind);
@@ -141,17 +106,7 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
       return codeActions(document, range, collectProblems(analysis, facts, problemOptions()), diagnostics, options.previewCommand === true);
     },
     secretAt(document, kind, position, facts) {
-      const analysis = analyze(document, kind);
-      const found = locate(analysis.format, document.offsetAt(position), facts.vaults(document.uri), facts.live);
-      if (!found || found.kind === 'vault-name') return undefined;
-      const target = found.kind === 'read' ? found.resolved.target : found.target;
-      const use = found.kind === 'read' ? found.resolved.use : found.use;
-      if (!target?.vault) return undefined;
-      const locator = secretLocator(target, use);
-      if (!locator) return undefined;
-      const key = found.kind === 'read' ? found.resolved.read.key?.value : undefined;
-      const where = target.provider === 'hashicorp' ? readApiPath(target, locator) : locator.path;
-      return { vault: target.vault, locator, key, label: `${target.vault.name}:${where}${key && key !== '*' ? ` key ${key}` : ''}` };
+      return secretAt(analyze(document, kind), document.offsetAt(position), facts);
     },
     forget(uri) {
       cache.delete(uri);
