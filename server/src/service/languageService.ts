@@ -38,7 +38,7 @@ export interface LanguageService {
   hover(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): Hover | null;
   definition(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): Location[];
   codeActions(document: TextDocument, kind: DocumentKind, range: Range, diagnostics: readonly Diagnostic[], facts: WorkspaceFacts): CodeAction[];
-  /** The secret and key a reference (or attachment) at `position` reads, for an explicit preview. */
+  /** The secret and key a key read (or use) at `position` names, for an explicit preview. */
   secretAt(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): SecretAt | undefined;
   /** Drops what is cached for a document that closed or was deleted. */
   forget(uri: string): void;

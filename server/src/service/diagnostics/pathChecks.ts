@@ -4,7 +4,7 @@ import { nearestNames } from '../text/nearest';
 
 const nonDataPrefixes = ['metadata/', 'delete/', 'destroy/', 'undelete/', 'subkeys/'];
 
-/** `unknown-engine` for an attachment's engine that the vault does not declare. */
+/** `unknown-engine` for an engine written apart (a connection's `engine:`) that the vault does not declare. */
 export function checkDeclaredEngine(target: SecretTarget, problems: Problem[]): void {
   const engines = target.vault?.engines;
   if (target.provider !== 'hashicorp' || !engines || !target.engine || target.engineFact) return;
@@ -18,7 +18,7 @@ export function checkDeclaredEngine(target: SecretTarget, problems: Problem[]): 
   });
 }
 
-/** `unknown-engine` for an inline hashicorp path that starts with no declared engine. */
+/** `unknown-engine` for a hashicorp path (`ENGINE/PATH`) that starts with no declared engine. */
 export function checkInlineEngine(target: SecretTarget, path: Located<string>, problems: Problem[]): void {
   const engines = target.vault?.engines;
   if (target.provider !== 'hashicorp' || !engines || target.engineFact) return;

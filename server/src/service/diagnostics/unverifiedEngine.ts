@@ -73,7 +73,7 @@ function unverified(target: SecretTarget, span: Located<unknown>['span'], what: 
 }
 
 /**
- * engine-unverified for an attachment whose engine nothing can verify and no read will settle:
+ * engine-unverified for a use whose engine, written apart, nothing can verify and no read will settle:
  * offline, a mount lookup that failed, or a path that cannot be read as a secret. (A read made
  * under an assumed KV version reports through `assumedReadProblems`.)
  */

@@ -92,7 +92,7 @@ export class WorkspaceIndex implements WorkspaceFacts {
     return [...this.vaultsByUri.values()];
   }
 
-  /** The secrets attached to connections of a folder, for troubleshooting a vault. */
+  /** The secrets the documents of a folder name apart (connections' attachments), for troubleshooting a vault. */
   attachedSecrets(folder: string, vault: string): AttachedSecret[] {
     const seen = new Map<string, AttachedSecret>();
     for (const entry of this.keysByUri.values()) {
