@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { analyzeDocument } from './service/analyzeDocument';
-import type { DocumentKind } from './service/model/types';
+import type { DocumentKind } from './service/documentAnalysis';
 
 export interface AnalysisJob {
   id: number;

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisJob } from './analysisWorker';
-import type { DocumentAnalysis, DocumentKind } from './service/model/types';
+import type { DocumentAnalysis, DocumentKind } from './service/documentAnalysis';
 
 /**
  * Analyses large open documents in a worker thread as soon as they change, so that when the

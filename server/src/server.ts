@@ -25,7 +25,7 @@ import type { WorkspaceFacts } from './service/facts/facts';
 import { WorkspaceIndex } from './service/facts/workspaceIndex';
 import { BackgroundAnalysis } from './backgroundAnalysis';
 import { createLanguageService } from './service/languageService';
-import type { DocumentKind } from './service/model/types';
+import type { DocumentKind } from './service/documentAnalysis';
 import { normalizeUri } from './uris';
 import { ValidationScheduler } from './validationScheduler';
 import { createFileClassifier, type FileClassifier } from './workspace/fileClassifier';
@@ -110,15 +110,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     },
   };
 
-  const kindOf = (uri: string): DocumentKind | undefined => {
+  // A format that tests the text classifies an open document by the editor's text.
+  const kindOf = (uri: string, text?: string): DocumentKind | undefined => {
     const normalized = normalizeUri(uri);
-    return classifier.kindOf(folders.relativePath(normalized));
+    return classifier.kindOf(folders.relativePath(normalized), text ?? documents.get(uri)?.getText());
   };
   const indexer = new WorkspaceIndexer(
     index,
     (uri) => openUris.has(normalizeUri(uri)),
     kindOf,
     (uri) => folders.folderOf(normalizeUri(uri)) !== '',
+    (uri) => classifier.classify(folders.relativePath(normalizeUri(uri))) === 'by-text',
   );
   /** Whether the user was told the file limit was reached (told again only after it was not). */
   let toldFileLimit = false;

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { Settings } from '../../shared/src/settings';
 import { analyzeDocument } from './service/analyzeDocument';
 import type { WorkspaceIndex } from './service/facts/workspaceIndex';
-import type { DocumentAnalysis, DocumentKind } from './service/model/types';
+import type { DocumentAnalysis, DocumentKind } from './service/documentAnalysis';
 import type { FileClassifier } from './workspace/fileClassifier';
 import { readAhead, readTextFile } from './workspace/readTextFile';
 import { walkFolder } from './workspace/walkFolder';
@@ -21,9 +21,12 @@ export class WorkspaceIndexer {
   constructor(
     private readonly index: WorkspaceIndex,
     private readonly isOpen: (uri: string) => boolean,
-    private readonly kindOf: (uri: string) => DocumentKind | undefined,
+    /** A file's kind from its URI, and its text when given (formats that test the text). */
+    private readonly kindOf: (uri: string, text?: string) => DocumentKind | undefined,
     /** Whether a file lies inside a workspace folder: nothing else is read from disk. */
     private readonly isInWorkspace: (uri: string) => boolean = () => true,
+    /** Whether only a file's text can tell its kind (it is then read, and `kindOf` asked with the text). */
+    private readonly byText: (uri: string) => boolean = () => false,
   ) {}
 
   /** Whether more files matched than the limit allows since the last `reset`. */
@@ -37,7 +40,10 @@ export class WorkspaceIndexer {
     this.reached = false;
   }
 
-  /** Reads every vault configuration and connection of a folder, within the limit. Returns how many files were read. */
+  /**
+   * Reads every vault configuration and reference-format document of a folder (and the files only
+   * their text can classify), within the limit. Returns how many files were read.
+   */
   async indexFolder(folderUri: string, classifier: FileClassifier, settings: Settings): Promise<number> {
     const root = folderPath(folderUri);
     if (!root) return 0;
@@ -52,7 +58,8 @@ export class WorkspaceIndexer {
       const read = await reads.get(i);
       // An open document is indexed from the editor's text, not the disk.
       if (this.isOpen(uri)) continue;
-      if (read.ok) this.record(uri, read.text, file.kind, settings);
+      const kind = read.ok ? (file.kind ?? classifier.kindOf(file.relativePath, read.text)) : undefined;
+      if (read.ok && kind) this.record(uri, read.text, kind, settings);
       else this.index.remove(uri);
     }
     return files.length;
@@ -66,7 +73,7 @@ export class WorkspaceIndexer {
     if (this.isOpen(uri)) return;
     const resolvedKind = kind ?? this.kindOf(uri);
     const path = folderPath(uri);
-    if (!resolvedKind || !path || !this.isInWorkspace(uri)) {
+    if ((!resolvedKind && !this.byText(uri)) || !path || !this.isInWorkspace(uri)) {
       this.index.remove(uri);
       this.onDisk.delete(uri);
       return;
@@ -77,11 +84,12 @@ export class WorkspaceIndexer {
     }
     this.onDisk.add(uri);
     const read = await readTextFile(path, settings.files.maxSizeKb);
-    if (!read.ok) {
+    const readKind = read.ok ? (resolvedKind ?? this.kindOf(uri, read.text)) : undefined;
+    if (!read.ok || !readKind) {
       this.index.remove(uri);
       return;
     }
-    this.record(uri, read.text, resolvedKind, settings);
+    this.record(uri, read.text, readKind, settings);
   }
 
   /** A file deleted from disk. */
@@ -96,7 +104,6 @@ export class WorkspaceIndexer {
 
   /** Records a document already analysed (an open document: the language service's analysis). */
   recordAnalysis(analysis: DocumentAnalysis, text: string): void {
-    if (analysis.kind === 'vault-config') this.index.setVaultConfig(analysis, text);
-    else this.index.setConnection(analysis);
+    this.index.record(analysis, text);
   }
 }

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { usageText } from '../../server/src/cli/args';
 import { LocalVaultProvider } from '../../server/src/providers/local';
 import { FakeVault } from '../fakes/fakeVault';
-import type { Inventory } from '../../server/src/workspace/inventory';
-import type { VezaSecretStorePayload } from '../../server/src/workspace/inventoryVeza';
+import type { Inventory } from '../../server/src/cli/inventory/types';
+import type { VezaSecretStorePayload } from '../../server/src/cli/inventory/veza';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const cli = path.join(repoRoot, 'dist', 'cli.js');

@@ -1,6 +1,7 @@
 /**
  * Grammar-aware generators for the fuzz suite: connection files and vault configurations built
- * from the real field names (server/src/service/model/fieldSpecs.ts), rendered in varied YAML
+ * from the real field names (server/src/service/model/fieldSpecs.ts and
+ * server/src/service/formats/connection/fields.ts), rendered in varied YAML
  * styles, spiked with pathological YAML (alias bombs, merge keys, tags, multi-document streams,
  * deep nesting, long lines) and then mutated as text.
  */

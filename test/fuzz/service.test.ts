@@ -18,7 +18,7 @@ import type { VaultFact, WorkspaceFacts } from '../../server/src/service/facts/f
 import type { Live, LiveAccess, LiveError, LiveFacts, LiveMount, LiveSecret } from '../../server/src/service/facts/liveFacts';
 import { WorkspaceIndex } from '../../server/src/service/facts/workspaceIndex';
 import { createLanguageService, type LanguageService } from '../../server/src/service/languageService';
-import type { DocumentKind } from '../../server/src/service/model/types';
+import type { DocumentKind } from '../../server/src/service/documentAnalysis';
 import { defaultSettings } from '../../shared/src/settings';
 import { fuzzFile, fuzzSeed, pathologicalCorpus, probeOffsets, scanFindings, word, type FuzzFile } from './arbitraries';
 import { cpuMs } from './cpuTime';
@@ -196,8 +196,7 @@ function workspace(input: Pick<ServiceInput, 'world' | 'scan' | 'variant'> = { w
     const doc = TextDocument.create(uri, 'yaml', (docs.get(uri)?.version ?? 0) + 1, text);
     docs.set(uri, doc);
     const analysis = service.analyze(doc, kind);
-    if (kind === 'vault-config') index.setVaultConfig(analysis, text);
-    else index.setConnection(analysis);
+    index.record(analysis, text);
     return doc;
   };
   for (const v of exampleVaults) index.setVaultConfig(v.analysis, v.text);

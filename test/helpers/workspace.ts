@@ -3,7 +3,7 @@ import type { Diagnostic, Position } from 'vscode-languageserver-types';
 import { normalizeSettings, type Settings } from '../../shared/src/settings';
 import { WorkspaceIndex } from '../../server/src/service/facts/workspaceIndex';
 import { createLanguageService, type LanguageService } from '../../server/src/service/languageService';
-import type { DocumentKind } from '../../server/src/service/model/types';
+import type { DocumentKind } from '../../server/src/service/documentAnalysis';
 import { withCursor } from './cursor';
 
 export const prodVault = `name: prod
@@ -43,8 +43,7 @@ export class TestWorkspace {
     const doc = TextDocument.create(uri, 'yaml', (previous?.version ?? 0) + 1, text);
     this.docs.set(uri, doc);
     const analysis = this.service.analyze(doc, TestWorkspace.kindOf(name));
-    if (analysis.kind === 'vault-config') this.index.setVaultConfig(analysis, text);
-    else this.index.setConnection(analysis);
+    this.index.record(analysis, text);
     return doc;
   }
 

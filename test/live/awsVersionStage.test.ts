@@ -13,7 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionList, Hover, TextEdit } from 'vscode-languageserver-protocol';
 import type { CredentialParams, Credential, MoveToVaultResult, PreviewSecretResult } from '../../shared/src/customMessages';
 import { credentialBinding, newSessionKey, previewBinding, seal, unseal } from '../../shared/src/sealing';
-import type { Inventory } from '../../server/src/workspace/inventory';
+import type { Inventory } from '../../server/src/cli/inventory/types';
 import { AwsFake } from '../fakes/awsFake';
 import { codes, makeFolder, startHarness, type Harness } from '../helpers/lspHarness';
 

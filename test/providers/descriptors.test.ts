@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { providerDescriptor, providerDescriptors, providerIds } from '../../shared/src/providers';
-import { attachmentFields, credentialFields, vaultConfigFields } from '../../server/src/service/model/fieldSpecs';
+import { credentialFields, vaultConfigFields } from '../../server/src/service/model/fieldSpecs';
+import { attachmentFields } from '../../server/src/service/formats/connection/fields';
 
 const root = path.resolve(__dirname, '../..');
 

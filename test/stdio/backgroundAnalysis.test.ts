@@ -15,7 +15,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { BackgroundAnalysis } from '../../server/src/backgroundAnalysis';
 import { analyzeDocument } from '../../server/src/service/analyzeDocument';
-import type { DocumentAnalysis } from '../../server/src/service/model/types';
+import type { DocumentAnalysis } from '../../server/src/service/documentAnalysis';
 import { checkPaths } from '../../server/src/workspace/checkPaths';
 import { defaultSettings } from '../../shared/src/settings';
 

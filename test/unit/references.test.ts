@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { scanReferences, type ScanResult } from '../../server/src/service/references/scanReferences';
+import { scanReferences, type ScanResult } from '../../server/src/service/formats/connection/scanReferences';
 
 function scan(text: string): ScanResult {
   const out: ScanResult = { references: [], problems: [] };

@@ -4,7 +4,7 @@
  */
 import { parseArgs, usageText, UsageError } from './args';
 import { exitCodes, runCheck, type Io } from './check';
-import { runInventory } from './inventory';
+import { runInventory } from './inventory/command';
 import { runLocal } from './local';
 import { oneLine, stripControls } from '../../../shared/src/text/controls';
 import { processStdin } from './stdin';

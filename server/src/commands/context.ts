@@ -3,7 +3,7 @@ import type { LiveFactsStore } from '../live/liveFactsStore';
 import type { VaultFact, WorkspaceFacts } from '../service/facts/facts';
 import type { WorkspaceIndex } from '../service/facts/workspaceIndex';
 import type { LanguageService } from '../service/languageService';
-import type { DocumentKind } from '../service/model/types';
+import type { DocumentKind } from '../service/documentAnalysis';
 
 /** What the editor's commands need from the server. */
 export interface CommandContext {

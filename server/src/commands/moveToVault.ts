@@ -3,9 +3,9 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import type { MoveToVaultParams, MoveToVaultResult } from '../../../shared/src/customMessages';
 import { hasEngines, providerDescriptor } from '../../../shared/src/providers';
 import { isProviderError, type SecretLocator } from '../providers/secretProvider';
-import { secretLocator } from '../service/diagnostics/liveChecks';
-import type { Attachment } from '../service/model/types';
-import { targetOfAttachment } from '../service/references/resolve';
+import { attachmentUse, connectionOf, type Attachment } from '../service/formats/connection';
+import { secretLocator } from '../service/references/locator';
+import { targetOf } from '../service/references/resolve';
 import { describeFailure, vaultByUri, type CommandContext } from './context';
 
 /** The literal under `range`: a scalar's parsed value when the range is a whole scalar, else the text. */
@@ -16,7 +16,7 @@ function literalAt(ctx: CommandContext, params: MoveToVaultParams): { text: stri
   const end = document.offsetAt(params.range.end);
   const kind = ctx.kindOf(document.uri);
   const analysis = kind ? ctx.service().analyze(document, kind) : undefined;
-  const scalar = analysis?.connection?.credentialScalars.find((s) => s.span.start === start && s.span.end === end);
+  const scalar = connectionOf(analysis)?.credentialScalars.find((s) => s.span.start === start && s.span.end === end);
   return { text: scalar?.text ?? document.getText().slice(start, end), start, end };
 }
 
@@ -76,7 +76,7 @@ function referenceEdits(
   kvVersion: 1 | 2 | undefined,
 ): { edits: TextEdit[]; reference: string } {
   const document = ctx.document(params.textDocument.uri)!;
-  const connection = ctx.service().analyze(document, 'connection').connection;
+  const connection = connectionOf(ctx.service().analyze(document, 'connection'));
   const path = params.path.replace(/^\/+/, '');
   const attachedPath = kvVersion === 2 ? `data/${path}` : path;
   const attachments = connection?.attachments ?? [];
@@ -113,8 +113,9 @@ function referenceEdits(
 
 /** Whether an attachment reads the secret's current version (no `version`, no `version_stage`). */
 function readsCurrentVersion(ctx: CommandContext, uri: string, attachment: Attachment): boolean {
-  const target = targetOfAttachment(attachment, ctx.facts.vaults(uri), ctx.facts.live);
-  const locator = target && secretLocator(target, attachment);
+  const use = attachmentUse(attachment);
+  const target = targetOf(use, ctx.facts.vaults(uri), ctx.facts.live);
+  const locator = target && secretLocator(target, use);
   if (locator) return locator.version === undefined && locator.stage === undefined;
   return attachment.version === undefined && attachment.versionStage === undefined;
 }

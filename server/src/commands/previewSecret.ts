@@ -1,6 +1,6 @@
 import type { PreviewSecretParams, PreviewSecretResult } from '../../../shared/src/customMessages';
 import { previewBinding, seal } from '../../../shared/src/sealing';
-import { pinText } from '../service/diagnostics/liveChecks';
+import { pinText } from '../service/references/locator';
 import { describeFailure, type CommandContext } from './context';
 
 /**

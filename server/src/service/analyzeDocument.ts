@@ -1,5 +1,6 @@
-import { buildConnection } from './model/connectionModel';
-import type { DocumentAnalysis, DocumentKind, Problem } from './model/types';
+import type { DocumentAnalysis, DocumentKind } from './documentAnalysis';
+import { formatOf } from './formats/registry';
+import type { Problem } from './model/types';
 import { buildVaultConfig } from './model/vaultConfigModel';
 import { readSuppressions } from './diagnostics/suppression';
 import { documentStart, hasContent, parseYaml } from './yaml/parseYaml';
@@ -8,9 +9,13 @@ export interface AnalyzeOptions {
   maxSizeKb: number;
 }
 
-/** Everything that can be learned from one document's text alone, with its own problems. */
+/**
+ * Everything that can be learned from one document's text alone, with its own problems: the text
+ * is read (size, binary), parsed when its kind is YAML (a vault configuration, a YAML format), and
+ * handed to the vault configuration model or to the document's reference format.
+ */
 export function analyzeDocument(uri: string, text: string, kind: DocumentKind, options: AnalyzeOptions): DocumentAnalysis {
-  const analysis: DocumentAnalysis = { uri, kind, problems: [], vault: undefined, connection: undefined, suppressions: new Map(), trusted: false };
+  const analysis: DocumentAnalysis = { uri, kind, problems: [], vault: undefined, format: undefined, suppressions: new Map(), trusted: false };
   const problems: Problem[] = analysis.problems;
   if (text.length > options.maxSizeKb * 1024) {
     problems.push({
@@ -23,6 +28,13 @@ export function analyzeDocument(uri: string, text: string, kind: DocumentKind, o
   const nul = text.indexOf('\u0000');
   if (nul !== -1) {
     problems.push({ code: 'unreadable-file', span: { start: 0, end: 1 }, message: 'The file holds binary data (a NUL byte), not YAML text.' });
+    return analysis;
+  }
+  const format = kind === 'vault-config' ? undefined : formatOf(kind);
+  if (format?.syntax === 'text') {
+    analysis.suppressions = readSuppressions(text);
+    analysis.format = format.analyze({ uri, text, yaml: undefined }, problems);
+    analysis.trusted = true;
     return analysis;
   }
   // The YAML lexer takes quadratic time over a long run of indicators on one line (`- - - …`),
@@ -42,28 +54,26 @@ export function analyzeDocument(uri: string, text: string, kind: DocumentKind, o
   }
   analysis.suppressions = readSuppressions(text);
   if (!parsed.doc) return analysis;
-  reportExtraDocuments(parsed.documents, text, kind, problems);
+  const oneDocument = format ? format.oneDocumentPerFile : 'A vault configuration file holds one vault configuration';
+  if (oneDocument) reportExtraDocuments(parsed.documents, text, oneDocument, problems);
   // With syntax errors the models are still built (completion and hover need them while the
   // user types), but their findings would rest on a guess of the parser's, so they are dropped.
   const modelProblems = parsed.syntaxErrors.length > 0 ? [] : problems;
-  if (kind === 'vault-config') {
-    analysis.vault = buildVaultConfig(parsed.doc, modelProblems);
-  } else {
-    analysis.connection = buildConnection(parsed.doc, text, modelProblems);
-  }
+  if (format) analysis.format = format.analyze({ uri, text, yaml: parsed }, modelProblems);
+  else analysis.vault = buildVaultConfig(parsed.doc, modelProblems);
   analysis.trusted = parsed.syntaxErrors.length === 0;
   return analysis;
 }
 
 /**
- * Vault configurations and connections hold one document per file: a second one (after `---`) is
- * not read, and the user is told so at its `---`, once for all the documents that follow.
+ * Vault configurations and some formats (connections) hold one document per file: a second one
+ * (after `---`) is not read, and the user is told so at its `---`, once for all the documents that
+ * follow. `what` names the file: `A connection file holds one connection`.
  */
-function reportExtraDocuments(documents: Parameters<typeof hasContent>[0][], text: string, kind: DocumentKind, problems: Problem[]): void {
+function reportExtraDocuments(documents: Parameters<typeof hasContent>[0][], text: string, what: string, problems: Problem[]): void {
   const extra = documents.slice(1).filter(hasContent);
   const first = extra[0];
   if (!first) return;
-  const what = kind === 'vault-config' ? 'A vault configuration file holds one vault configuration' : 'A connection file holds one connection';
   const more = extra.length === 1 ? 'this second YAML document (after `---`) is' : `the ${extra.length} YAML documents from here on (after \`---\`) are`;
   problems.push({
     code: 'invalid-config',

@@ -3,16 +3,18 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultSettings, type Settings } from '../../../shared/src/settings';
 import { analyzeDocument } from './analyzeDocument';
 import { complete } from './completion/complete';
-import type { VaultFact, WorkspaceFacts } from './facts/facts';
-import type { SecretLocator } from '../../../shared/src/secretModel';
-import { readApiPath, secretLocator } from './diagnostics/liveChecks';
+import type { WorkspaceFacts } from './facts/facts';
+import type { ProblemOptions } from './diagnostics/problemOptions';
+import type { DocumentAnalysis, DocumentKind } from './documentAnalysis';
 import { codeActions } from './features/codeActions';
 import { definitionFor } from './features/definition';
-import { hoverFor } from './features/hover';
+import { hoverAt } from './features/documentHover';
 import { locate } from './features/locate';
+import { secretAt, type SecretAt } from './features/secretAt';
 import { collectProblems, toDiagnostics } from './features/validate';
-import type { DocumentAnalysis, DocumentKind } from './model/types';
 import { showControls } from '../../../shared/src/text/controls';
+
+export type { SecretAt } from './features/secretAt';
 
 export interface LanguageServiceOptions {
   settings?: Settings;
@@ -36,21 +38,12 @@ export interface LanguageService {
   hover(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): Hover | null;
   definition(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): Location[];
   codeActions(document: TextDocument, kind: DocumentKind, range: Range, diagnostics: readonly Diagnostic[], facts: WorkspaceFacts): CodeAction[];
-  /** The secret and key a reference (or attachment) at `position` reads, for an explicit preview. */
+  /** The secret and key a key read (or use) at `position` names, for an explicit preview. */
   secretAt(document: TextDocument, kind: DocumentKind, position: Position, facts: WorkspaceFacts): SecretAt | undefined;
   /** Drops what is cached for a document that closed or was deleted. */
   forget(uri: string): void;
   /** Takes an analysis made elsewhere (a worker thread) of a document's version with these settings. */
   prime(uri: string, version: number, kind: DocumentKind, maxSizeKb: number, analysis: DocumentAnalysis): void;
-}
-
-export interface SecretAt {
-  vault: VaultFact;
-  locator: SecretLocator;
-  /** undefined or `*`: the whole secret. */
-  key: string | undefined;
-  /** For the user: `prod:/v1/secret/data/oracle` key `password` (without the pin: see `locator`). */
-  label: string;
 }
 
 /**
@@ -72,17 +65,6 @@ function shownAsText(list: CompletionList): CompletionList {
   return list;
 }
 
-/**
- * The one command link a hover carries: Preview Secret Value for this position. Every character
- * of the argument outside [A-Za-z0-9-_.~] is percent-encoded (parentheses and quotes included),
- * so no URI can end the link destination or its title; the client checks the argument again.
- */
-export function previewLink(uri: string, position: Position): string {
-  const json = JSON.stringify([{ uri, line: position.line, character: position.character }]);
-  const args = encodeURIComponent(json).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `[Preview value…](command:secretRefs.previewSecret?${args} "Asks for confirmation, then shows the value")`;
-}
-
 export function createLanguageService(options: LanguageServiceOptions = {}): LanguageService {
   let settings = options.settings ?? defaultSettings;
   const snippets = options.snippets ?? true;
@@ -97,6 +79,8 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     return analysis;
   }
 
+  const problemOptions = (): ProblemOptions => ({ now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays, hardcoded: settings.hardcodedCredentials });
+
   return {
     configure(next) {
       settings = next;
@@ -104,51 +88,25 @@ export function createLanguageService(options: LanguageServiceOptions = {}): Lan
     analyze,
     validate(document, kind, facts) {
       const analysis = analyze(document, kind);
-      const liveOptions = { now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays, hardcoded: settings.hardcodedCredentials };
-      return toDiagnostics(document, analysis, collectProblems(analysis, facts, liveOptions), settings.diagnostics.disabled);
+      return toDiagnostics(document, analysis, collectProblems(analysis, facts, problemOptions()), settings.diagnostics.disabled);
     },
     complete(document, kind, position, facts) {
       return shownAsText(complete(document, analyze(document, kind), document.offsetAt(position), facts, { snippets }));
     },
     hover(document, kind, position, facts) {
-      const analysis = analyze(document, kind);
-      const vaults = facts.vaults(document.uri);
-      const found = locate(analysis, document.offsetAt(position), vaults, facts.live);
-      if (!found) return null;
-      const owner = analysis.connection?.owner?.value;
-      const expires = analysis.connection?.expires?.value;
-      const hover = hoverFor(found, (name) => (vaults.byName.get(name)?.length ?? 0) > 0, facts.live, { owner, expires });
-      if (hover && found.kind === 'reference') {
-        const span = found.resolved.reference.span;
-        hover.range = { start: document.positionAt(span.start), end: document.positionAt(span.end) };
-        if (options.previewCommand && found.resolved.target?.vault && facts.live?.access(found.resolved.target.vault) === 'live') {
-          (hover.contents as { value: string }).value += `\n\n${previewLink(document.uri, position)}`;
-        }
-      }
-      return hover;
+      return hoverAt(document, analyze(document, kind), position, facts, options.previewCommand === true);
     },
     definition(document, kind, position, facts) {
       const analysis = analyze(document, kind);
-      const found = locate(analysis, document.offsetAt(position), facts.vaults(document.uri));
+      const found = locate(analysis.format, document.offsetAt(position), facts.vaults(document.uri));
       return found ? definitionFor(document, found) : [];
     },
     codeActions(document, kind, range, diagnostics, facts) {
       const analysis = analyze(document, kind);
-      const liveOptions = { now: (options.now ?? Date.now)(), expiryWarningDays: settings.live.expiryWarningDays, hardcoded: settings.hardcodedCredentials };
-      return codeActions(document, range, collectProblems(analysis, facts, liveOptions), diagnostics, options.previewCommand === true);
+      return codeActions(document, range, collectProblems(analysis, facts, problemOptions()), diagnostics, options.previewCommand === true);
     },
     secretAt(document, kind, position, facts) {
-      const analysis = analyze(document, kind);
-      const found = locate(analysis, document.offsetAt(position), facts.vaults(document.uri), facts.live);
-      if (!found || found.kind === 'vault-name') return undefined;
-      const target = found.kind === 'reference' ? found.resolved.target : found.target;
-      const attachment = found.kind === 'reference' ? found.resolved.attachment : found.attachment;
-      if (!target?.vault) return undefined;
-      const locator = secretLocator(target, attachment);
-      if (!locator) return undefined;
-      const key = found.kind === 'reference' ? found.resolved.key?.value : undefined;
-      const where = target.provider === 'hashicorp' ? readApiPath(target, locator) : locator.path;
-      return { vault: target.vault, locator, key, label: `${target.vault.name}:${where}${key && key !== '*' ? ` key ${key}` : ''}` };
+      return secretAt(analyze(document, kind), document.offsetAt(position), facts);
     },
     forget(uri) {
       cache.delete(uri);

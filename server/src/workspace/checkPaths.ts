@@ -8,10 +8,11 @@ import type { SecretScanFinding, WorkspaceFacts } from '../service/facts/facts';
 import { loadSecretScan } from '../providers/loadProviders';
 import { createLiveFacts } from '../live/createLiveFacts';
 import { createLanguageService } from '../service/languageService';
-import type { DocumentKind } from '../service/model/types';
-import { createFileClassifier } from './fileClassifier';
+import type { DocumentKind } from '../service/documentAnalysis';
+import { createFileClassifier, type FileClassifier } from './fileClassifier';
 import { readAhead } from './readTextFile';
-import { findWorkspaceFiles } from './findWorkspaceFiles';
+import { findWorkspaceFiles, kindOfRead, type FoundWorkspaceFile } from './findWorkspaceFiles';
+import { formatOf } from '../service/formats/registry';
 
 export interface FileReport {
   /** Absolute file system path. */
@@ -30,13 +31,13 @@ export interface CheckResult {
 
 interface Entry {
   path: string;
+  uri: string;
   kind: DocumentKind;
-  folder: string;
   support: boolean;
+  /** Undefined when the file could not be read (`failure` says why, or it vanished). */
   document: TextDocument | undefined;
   failure: Diagnostic | undefined;
 }
-
 
 /**
  * Checks files and folders the way the editor does. Each folder given is a workspace folder; a
@@ -54,31 +55,14 @@ export interface CheckPathsOptions {
 export async function checkPaths(paths: string[], settings: Settings, cwd = process.cwd(), options: CheckPathsOptions = {}): Promise<CheckResult> {
   const classifier = createFileClassifier(settings);
   const unreadable: CheckResult['unreadable'] = [];
-  const entries = new Map<string, Entry>();
   const found = await findWorkspaceFiles(paths, classifier, cwd, unreadable, settings.files.maxFiles);
-  for (const file of found.files) entries.set(file.path, { ...file, document: undefined, failure: undefined });
-
   const folderByUri = new Map<string, string>();
   const index = new WorkspaceIndex((uri) => folderByUri.get(uri) ?? '');
   const service = createLanguageService({ settings });
-  const list = [...entries.values()];
-  const reads = readAhead(list.map((e) => e.path), settings.files.maxSizeKb);
-  const uris = new Map<Entry, string>();
-  for (const [i, entry] of list.entries()) {
-    const uri = pathToFileURL(entry.path).toString();
-    uris.set(entry, uri);
-    folderByUri.set(uri, entry.folder);
-    const read = await reads.get(i);
-    if (!read.ok) {
-      if (read.code === 'missing') unreadable.push({ path: entry.path, message: read.message });
-      else entry.failure = failure(read.code, read.message);
-      continue;
-    }
-    entry.document = TextDocument.create(uri, 'yaml', 1, read.text);
-    const analysis = service.analyze(entry.document, entry.kind);
-    if (entry.kind === 'vault-config') index.setVaultConfig(analysis, read.text);
-    else index.setConnection(analysis);
-  }
+  const entries = await readEntries(found.files, settings, classifier, unreadable, (entry, folder, analyzed) => {
+    folderByUri.set(entry.uri, folder);
+    if (analyzed) index.record(service.analyze(analyzed, entry.kind), analyzed.getText());
+  });
   // Past the file limit some vault configurations were not read: no name is then "unknown".
   index.setComplete(!found.limitReached);
 
@@ -93,12 +77,7 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
         trustedAddresses: options.trustedAddresses ?? [],
       })
     : undefined;
-  let scans = new Map<string, SecretScanFinding[]>();
-  if (settings.hardcodedCredentials.enabled) {
-    const { scanManyForSecrets } = await loadSecretScan();
-    const connections = [...entries.values()].flatMap((e) => (e.document && e.kind === 'connection' ? [{ key: e.document.uri, text: e.document.getText() }] : []));
-    scans = await scanManyForSecrets(connections);
-  }
+  const scans = await secretScans(entries, settings);
   const facts: WorkspaceFacts = {
     vaults: (uri) => index.vaults(uri),
     keysUsed: (uri, id) => index.keysUsed(uri, id),
@@ -108,31 +87,69 @@ export async function checkPaths(paths: string[], settings: Settings, cwd = proc
   if (live) {
     // Each round asks for what the previous one missed (a provider, then mounts, then secrets).
     for (let round = 0; round < 6; round++) {
-      for (const entry of entries.values()) if (entry.document) service.validate(entry.document, entry.kind, facts);
+      for (const entry of entries) if (entry.document) service.validate(entry.document, entry.kind, facts);
       if (live.pending() === 0) break;
       await live.settle(settings.live.timeoutSeconds * 1000 + 2000);
     }
   }
-
-  const reports: FileReport[] = [];
-  const disabled = new Set(settings.diagnostics.disabled);
-  for (const entry of entries.values()) {
-    // Vault configurations read only to resolve names of a file given alone are not reported.
-    if (entry.support) continue;
-    const uri = uris.get(entry) ?? pathToFileURL(entry.path).toString();
-    if (entry.failure) {
-      reports.push({ path: entry.path, uri, diagnostics: disabled.has(String(entry.failure.code)) ? [] : [entry.failure] });
-    } else if (entry.document) {
-      reports.push({ path: entry.path, uri, diagnostics: service.validate(entry.document, entry.kind, facts) });
-    }
-  }
-  // The order localeCompare gives, with one collator instead of one per comparison.
-  const collator = new Intl.Collator();
-  reports.sort((a, b) => collator.compare(a.path, b.path));
+  const reports = reportsOf(entries, (entry, document) => service.validate(document, entry.kind, facts), settings);
   live?.dispose();
   return { files: reports, unreadable, ...(found.limitReached ? { limitReached: true } : {}) };
 }
 
+/**
+ * Reads the files found (a few ahead), gives each its kind (a file only its text can classify is
+ * kept only when a format claims it), and hands each to `record` as it is read.
+ */
+async function readEntries(
+  files: readonly FoundWorkspaceFile[],
+  settings: Settings,
+  classifier: FileClassifier,
+  unreadable: CheckResult['unreadable'],
+  record: (entry: Entry, folder: string, document: TextDocument | undefined) => void,
+): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  const reads = readAhead(files.map((f) => f.path), settings.files.maxSizeKb);
+  for (const [i, file] of files.entries()) {
+    const uri = pathToFileURL(file.path).toString();
+    const read = await reads.get(i);
+    const kind = read.ok ? kindOfRead(file, read.text, classifier) : (file.kind ?? file.fallback);
+    // A file found by the walk that only its text could classify says nothing unless a format claims it.
+    if (!kind) continue;
+    const entry: Entry = { path: file.path, uri, kind, support: file.support, document: undefined, failure: undefined };
+    entries.push(entry);
+    if (read.ok) entry.document = TextDocument.create(uri, 'yaml', 1, read.text);
+    else if (read.code === 'missing') unreadable.push({ path: file.path, message: read.message });
+    else entry.failure = failure(read.code, read.message);
+    record(entry, file.folder, entry.document);
+  }
+  return entries;
+}
+
+/** secretlint's findings on the documents of formats that check for hard-coded credentials, when enabled. */
+async function secretScans(entries: readonly Entry[], settings: Settings): Promise<Map<string, SecretScanFinding[]>> {
+  if (!settings.hardcodedCredentials.enabled) return new Map();
+  const { scanManyForSecrets } = await loadSecretScan();
+  const scanned = entries.flatMap((e) => (e.document && e.kind !== 'vault-config' && formatOf(e.kind).scansForSecrets ? [{ key: e.uri, text: e.document.getText() }] : []));
+  return scanManyForSecrets(scanned);
+}
+
+/** One report per file given (not those read only for vault names), in path order. */
+function reportsOf(entries: readonly Entry[], validate: (entry: Entry, document: TextDocument) => Diagnostic[], settings: Settings): FileReport[] {
+  const reports: FileReport[] = [];
+  const disabled = new Set(settings.diagnostics.disabled);
+  for (const entry of entries) {
+    if (entry.support) continue;
+    if (entry.failure) {
+      reports.push({ path: entry.path, uri: entry.uri, diagnostics: disabled.has(String(entry.failure.code)) ? [] : [entry.failure] });
+    } else if (entry.document) {
+      reports.push({ path: entry.path, uri: entry.uri, diagnostics: validate(entry, entry.document) });
+    }
+  }
+  // The order localeCompare gives, with one collator instead of one per comparison.
+  const collator = new Intl.Collator();
+  return reports.sort((a, b) => collator.compare(a.path, b.path));
+}
 
 function failure(code: 'unreadable-file' | 'file-too-large', message: string): Diagnostic {
   return {

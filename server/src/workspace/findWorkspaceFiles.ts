@@ -1,13 +1,18 @@
 import { stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import type { DocumentKind } from '../service/model/types';
+import type { DocumentKind } from '../service/documentAnalysis';
 import type { FileClassifier } from './fileClassifier';
 import { describeError } from './readTextFile';
 import { walkFolder } from './walkFolder';
 
 export interface FoundWorkspaceFile {
   path: string;
-  kind: DocumentKind;
+  /** Relative to `folder`, with `/`. */
+  relativePath: string;
+  /** Undefined when only the file's text can tell: see `kindOfRead`. */
+  kind: DocumentKind | undefined;
+  /** A file given by name: its kind when its text claims none. */
+  fallback?: DocumentKind;
   /** The workspace folder the file belongs to: vault names resolve within it. */
   folder: string;
   /**
@@ -22,10 +27,20 @@ export function isInside(path: string, folder: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
 }
 
-/** A file named explicitly is checked even when it matches no pattern: its name decides its kind. */
-function classifyGiven(classifier: FileClassifier, file: string, folder: string): DocumentKind {
-  const rel = relative(folder, file).split(sep).join('/');
-  return classifier.kindOf(rel) ?? (/\.vault\.ya?ml$/i.test(file) ? 'vault-config' : 'connection');
+/**
+ * A file named explicitly is checked even when it matches no pattern: its name decides its kind (a
+ * vault configuration, else a connection), unless a format that tests the text claims it.
+ */
+function classifyGiven(classifier: FileClassifier, file: string, rel: string): Pick<FoundWorkspaceFile, 'kind' | 'fallback'> {
+  const kind = classifier.classify(rel);
+  const byName: DocumentKind = /\.vault\.ya?ml$/i.test(file) ? 'vault-config' : 'connection';
+  if (kind === 'by-text') return { kind: undefined, fallback: byName };
+  return { kind: kind ?? byName };
+}
+
+/** The kind of a file of the run once its text is read; undefined: no kind claims it (it is not checked). */
+export function kindOfRead(file: FoundWorkspaceFile, text: string, classifier: FileClassifier): DocumentKind | undefined {
+  return file.kind ?? classifier.kindOf(file.relativePath, text) ?? file.fallback;
 }
 
 export interface FoundWorkspaceFiles {
@@ -61,10 +76,10 @@ export async function findWorkspaceFiles(
   }
   const found = new Map<string, FoundWorkspaceFile>();
   let limitReached = false;
-  const add = (path: string, kind: DocumentKind, folder: string, support: boolean) => {
-    if (found.has(path)) return;
+  const add = (file: FoundWorkspaceFile) => {
+    if (found.has(file.path)) return;
     if (found.size >= maxFiles) limitReached = true;
-    else found.set(path, { path, kind, folder, support });
+    else found.set(file.path, file);
   };
   // Only what is still within the limit is listed: a folder of a million files is not walked to
   // its end. A walk that stopped early (it found more than there was room for) reached the limit.
@@ -72,13 +87,14 @@ export async function findWorkspaceFiles(
     const room = Math.max(0, maxFiles - found.size);
     const listed = await walkFolder(folder, classifier, wanted, room);
     if (listed.length > room) limitReached = true;
-    for (const file of listed.slice(0, room)) add(file.path, file.kind, folder, support);
+    for (const file of listed.slice(0, room)) add({ ...file, folder, support });
   };
   for (const dir of dirs) await walk(dir, undefined, false);
   const extraFolders = new Set<string>();
   for (const file of files) {
     const folder = dirs.find((d) => isInside(file, d)) ?? (isInside(file, cwd) ? cwd : dirname(file));
-    add(file, classifyGiven(classifier, file, folder), folder, false);
+    const rel = relative(folder, file).split(sep).join('/');
+    add({ path: file, relativePath: rel, ...classifyGiven(classifier, file, rel), folder, support: false });
     if (!dirs.includes(folder)) extraFolders.add(folder);
   }
   for (const folder of extraFolders) await walk(folder, 'vault-config', true);

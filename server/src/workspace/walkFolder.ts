@@ -1,19 +1,23 @@
 import { opendir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { DocumentKind } from '../service/model/types';
+import type { DocumentKind } from '../service/documentAnalysis';
 import type { FileClassifier } from './fileClassifier';
 
 export interface FoundFile {
   path: string;
-  kind: DocumentKind;
+  /** Relative to the walked folder, with `/`. */
+  relativePath: string;
+  /** Undefined when only the file's text can tell (`FileClassifier.classify`): read it, then `kindWithText`. */
+  kind: DocumentKind | undefined;
 }
 
 /**
- * Lists the vault configurations and connections below `root`, skipping excluded folders.
- * Symbolic links are not followed, so a link cycle cannot trap the walk, and nothing outside
- * `root` is listed whatever the patterns say (they are matched against paths relative to `root`).
- * The walk goes breadth first and stops once it has found more than `limit` files: the caller sees
- * `limit + 1` files (the `limit` nearest the root, in path order, then one more) and knows the
+ * Lists the vault configurations and reference-format documents below `root` (and the files only
+ * their text can classify), skipping excluded folders. Symbolic links are not followed, so a link
+ * cycle cannot trap the walk, and nothing outside `root` is listed whatever the patterns say (they
+ * are matched against paths relative to `root`). With `wanted`, only files of that kind by their
+ * path. The walk goes breadth first and stops once it has found more than `limit` files: the caller
+ * sees `limit + 1` files (the `limit` nearest the root, in path order, then one more) and knows the
  * limit was reached without the whole tree being listed.
  */
 export async function walkFolder(root: string, classifier: FileClassifier, wanted?: DocumentKind, limit = Number.POSITIVE_INFINITY): Promise<FoundFile[]> {
@@ -34,8 +38,8 @@ export async function walkFolder(root: string, classifier: FileClassifier, wante
       if (entry.isDirectory()) {
         if (!classifier.isExcluded(rel)) pending.push(path);
       } else if (entry.isFile()) {
-        const kind = classifier.kindOf(rel);
-        if (kind && (!wanted || kind === wanted)) found.push({ path, kind });
+        const kind = classifier.classify(rel);
+        if (kind === 'by-text' ? !wanted : kind && (!wanted || kind === wanted)) found.push({ path, relativePath: rel, kind: kind === 'by-text' ? undefined : kind });
         // Leaving the loop closes the directory handle.
         if (found.length > limit) break walk;
       }

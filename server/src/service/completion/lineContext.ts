@@ -71,3 +71,9 @@ export function lineContext(text: string, offset: number): LineContext {
   }
   return { path: path.reverse(), linePrefix, lineStart, position };
 }
+
+/** The range from the start of what is typed at the cursor (without an opening quote) to the cursor. */
+export function prefixRange<R>(ctx: LineContext, offset: number, rangeFrom: (start: number) => R): R {
+  const prefix = ctx.position.kind === 'other' ? '' : ctx.position.prefix.replace(/^["']/, '');
+  return rangeFrom(offset - prefix.length);
+}

@@ -1,75 +1,11 @@
 import type { LiveError, LiveFacts, LiveSecret } from '../facts/liveFacts';
 import type { SecretLocator } from '../../../../shared/src/secretModel';
-import type { Attachment, Located, Problem } from '../model/types';
-import type { ResolvedReference, SecretTarget } from '../references/resolve';
+import type { SecretUse } from '../formats/facts';
+import type { Located, Problem } from '../model/types';
+import { locatorKey, pinText, readApiPath, secretLocator } from '../references/locator';
+import type { ResolvedRead, SecretTarget } from '../references/resolve';
 import { nearestNames } from '../text/nearest';
-import { assumedReadProblems, kvAssumption } from './unverifiedEngine';
-
-/**
- * The locator of the secret an attachment reads, with every pin the attachment writes (`version`,
- * AWS `version_stage`); for an inline reference (no attachment) or a question about the secret as
- * a whole (its versions, its stages), the secret unpinned. Diagnostics, hover, completion,
- * inventory, preview and Move to Vault all build their locator here, so each asks the secret
- * manager about the version the reference reads.
- */
-export function secretLocator(target: SecretTarget, attachment: Attachment | undefined): SecretLocator | undefined {
-  return locatorOf(target, attachment?.version?.value, attachment?.versionStage?.value);
-}
-
-/** A key that tells two locators apart (engine, path, version, stage). */
-export function locatorKey(locator: SecretLocator): string {
-  return `${locator.engine ?? ''}|${locator.path}|${String(locator.version ?? '')}|${locator.stage ?? ''}`;
-}
-
-/** What pins a locator, for messages: `version 3`, `staging label AWSPREVIOUS`, or undefined. */
-export function pinText(locator: SecretLocator): string | undefined {
-  if (locator.version !== undefined) return `version ${String(locator.version).slice(0, 80)}`;
-  if (locator.stage !== undefined) return `staging label ${locator.stage.slice(0, 80)}`;
-  return undefined;
-}
-
-/**
- * The secret a target reads, as a provider locator: hashicorp engine and path without `data/`
- * (only once the path has passed the `data/` checks), local by name. Undefined when there is
- * nothing to ask (another provider, an unknown engine, a path already reported). Callers go
- * through `secretLocator`.
- */
-function locatorOf(target: SecretTarget, version: unknown, stage?: string): SecretLocator | undefined {
-  const pin = typeof version === 'number' && Number.isInteger(version) && version > 0 ? version : undefined;
-  if (target.provider === 'local' && target.secretName) return { path: target.secretName.value, ...(pin ? { version: pin } : {}) };
-  if ((target.provider === 'aws' || target.provider === 'azure') && target.secretName) {
-    const id = typeof version === 'string' && version.trim() !== '' ? version : undefined;
-    return { path: target.secretName.value, ...(id ? { version: id } : {}), ...(target.provider === 'aws' && stage && !id ? { stage } : {}) };
-  }
-  if (target.provider === 'gcp' && target.secretName) {
-    const number = pin ?? (typeof version === 'string' && /^[1-9][0-9]*$/.test(version) ? Number(version) : undefined);
-    return { path: target.secretName.value, ...(number ? { version: number } : {}) };
-  }
-  if (target.provider !== 'hashicorp' || !target.engine || !target.secretPath) return undefined;
-  if (!target.engineFact?.kvVersion) {
-    // The server would not tell the KV version: read the path as written (see unverifiedEngine.ts).
-    const assumed = kvAssumption(target);
-    if (!assumed) return undefined;
-    const inside = assumed.version === 2 ? assumed.path.slice('data/'.length) : assumed.path;
-    if (inside === '' || inside.endsWith('/')) return undefined;
-    return { engine: target.engine.value, path: inside, kvVersion: assumed.version, ...(pin && assumed.version === 2 ? { version: pin } : {}) };
-  }
-  let path = target.secretPath.value.replace(/^\/+/, '');
-  if (path.startsWith(`${target.engine.value}/`)) path = path.slice(target.engine.value.length + 1);
-  if (target.engineFact.kvVersion === 2) {
-    if (!path.startsWith('data/')) return undefined;
-    path = path.slice('data/'.length);
-  }
-  if (path === '' || path.endsWith('/')) return undefined;
-  return { engine: target.engine.value, path, ...(pin && target.engineFact.kvVersion === 2 ? { version: pin } : {}) };
-}
-
-/** The Vault API path a read of this locator goes to, as policies name it. */
-export function readApiPath(target: SecretTarget, locator: SecretLocator): string {
-  if (target.provider === 'gcp') return `projects/${target.vault?.project ?? '?'}/secrets/${locator.path}/versions/${locator.version ?? 'latest'}`;
-  if (target.provider !== 'hashicorp') return locator.path;
-  return (target.engineFact?.kvVersion ?? locator.kvVersion) === 2 ? `${locator.engine}/data/${locator.path}` : `${locator.engine}/${locator.path}`;
-}
+import { assumedReadProblems } from './unverifiedEngine';
 
 /** The API path in backquotes, with the pin when one is read (`` `api/key` (staging label AWSPREVIOUS) ``). */
 function pinnedPath(target: SecretTarget, locator: SecretLocator): string {
@@ -91,6 +27,17 @@ export function checkLiveEngine(target: SecretTarget, problems: Problem[]): bool
     message: `No engine is mounted at \`${target.engine.value.slice(0, 80)}\` on vault \`${target.vaultName.value}\`.${hint}`,
   });
   return true;
+}
+
+/** `unknown-engine` for a path whose first segments name no mount, as the secret manager says. */
+export function checkLiveInPathEngine(target: SecretTarget, path: Located<string>, problems: Problem[]): void {
+  const live = target.liveMount;
+  if (live?.state !== 'ok' || (live.value.mounted && target.engine)) return;
+  problems.push({
+    code: 'unknown-engine',
+    span: path.span,
+    message: `No engine of vault \`${target.vaultName.value}\` holds this path. Inline paths are ENGINE/PATH, e.g. secret/data/app.`,
+  });
 }
 
 /**
@@ -181,8 +128,8 @@ function errorProblem(error: LiveError, target: SecretTarget, locator: SecretLoc
 
 export interface LiveSecretCheck {
   target: SecretTarget;
-  /** The attachment that reads the secret, with its pins; undefined for an inline reference. */
-  attachment: Attachment | undefined;
+  /** The use whose pins are read (`version`, `version_stage`). */
+  use: SecretUse;
   /** Where a problem with the secret itself is shown. */
   span: Located<unknown>['span'];
 }
@@ -265,12 +212,12 @@ function stateProblems(target: SecretTarget, locator: SecretLocator, secret: Liv
  * Checks targets against what the secret manager said: missing, deleted, destroyed, version,
  * permission, reachability (once per vault and document), then the keys references read.
  */
-export function checkLiveSecrets(checks: LiveSecretCheck[], references: ResolvedReference[], live: LiveFacts, problems: Problem[], options: LiveCheckOptions): void {
+export function checkLiveSecrets(checks: LiveSecretCheck[], reads: readonly ResolvedRead[], live: LiveFacts, problems: Problem[], options: LiveCheckOptions): void {
   const unreachableReported = new Set<string>();
   const keysById = new Map<string, LiveSecret>();
   const seen = new Set<string>();
-  for (const { target, span, attachment } of checks) {
-    const locator = secretLocator(target, attachment);
+  for (const { target, span, use } of checks) {
+    const locator = secretLocator(target, use);
     if (!locator || !target.vault?.enabled) continue;
     const key = `${target.id}|${locatorKey(locator)}`;
     if (seen.has(key)) continue;
@@ -292,10 +239,10 @@ export function checkLiveSecrets(checks: LiveSecretCheck[], references: Resolved
     }
     problems.push(problem);
   }
-  for (const resolved of references) {
-    const { target, key } = resolved;
+  for (const { read, use, target } of reads) {
+    const key = read.key;
     if (!target || !key || key.value === '*') continue;
-    const locator = secretLocator(target, resolved.attachment);
+    const locator = secretLocator(target, use);
     if (!locator) continue;
     const secret = keysById.get(`${target.id}|${locatorKey(locator)}`);
     if (secret?.metadata?.json === false) {

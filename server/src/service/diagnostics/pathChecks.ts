@@ -4,7 +4,7 @@ import { nearestNames } from '../text/nearest';
 
 const nonDataPrefixes = ['metadata/', 'delete/', 'destroy/', 'undelete/', 'subkeys/'];
 
-/** `unknown-engine` for an attachment's engine that the vault does not declare. */
+/** `unknown-engine` for an engine written apart (a connection's `engine:`) that the vault does not declare. */
 export function checkDeclaredEngine(target: SecretTarget, problems: Problem[]): void {
   const engines = target.vault?.engines;
   if (target.provider !== 'hashicorp' || !engines || !target.engine || target.engineFact) return;
@@ -18,12 +18,17 @@ export function checkDeclaredEngine(target: SecretTarget, problems: Problem[]): 
   });
 }
 
-/** `unknown-engine` for an inline hashicorp path that starts with no declared engine. */
+/** `unknown-engine` for a hashicorp path (`ENGINE/PATH`) that starts with no declared engine. */
 export function checkInlineEngine(target: SecretTarget, path: Located<string>, problems: Problem[]): void {
   const engines = target.vault?.engines;
   if (target.provider !== 'hashicorp' || !engines || target.engineFact) return;
   const first = path.value.replace(/^\/+/, '').split('/')[0] ?? '';
   const start = path.span.start + (path.value.length - path.value.replace(/^\/+/, '').length);
+  if (target.fixedEnd !== undefined) {
+    // Before a template variable: only when no declared engine can still begin the path.
+    const fixed = path.value.slice(start - path.span.start, target.fixedEnd - path.span.start);
+    if (engines.some((e) => `${e.path}/`.startsWith(fixed))) return;
+  }
   problems.push({
     code: 'unknown-engine',
     span: { start, end: start + Math.max(first.length, 1) },
@@ -40,6 +45,7 @@ export function checkEngineInPath(target: SecretTarget, problems: Problem[]): Lo
   if (!trimmed.startsWith(`${engine.value}/`)) return secretPath;
   const start = secretPath.span.start + lead;
   const end = start + engine.value.length + 1;
+  if (target.fixedEnd !== undefined && end > target.fixedEnd) return secretPath;
   problems.push({
     code: 'engine-in-path',
     span: { start, end },
@@ -50,12 +56,21 @@ export function checkEngineInPath(target: SecretTarget, problems: Problem[]): Lo
   return { value: rest, span: { start: end, end: secretPath.span.end } };
 }
 
-/** KV v1/v2 `data/` checks, run only when the engine's KV version is known. */
+/**
+ * KV v1/v2 `data/` checks of a path that must be the API path (`data/` rule `required`), run only
+ * when the engine's KV version is known and the path's first segment is fixed (written before any
+ * template variable). The rules `either` (the tool accepts both) and `forbidden` (the tool inserts
+ * `data/`) report nothing here.
+ */
 export function checkDataPrefix(target: SecretTarget, path: Located<string>, problems: Problem[]): void {
   const version = target.engineFact?.kvVersion;
-  if (target.provider !== 'hashicorp' || version === undefined) return;
+  if (target.provider !== 'hashicorp' || version === undefined || target.use.dataRule !== 'required') return;
   const trimmed = path.value.replace(/^\/+/, '');
   const start = path.span.start + (path.value.length - trimmed.length);
+  if (target.fixedEnd !== undefined) {
+    const slash = trimmed.indexOf('/');
+    if (slash === -1 || start + slash >= target.fixedEnd) return;
+  }
   const engine = target.engine?.value ?? 'the engine';
   const source = target.engineFact?.source === 'declared' ? 'declared as KV v' : 'KV v';
   if (version === 2) {

@@ -39,10 +39,13 @@ function pathInEngine(target: SecretTarget): string | undefined {
 /**
  * The KV version a read assumes when the server would not tell it (the mount lookups were denied)
  * and the vault declares no engines; undefined when the version is known, or when the path cannot
- * be read as a secret (a folder, or a KV v2 API path such as `metadata/...`).
+ * be read as a secret (a folder, or a KV v2 API path such as `metadata/...`, or a path with a
+ * variable), or when the format's tool inserts `data/` itself (its `data/` rule is not `required`).
  */
 export function kvAssumption(target: SecretTarget): KvAssumption | undefined {
-  if (!undeclared(target)) return undefined;
+  // Only a path that is the API path as written (`data/` required) tells a version; one with a
+  // template variable is not read at all.
+  if (!undeclared(target) || target.use.dataRule !== 'required' || target.fixedEnd !== undefined) return undefined;
   const live = target.liveMount;
   if (live?.state !== 'error' || live.error.kind !== 'permission-denied') return undefined;
   const path = pathInEngine(target);
@@ -70,7 +73,7 @@ function unverified(target: SecretTarget, span: Located<unknown>['span'], what: 
 }
 
 /**
- * engine-unverified for an attachment whose engine nothing can verify and no read will settle:
+ * engine-unverified for a use whose engine, written apart, nothing can verify and no read will settle:
  * offline, a mount lookup that failed, or a path that cannot be read as a secret. (A read made
  * under an assumed KV version reports through `assumedReadProblems`.)
  */

@@ -1,5 +1,5 @@
 import type { EngineInfo, NotFoundReason, ProviderErrorKind, SecretLocator, SecretMetadata } from '../../../../shared/src/secretModel';
-import type { VaultFact } from './facts';
+import type { VaultFact } from './vaults';
 
 /** A failure reported by a secret manager, safe to show: it holds no value and no credential. */
 export interface LiveError {

@@ -1,8 +1,9 @@
 import type { Position } from 'vscode-languageserver-types';
-import type { DocumentAnalysis } from '../model/types';
-import { resolveReference } from '../references/resolve';
+import type { DocumentAnalysis } from '../documentAnalysis';
+import { targetOf, type SecretTarget } from '../references/resolve';
 import type { VaultFact, VaultSet, WorkspaceFacts } from './facts';
 
+/** A secret a document names apart from its key reads (a connection's attachment), by vault name. */
 export interface AttachedSecret {
   vault: string;
   engine: string | undefined;
@@ -13,8 +14,8 @@ export interface AttachedSecret {
 const emptyVaults: VaultSet = { complete: true, byName: new Map() };
 
 /**
- * The vault configurations and connections of a workspace, grouped by workspace folder.
- * Pure data: the server and the CLI feed it analyses of the files they read.
+ * The vault configurations and the reference formats' documents of a workspace, grouped by
+ * workspace folder. Pure data: the server and the CLI feed it analyses of the files they read.
  */
 export class WorkspaceIndex implements WorkspaceFacts {
   private readonly vaultsByUri = new Map<string, { folder: string; fact: VaultFact }>();
@@ -57,22 +58,31 @@ export class WorkspaceIndex implements WorkspaceFacts {
     this.setCache.delete(folder);
   }
 
-  /** Records which keys a connection reads from which secrets. */
-  setConnection(analysis: DocumentAnalysis): void {
+  /** Records a document's analysis: a vault configuration, or a format's document. */
+  record(analysis: DocumentAnalysis, text: string): void {
+    if (analysis.kind === 'vault-config') this.setVaultConfig(analysis, text);
+    else this.setReferences(analysis);
+  }
+
+  /** Records which keys a format's document reads from which secrets, and the secrets it names apart. */
+  setReferences(analysis: DocumentAnalysis): void {
     this.remove(analysis.uri);
-    const connection = analysis.connection;
-    if (!connection) return;
+    const facts = analysis.format;
+    if (!facts) return;
     const keys = new Map<string, Set<string>>();
-    const memo = new Map();
-    for (const reference of connection.references) {
-      const resolved = resolveReference(reference, connection, emptyVaults, undefined, memo);
-      if (!resolved.target || !resolved.key || resolved.key.value === '*') continue;
-      const set = keys.get(resolved.target.id) ?? new Set<string>();
-      set.add(resolved.key.value);
-      keys.set(resolved.target.id, set);
+    // Identities do not depend on the vault configurations: each use's target is worked out once, without them.
+    const targets = new Map<number, SecretTarget | undefined>();
+    for (const read of facts.reads) {
+      if (read.use === undefined || !read.key || read.key.value === '*') continue;
+      if (!targets.has(read.use)) targets.set(read.use, targetOf(facts.uses[read.use]!, emptyVaults));
+      const target = targets.get(read.use);
+      if (!target) continue;
+      const set = keys.get(target.id) ?? new Set<string>();
+      set.add(read.key.value);
+      keys.set(target.id, set);
     }
-    const attached: AttachedSecret[] = connection.attachments.flatMap((a) =>
-      a.vault ? [{ vault: a.vault.value, engine: a.engine?.value, path: a.path?.value, secret: a.secret?.value }] : [],
+    const attached: AttachedSecret[] = facts.uses.flatMap((use) =>
+      use.form === 'apart' && use.vault?.by === 'name' ? [{ vault: use.vault.name.value, engine: use.engine?.value, path: use.path?.value, secret: use.name?.value }] : [],
     );
     this.keysByUri.set(this.normalize(analysis.uri), { folder: this.folderOf(analysis.uri), keys, attached });
   }
@@ -82,7 +92,7 @@ export class WorkspaceIndex implements WorkspaceFacts {
     return [...this.vaultsByUri.values()];
   }
 
-  /** The secrets attached to connections of a folder, for troubleshooting a vault. */
+  /** The secrets the documents of a folder name apart (connections' attachments), for troubleshooting a vault. */
   attachedSecrets(folder: string, vault: string): AttachedSecret[] {
     const seen = new Map<string, AttachedSecret>();
     for (const entry of this.keysByUri.values()) {
@@ -135,6 +145,7 @@ export class WorkspaceIndex implements WorkspaceFacts {
     return [...keys].sort();
   }
 
+  /** How many vault configurations and reference-format documents (`connections`) are indexed. */
   counts(): { vaultConfigs: number; connections: number } {
     return { vaultConfigs: this.vaultsByUri.size, connections: this.keysByUri.size };
   }

@@ -3,20 +3,11 @@ import type { VaultFact } from '../facts/facts';
 import { apiPath, type SecretTarget } from '../references/resolve';
 import type { LiveFacts } from '../facts/liveFacts';
 import { kvAssumption } from '../diagnostics/unverifiedEngine';
+import type { ReferenceFormat } from '../formats/format';
+import { code, escaped } from './hoverText';
 import { liveHoverLines } from './liveHover';
 import type { LocatedItem } from './locate';
-import { codeSpan, escapeMarkdown } from '../../../../shared/src/text/markdown';
 import { vaultLocation } from '../../../../shared/src/providers';
-
-/** A name, path or key from a file or a server, as a code span nothing inside can end early. */
-function code(text: string): string {
-  return codeSpan(text, 200);
-}
-
-/** Prose from a file or a server (a description, an owner, a message), as Markdown text. */
-function escaped(text: string, max = 200): string {
-  return escapeMarkdown(text, max);
-}
 
 function vaultLines(name: string, vault: VaultFact | undefined, known: boolean): string[] {
   if (!vault) return [`- **Vault:** ${code(name)} — ${known ? 'defined more than once in this folder' : 'no configuration of that name found'}`];
@@ -55,38 +46,34 @@ function secretLines(target: SecretTarget): string[] {
   return lines;
 }
 
-/** Markdown that explains a reference or attachment. It names where a secret lives, never its value. */
-/** The connection's owner and expiry, for hovers on its references and attachments. */
-export interface ConnectionFacts {
-  owner: string | undefined;
-  expires: string | undefined;
-}
-
-function connectionLines(facts: ConnectionFacts | undefined): string[] {
-  const lines: string[] = [];
-  if (facts?.owner) lines.push(`- **Connection owner:** ${escaped(facts.owner, 100)}`);
-  if (facts?.expires) lines.push(`- **Credentials expire:** ${escaped(facts.expires, 60)}`);
-  return lines;
-}
-
-export function hoverFor(located: LocatedItem, vaultKnown: (name: string) => boolean, live?: LiveFacts, connection?: ConnectionFacts): Hover | null {
+/**
+ * Markdown that explains a key read, a use or a vault name. It names where a secret lives, never
+ * its value. `labels` are the format's titles; `documentLines` what the format says of the
+ * document (a connection's owner and expiry), added on reads and uses.
+ */
+export function hoverFor(
+  located: LocatedItem,
+  vaultKnown: (name: string) => boolean,
+  live: LiveFacts | undefined,
+  labels: ReferenceFormat['labels'],
+  documentLines: readonly string[],
+): Hover | null {
   let lines: string[];
   switch (located.kind) {
-    case 'reference': {
-      const { resolved } = located;
-      lines = ['**Secret reference**', ''];
-      if (!resolved.target) {
-        lines.push(resolved.problem ? escaped(resolved.problem.message, 300) : 'Not resolved to a secret.');
+    case 'read': {
+      const { read, use, target } = located.resolved;
+      lines = [`**${labels.read}**`, ''];
+      if (!target) {
+        lines.push(read.problem ? escaped(read.problem.message, 300) : 'Not resolved to a secret.');
         break;
       }
-      const target = resolved.target;
       lines.push(...vaultLines(target.vaultName.value, target.vault, vaultKnown(target.vaultName.value)));
       lines.push(...secretLines(target));
-      if (resolved.attachment?.alias) lines.push(`- **Alias:** ${code(resolved.attachment.alias.value)}`);
-      if (resolved.attachment?.version) lines.push(`- **Version pin:** ${code(String(resolved.attachment.version.value))}`);
-      if (resolved.key) lines.push(`- **Key:** ${resolved.key.value === '*' ? 'the whole secret (`*`)' : code(resolved.key.value)}`);
-      lines.push(...connectionLines(connection));
-      lines.push(...liveHoverLines(target, resolved.attachment, live));
+      if (use?.alias) lines.push(`- **Alias:** ${code(use.alias.value)}`);
+      if (use?.version) lines.push(`- **Version pin:** ${code(String(use.version.value))}`);
+      if (read.key) lines.push(`- **Key:** ${read.key.value === '*' ? 'the whole secret (`*`)' : code(read.key.value)}`);
+      lines.push(...documentLines);
+      lines.push(...liveHoverLines(target, use, live));
       break;
     }
     case 'vault-name':
@@ -95,10 +82,10 @@ export function hoverFor(located: LocatedItem, vaultKnown: (name: string) => boo
         lines.push(`- **Declared engines:** ${located.target.vault.engines.map((e) => `${code(e.path)}${e.kvVersion ? ` (KV v${e.kvVersion})` : ''}`).join(', ') || 'none'}`);
       }
       break;
-    case 'attachment':
+    case 'use':
       if (!located.target) return null;
-      lines = ['**Attached secret**', '', ...vaultLines(located.target.vaultName.value, located.target.vault, vaultKnown(located.target.vaultName.value)), ...secretLines(located.target), ...connectionLines(connection)];
-      lines.push(...liveHoverLines(located.target, located.attachment, live));
+      lines = [`**${labels.use}**`, '', ...vaultLines(located.target.vaultName.value, located.target.vault, vaultKnown(located.target.vaultName.value)), ...secretLines(located.target), ...documentLines];
+      lines.push(...liveHoverLines(located.target, located.use, live));
       break;
   }
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') } };

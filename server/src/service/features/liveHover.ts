@@ -1,21 +1,8 @@
 import type { LiveFacts } from '../facts/liveFacts';
-import { pinText, readApiPath, secretLocator } from '../diagnostics/liveChecks';
-import type { Attachment } from '../model/types';
+import type { SecretUse } from '../formats/facts';
+import { pinText, readApiPath, secretLocator } from '../references/locator';
 import type { SecretTarget } from '../references/resolve';
-import { codeSpan, escapeMarkdown } from '../../../../shared/src/text/markdown';
-
-/** A name, path or key from a server, as a code span nothing inside can end early. */
-function code(text: string): string {
-  return codeSpan(text, 200);
-}
-
-/**
- * What a secret manager says (times, descriptions, tags, metadata, error texts), as Markdown
- * text: a hostile or compromised server must not put a link, an image or HTML in a hover.
- */
-function escaped(value: unknown, max = 200): string {
-  return escapeMarkdown(String(value), max);
-}
+import { code, escaped } from './hoverText';
 
 const accessText: Record<string, string> = {
   'no-credentials': 'no credentials for this vault: sign in from the editor, or set the provider\'s environment (VAULT_TOKEN, SECRETREFS_LOCAL_KEY)',
@@ -28,12 +15,12 @@ const accessText: Record<string, string> = {
 };
 
 /** What the secret manager says about a target: metadata, versions, capabilities. Never a value. */
-export function liveHoverLines(target: SecretTarget, attachment: Attachment | undefined, live: LiveFacts | undefined): string[] {
+export function liveHoverLines(target: SecretTarget, use: SecretUse | undefined, live: LiveFacts | undefined): string[] {
   const vault = target.vault;
   if (!live || !vault || !vault.enabled) return [];
   const access = live.access(vault);
   if (access !== 'live') return accessText[access] ? ['', `_Live: ${accessText[access]}._`] : [];
-  const locator = secretLocator(target, attachment);
+  const locator = secretLocator(target, use);
   if (!locator) return [];
   const fact = live.secret(vault, locator);
   const apiPath = readApiPath(target, locator);

@@ -1,13 +1,20 @@
 import { normalizeEnginePath } from '../model/vaultConfigModel';
-import type { EngineFact, VaultFact, VaultSet } from '../facts/facts';
+import type { EngineFact, VaultFact, VaultSet } from '../facts/vaults';
 import type { Live, LiveFacts, LiveMount } from '../facts/liveFacts';
-import type { Attachment, ConnectionModel, Located, Problem, Provider, Reference } from '../model/types';
-import { nearestNames } from '../text/nearest';
+import type { FormatAnalysis, KeyRead, SecretUse } from '../formats/facts';
+import type { Located, Provider } from '../model/types';
+import { readPath } from './dataRule';
+import { enclosingEngine, engineFactOf, isUnder } from './engines';
+import { linkKey, resolveVaultLink } from './vaultLink';
 
-/** The secret a reference or attachment points at, with what the facts say about it. */
+export { lookupVault } from './vaultLink';
+
+/** The secret a use names, resolved against the facts: vault, engine, path, and what the secret manager said. */
 export interface SecretTarget {
+  /** The use it resolves (its `data/` rule, variables, pins). */
+  use: SecretUse;
   vaultName: Located<string>;
-  /** The one configuration of that name; undefined when none or several exist. */
+  /** The one configuration the use links to; undefined when none or several match. */
   vault: VaultFact | undefined;
   provider: Provider | undefined;
   /** hashicorp: engine path and the path inside it (undefined when unknown). */
@@ -20,90 +27,71 @@ export interface SecretTarget {
   id: string;
   /** What the secret manager said about the engine, when asked. */
   liveMount: Live<LiveMount> | undefined;
+  /** The document offset where the use's path stops being fixed (a template variable); undefined: all fixed. */
+  fixedEnd: number | undefined;
 }
 
 /**
- * What is known about an engine: the live mount when the secret manager answered, else the
- * declaration. A live answer that the path is not a mount of its own gives no fact.
+ * Resolves a use against the vault configurations (its link), the engines they declare and the
+ * live mounts. Undefined when the use names no vault. An engine written apart (`mount: separate`)
+ * is looked up as written; an engine in the path (`in-path`) is the live mount that holds the path,
+ * else the longest declared engine that prefixes its fixed part.
  */
-function engineFactOf(vault: VaultFact | undefined, engine: string, live: LiveFacts | undefined): { fact: EngineFact | undefined; liveMount: Live<LiveMount> | undefined } {
-  const liveMount = vault && vault.provider === 'hashicorp' && vault.enabled && live ? live.mount(vault, engine) : undefined;
-  if (liveMount?.state === 'ok') {
-    const m = liveMount.value;
-    if (!m.mounted || m.path !== engine) return { fact: undefined, liveMount };
-    return { fact: { path: engine, type: m.type, kvVersion: m.kvVersion, source: 'live' }, liveMount };
-  }
-  return { fact: vault?.engines?.find((e) => e.path === engine), liveMount };
-}
-
-export function lookupVault(vaults: VaultSet, name: string): VaultFact | undefined {
-  const found = vaults.byName.get(name);
-  return found && found.length === 1 ? found[0] : undefined;
-}
-
-export function targetOfAttachment(attachment: Attachment, vaults: VaultSet, live?: LiveFacts): SecretTarget | undefined {
-  const vaultName = attachment.vault;
-  if (!vaultName) return undefined;
-  const vault = lookupVault(vaults, vaultName.value);
-  const engine = attachment.engine ? { ...attachment.engine, value: normalizeEnginePath(attachment.engine.value) } : undefined;
-  const { fact: engineFact, liveMount } = engine ? engineFactOf(vault, engine.value, live) : { fact: undefined, liveMount: undefined };
-  const inside = attachment.path?.value.replace(/^\/+/, '');
-  return {
+export function targetOf(use: SecretUse, vaults: VaultSet, live?: LiveFacts): SecretTarget | undefined {
+  if (!use.vault) return undefined;
+  const { vault, vaultName } = resolveVaultLink(use.vault, vaults);
+  const key = linkKey(use.vault);
+  const fixedEnd = use.variableAt !== undefined && use.path ? use.path.span.start + use.variableAt : undefined;
+  const target: SecretTarget = {
+    use,
     vaultName,
     vault,
     provider: vault?.provider,
-    engine,
-    engineFact,
-    secretPath: attachment.path,
-    secretName: attachment.secret,
-    liveMount,
-    id: engine && inside !== undefined ? `${vaultName.value}|${engine.value}/${inside}` : `${vaultName.value}|${attachment.secret?.value ?? ''}`,
-  };
-}
-
-/**
- * The target of an inline reference. For hashicorp the engine is the longest declared engine
- * that prefixes the path; with no declared engines the split is unknown.
- */
-export function targetOfInline(inline: NonNullable<Reference['inline']>, vaults: VaultSet, live?: LiveFacts): SecretTarget {
-  const vault = lookupVault(vaults, inline.vault.value);
-  const path = inline.path;
-  const full = path.value.charCodeAt(0) === 0x2f ? path.value.replace(/^\/+/, '') : path.value;
-  const target: SecretTarget = {
-    vaultName: inline.vault,
-    vault,
-    provider: vault?.provider,
-    id: `${inline.vault.value}|${full}`,
-    liveMount: undefined,
     engine: undefined,
     engineFact: undefined,
     secretPath: undefined,
     secretName: undefined,
+    id: '',
+    liveMount: undefined,
+    fixedEnd,
   };
-  if (vault?.provider !== 'hashicorp') {
-    if (vault) target.secretName = path;
+  if (use.mount === 'separate') return separateEngine(target, key, live);
+  return engineInPath(target, key, live);
+}
+
+function separateEngine(target: SecretTarget, key: string, live: LiveFacts | undefined): SecretTarget {
+  const { use } = target;
+  const engine = use.engine ? { ...use.engine, value: normalizeEnginePath(use.engine.value) } : undefined;
+  const { fact, liveMount } = engine ? engineFactOf(target.vault, engine.value, live) : { fact: undefined, liveMount: undefined };
+  const inside = use.path?.value.replace(/^\/+/, '');
+  target.engine = engine;
+  target.engineFact = fact;
+  target.liveMount = liveMount;
+  target.secretPath = use.path;
+  target.secretName = use.name;
+  target.id = engine && inside !== undefined ? `${key}|${engine.value}/${inside}` : `${key}|${use.name?.value ?? ''}`;
+  return target;
+}
+
+function engineInPath(target: SecretTarget, key: string, live: LiveFacts | undefined): SecretTarget {
+  const { use, vault } = target;
+  const path = use.path ?? use.name;
+  if (!path) {
+    target.id = `${key}|`;
     return target;
   }
-  // The live mount that holds the path names the engine; else (not known yet, or no live access)
-  // the longest declared engine.
-  const held = vault.enabled && live ? live.mount(vault, full) : undefined;
-  const enclosing = held?.state === 'ok' ? (held.value.mounted ? held.value.path : held.value.enclosingMount) : undefined;
-  let liveMount: Live<LiveMount> | undefined = held;
-  let engineFact: EngineFact | undefined;
-  if (enclosing !== undefined && live) {
-    liveMount = live.mount(vault, enclosing);
-    engineFact =
-      liveMount?.state === 'ok' && liveMount.value.mounted
-        ? { path: enclosing, type: liveMount.value.type, kvVersion: liveMount.value.kvVersion, source: 'live' }
-        : liveMount === undefined
-          ? longestEngine(full, vault.engines ?? [])
-          : undefined;
-  } else {
-    engineFact = held?.state === 'ok' ? undefined : longestEngine(full, vault.engines ?? []);
+  const full = path.value.charCodeAt(0) === 0x2f ? path.value.replace(/^\/+/, '') : path.value;
+  target.id = `${key}|${full}`;
+  if (vault?.provider !== 'hashicorp') {
+    if (vault) target.secretName = use.name ?? path;
+    return target;
   }
+  const lead = path.value.length - full.length;
+  const fixed = use.variableAt === undefined ? full : full.slice(0, Math.max(0, use.variableAt - lead));
+  const { fact: engineFact, liveMount } = enclosingEngine(vault, full, fixed, live);
   target.liveMount = liveMount;
-  if (!engineFact || !isUnder(full, engineFact.path)) return target;
-  const offset = path.span.start + (path.value.length - full.length);
+  if (!engineFact || !isUnder(fixed, engineFact.path)) return target;
+  const offset = path.span.start + lead;
   const split = offset + engineFact.path.length + 1;
   target.engine = { value: engineFact.path, span: { start: offset, end: offset + engineFact.path.length } };
   target.engineFact = engineFact;
@@ -111,115 +99,33 @@ export function targetOfInline(inline: NonNullable<Reference['inline']>, vaults:
   return target;
 }
 
-/** Whether `path` lies below the engine path `engine` (`engine/...`). */
-function isUnder(path: string, engine: string): boolean {
-  return path.length > engine.length && path.charCodeAt(engine.length) === 0x2f && path.startsWith(engine);
-}
-
-function longestEngine(fullPath: string, engines: readonly EngineFact[]): EngineFact | undefined {
-  let best: EngineFact | undefined;
-  for (const engine of engines) {
-    if (isUnder(fullPath, engine.path) && (!best || engine.path.length > best.path.length)) best = engine;
-  }
-  return best;
-}
-
-export interface ResolvedReference {
-  reference: Reference;
-  attachment: Attachment | undefined;
+/** A key read with the use it reads and that use's target. */
+export interface ResolvedRead {
+  read: KeyRead;
+  use: SecretUse | undefined;
   target: SecretTarget | undefined;
-  /** The key inside the secret (`*` for the whole secret). */
-  key: Located<string> | undefined;
-  problem: Problem | undefined;
 }
 
-/** Targets of attachments already worked out, shared by the references of one connection. */
-export type TargetMemo = Map<Attachment, SecretTarget | undefined>;
+/** One target per use of a document, in order. */
+export function targetsOf(analysis: FormatAnalysis, vaults: VaultSet, live?: LiveFacts): (SecretTarget | undefined)[] {
+  return analysis.uses.map((use) => targetOf(use, vaults, live));
+}
 
-function memoTarget(attachment: Attachment, vaults: VaultSet, live: LiveFacts | undefined, memo: TargetMemo | undefined): SecretTarget | undefined {
-  if (!memo) return targetOfAttachment(attachment, vaults, live);
-  if (memo.has(attachment)) return memo.get(attachment);
-  const target = targetOfAttachment(attachment, vaults, live);
-  memo.set(attachment, target);
-  return target;
+/** Each read with its use and target (the targets of `targetsOf`, shared by the reads of one use). */
+export function resolveReads(analysis: FormatAnalysis, targets: readonly (SecretTarget | undefined)[]): ResolvedRead[] {
+  return analysis.reads.map((read) => ({
+    read,
+    use: read.use === undefined ? undefined : analysis.uses[read.use],
+    target: read.use === undefined ? undefined : targets[read.use],
+  }));
 }
 
 /**
- * Decides which attached secret (or inline target) a reference reads, and which key. Callers that
- * resolve many references of one connection pass a `memo`, so each attachment's target is worked
- * out once (references share the target object).
+ * The Vault HTTP API path a hashicorp target reads, e.g. `/v1/secret/data/oracle`: the path as
+ * written, with `data/` where the format's tool inserts it (`references/dataRule.ts`).
  */
-export function resolveReference(reference: Reference, connection: ConnectionModel, vaults: VaultSet, live?: LiveFacts, memo?: TargetMemo): ResolvedReference {
-  if (reference.inline) {
-    return { reference, attachment: undefined, target: targetOfInline(reference.inline, vaults, live), key: reference.inline.key, problem: undefined };
-  }
-  const argument = reference.argument;
-  const attachments = connection.attachments;
-  if (attachments.length === 0) {
-    return {
-      reference,
-      attachment: undefined,
-      target: undefined,
-      key: undefined,
-      problem: {
-        code: 'no-attached-secret',
-        span: reference.span,
-        message:
-          'This connection attaches no secret: add an entry under `vault_secrets`, or name the secret inline as `vault.secret(VAULT:PATH.KEY)`.',
-      },
-    };
-  }
-  const dot = argument.value.indexOf('.');
-  if (dot > 0) {
-    const alias = argument.value.slice(0, dot);
-    const attachment = attachments.find((a) => a.alias?.value === alias);
-    if (attachment) {
-      const keyStart = argument.span.start + dot + 1;
-      return {
-        reference,
-        attachment,
-        target: memoTarget(attachment, vaults, live, memo),
-        key: { value: argument.value.slice(dot + 1), span: { start: keyStart, end: argument.span.end } },
-        problem: undefined,
-      };
-    }
-  }
-  if (attachments.length === 1) {
-    const attachment = attachments[0]!;
-    return { reference, attachment, target: memoTarget(attachment, vaults, live, memo), key: argument, problem: undefined };
-  }
-  const aliases = attachments.flatMap((a) => (a.alias ? [a.alias.value] : []));
-  if (dot > 0 && aliases.length > 0) {
-    const alias = argument.value.slice(0, dot);
-    const near = nearestNames(alias, aliases, 1);
-    return {
-      reference,
-      attachment: undefined,
-      target: undefined,
-      key: undefined,
-      problem: {
-        code: 'unknown-alias',
-        span: { start: argument.span.start, end: argument.span.start + dot },
-        message: `No attached secret has the alias \`${alias.slice(0, 60)}\`.${near.length ? ` Did you mean \`${near[0]}\`?` : ''} Aliases here: ${aliases.join(', ')}.`,
-        ...(near.length ? { data: { fix: 'replace', start: argument.span.start, end: argument.span.start + dot, text: near[0]!, title: `Change to \`${near[0]}\`` } } : {}),
-      },
-    };
-  }
-  return {
-    reference,
-    attachment: undefined,
-    target: undefined,
-    key: undefined,
-    problem: {
-      code: 'ambiguous-reference',
-      span: reference.span,
-      message: `${attachments.length} secrets are attached: give each an \`alias\` and write \`vault.secret(ALIAS.KEY)\`${aliases.length ? ` (aliases here: ${aliases.join(', ')})` : ''}.`,
-    },
-  };
-}
-
-/** The Vault HTTP API path a hashicorp target reads, e.g. `/v1/secret/data/oracle`. */
 export function apiPath(target: SecretTarget): string | undefined {
   if (!target.engine || !target.secretPath) return undefined;
-  return `/v1/${target.engine.value}/${target.secretPath.value.replace(/^\/+/, '')}`;
+  const inside = target.secretPath.value.replace(/^\/+/, '');
+  return `/v1/${target.engine.value}/${readPath(inside, target.use.dataRule, target.engineFact?.kvVersion)}`;
 }

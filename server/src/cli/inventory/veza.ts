@@ -28,8 +28,8 @@
  * With several workspace folders, ids are prefixed with `FOLDER/` so equal vault names stay apart.
  * No value ever: the payload is built from the inventory, which holds none.
  */
-import { hasEngines } from '../../../shared/src/providers';
-import type { Inventory, InventorySecret, InventoryVault } from './inventory';
+import { hasEngines } from '../../../../shared/src/providers';
+import type { Inventory, InventorySecret, InventoryVault } from './types';
 
 export interface VezaProperties {
   [name: string]: string | number | boolean | string[];
@@ -138,143 +138,182 @@ function grantedCapabilities(secret: InventorySecret): string[] | undefined {
   return p?.state === 'ok' ? p.capabilities.filter((c) => c !== 'deny') : undefined;
 }
 
-export function toVezaPayload(inventory: Inventory, options: { name?: string } = {}): VezaSecretStorePayload {
-  const several = inventory.folders.length > 1;
-  const scoped = (folder: string, id: string) => (several ? `${folder}/${id}` : id);
-  const configOf = (folder: string, name: string): InventoryVault | undefined => inventory.vaults.find((v) => v.folder === folder && v.name === name && !v.duplicate);
+/** The Veza vaults: one per vault configuration, and for HashiCorp one per engine; ids scoped by folder when there are several. */
+class VaultSlots {
+  readonly byId = new Map<string, VaultSlot>();
+  private readonly several: boolean;
 
-  const slots = new Map<string, VaultSlot>();
-  const slotFor = (folder: string, vaultName: string, engine: string | undefined, config: InventoryVault | undefined, kvVersion: 1 | 2 | undefined): VaultSlot => {
+  constructor(private readonly inventory: Inventory) {
+    this.several = inventory.folders.length > 1;
+  }
+
+  scoped(folder: string, id: string): string {
+    return this.several ? `${folder}/${id}` : id;
+  }
+
+  configOf(folder: string, name: string): InventoryVault | undefined {
+    return this.inventory.vaults.find((v) => v.folder === folder && v.name === name && !v.duplicate);
+  }
+
+  /** The slot of a vault configuration (and engine), made on first sight; a later known KV version refines its type. */
+  slotFor(folder: string, vaultName: string, engine: string | undefined, config: InventoryVault | undefined, kvVersion: 1 | 2 | undefined): VaultSlot {
     const engines = hasEngines(config?.provider);
     const local = engines && engine !== undefined ? `${vaultName}:${engine}` : vaultName;
-    const id = scoped(folder, local);
-    let slot = slots.get(id);
+    const id = this.scoped(folder, local);
+    let slot = this.byId.get(id);
     if (!slot) {
-      const vaultType = !config
-        ? 'unknown'
-        : engines
-          ? engine === undefined
-            ? (config.provider ?? 'unknown')
-            : kvVersion
-              ? `kv-v${kvVersion}`
-              : 'kv'
-          : (config.store?.type ?? config.provider ?? 'unknown');
-      const properties: VezaProperties = {};
-      put(properties, 'vault_configuration', vaultName);
-      put(properties, 'provider', config?.provider ?? undefined);
-      put(properties, 'engine', engine);
-      put(properties, 'address', config?.address ?? config?.store?.location);
-      put(properties, 'owner', config?.owner);
-      if (config) put(properties, 'enabled', config.enabled);
-      put(properties, 'file', config?.file);
-      put(properties, 'folder', folder);
-      const what = engines && engine !== undefined ? `Engine ${engine} of vault configuration ${vaultName}` : `Vault configuration ${vaultName}`;
-      slot = {
-        vault: {
-          name: local,
-          id,
-          vault_type: vaultType,
-          description: config ? `${what}${config.description ? `: ${config.description}` : ''}` : `${what} (no vault configuration of that name)`,
-          custom_properties: properties,
-          entries: [],
-        },
-        secrets: [],
-      };
-      slots.set(id, slot);
+      slot = { vault: vezaVault(local, id, folder, vaultName, engine, config, kvVersion), secrets: [] };
+      this.byId.set(id, slot);
     } else if (kvVersion && slot.vault.vault_type === 'kv') {
       slot.vault.vault_type = `kv-v${kvVersion}`;
     }
     return slot;
-  };
+  }
+}
 
-  // Every vault configuration, with its declared engines, even when no secret is referenced.
+function vezaVault(name: string, id: string, folder: string, vaultName: string, engine: string | undefined, config: InventoryVault | undefined, kvVersion: 1 | 2 | undefined): VezaVault {
+  const engines = hasEngines(config?.provider);
+  const vaultType = !config
+    ? 'unknown'
+    : engines
+      ? engine === undefined
+        ? (config.provider ?? 'unknown')
+        : kvVersion
+          ? `kv-v${kvVersion}`
+          : 'kv'
+      : (config.store?.type ?? config.provider ?? 'unknown');
+  const properties: VezaProperties = {};
+  put(properties, 'vault_configuration', vaultName);
+  put(properties, 'provider', config?.provider ?? undefined);
+  put(properties, 'engine', engine);
+  put(properties, 'address', config?.address ?? config?.store?.location);
+  put(properties, 'owner', config?.owner);
+  if (config) put(properties, 'enabled', config.enabled);
+  put(properties, 'file', config?.file);
+  put(properties, 'folder', folder);
+  const what = engines && engine !== undefined ? `Engine ${engine} of vault configuration ${vaultName}` : `Vault configuration ${vaultName}`;
+  return {
+    name,
+    id,
+    vault_type: vaultType,
+    description: config ? `${what}${config.description ? `: ${config.description}` : ''}` : `${what} (no vault configuration of that name)`,
+    custom_properties: properties,
+    entries: [],
+  };
+}
+
+/** Every vault configuration, with its declared engines, even when no secret is referenced. */
+function declareVaults(inventory: Inventory, slots: VaultSlots): void {
   for (const config of inventory.vaults) {
     if (config.duplicate) continue;
     if (hasEngines(config.provider) && config.engines.length > 0) {
-      for (const engine of config.engines) slotFor(config.folder, config.name, engine.path, config, engine.live?.state === 'ok' ? engine.live.kvVersion ?? engine.kvVersion : engine.kvVersion);
+      for (const engine of config.engines) slots.slotFor(config.folder, config.name, engine.path, config, engine.live?.state === 'ok' ? engine.live.kvVersion ?? engine.kvVersion : engine.kvVersion);
     } else {
-      slotFor(config.folder, config.name, undefined, config, undefined);
+      slots.slotFor(config.folder, config.name, undefined, config, undefined);
     }
   }
+}
 
+/** Each secret as an entry of its vault's slot. */
+function addEntries(inventory: Inventory, slots: VaultSlots): Map<InventorySecret, VaultSlot> {
   const slotOfSecret = new Map<InventorySecret, VaultSlot>();
   for (const secret of inventory.secrets) {
-    const config = configOf(secret.folder, secret.vault);
-    const slot = slotFor(secret.folder, secret.vault, hasEngines(config?.provider) ? secret.engine : undefined, config, secret.kvVersion);
+    const config = slots.configOf(secret.folder, secret.vault);
+    const slot = slots.slotFor(secret.folder, secret.vault, hasEngines(config?.provider) ? secret.engine : undefined, config, secret.kvVersion);
     slotOfSecret.set(secret, slot);
     slot.secrets.push(secret);
-    const properties: VezaProperties = {};
-    put(properties, 'vault_configuration', secret.vault);
-    put(properties, 'provider', secret.provider ?? undefined);
-    put(properties, 'api_path', secret.apiPath);
-    put(properties, 'keys_read', secret.keys);
-    put(properties, 'read_by', [...new Set(secret.connections.map((c) => c.connection))].sort());
-    put(properties, 'owner', secret.owner);
-    put(properties, 'expires', secret.expires);
-    put(properties, 'rotation', rotationText(secret));
-    put(properties, 'caller_capabilities', grantedCapabilities(secret));
-    const readers = [...new Set(secret.connections.map((c) => c.connection))].sort();
-    slot.vault.entries.push({
-      name: secret.engine !== undefined && secret.path !== undefined ? secret.path : (secret.name ?? secret.path ?? secret.id),
-      id: scoped(secret.folder, secret.id),
-      description: `Secret ${secret.id}${readers.length ? `, read by ${readers.join(', ')}` : ''}${secret.keys.length ? ` (keys: ${secret.keys.join(', ')})` : ''}`,
-      custom_properties: properties,
-    });
+    slot.vault.entries.push(vezaEntry(secret, slots.scoped(secret.folder, secret.id)));
   }
+  return slotOfSecret;
+}
 
-  // Connections: `read` on each vault that holds a secret they read.
+function vezaEntry(secret: InventorySecret, id: string): VezaEntry {
+  const readers = [...new Set(secret.connections.map((c) => c.connection))].sort();
+  const properties: VezaProperties = {};
+  put(properties, 'vault_configuration', secret.vault);
+  put(properties, 'provider', secret.provider ?? undefined);
+  put(properties, 'api_path', secret.apiPath);
+  put(properties, 'keys_read', secret.keys);
+  put(properties, 'read_by', readers);
+  put(properties, 'owner', secret.owner);
+  put(properties, 'expires', secret.expires);
+  put(properties, 'rotation', rotationText(secret));
+  put(properties, 'caller_capabilities', grantedCapabilities(secret));
+  return {
+    name: secret.engine !== undefined && secret.path !== undefined ? secret.path : (secret.name ?? secret.path ?? secret.id),
+    id,
+    description: `Secret ${secret.id}${readers.length ? `, read by ${readers.join(', ')}` : ''}${secret.keys.length ? ` (keys: ${secret.keys.join(', ')})` : ''}`,
+    custom_properties: properties,
+  };
+}
+
+/** Connections: `read` on each vault that holds a secret they read. */
+function connectionIdentities(inventory: Inventory, slots: VaultSlots, slotOfSecret: Map<InventorySecret, VaultSlot>): VezaIdentityToPermissions[] {
   const byConnection = new Map<string, Set<string>>();
   for (const secret of inventory.secrets) {
     const slot = slotOfSecret.get(secret)!;
     for (const use of secret.connections) {
-      const identity = scoped(secret.folder, use.connection);
+      const identity = slots.scoped(secret.folder, use.connection);
       const set = byConnection.get(identity) ?? new Set<string>();
       set.add(slot.vault.id);
       byConnection.set(identity, set);
     }
   }
-  const identities: VezaIdentityToPermissions[] = [...byConnection.entries()]
+  return [...byConnection.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([connection, vaults]) => ({
       identity: connection,
       identity_type: 'connection',
       permission_assignments: [{ vault: [...vaults].sort(), permissions: [readPermission] }],
     }));
+}
 
-  // Live: the credential of each vault configuration, with what it may do on each vault.
-  const permissionNames = new Set<string>([readPermission]);
-  if (inventory.live) {
-    const byCredential = new Map<string, Map<string, string[] | undefined>>();
-    for (const secret of inventory.secrets) {
-      const caps = grantedCapabilities(secret);
-      if (!caps) continue;
-      const credential = scoped(secret.folder, `credential:${secret.vault}`);
-      const perVault = byCredential.get(credential) ?? new Map<string, string[] | undefined>();
-      const vaultId = slotOfSecret.get(secret)!.vault.id;
-      const before = perVault.get(vaultId);
-      perVault.set(vaultId, before === undefined ? caps : before.filter((c) => caps.includes(c)));
-      byCredential.set(credential, perVault);
-    }
-    for (const [credential, perVault] of [...byCredential.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      // One assignment per distinct set of capabilities.
-      const groups = new Map<string, { vault: string[]; permissions: string[] }>();
-      for (const [vaultId, caps] of perVault) {
-        if (!caps || caps.length === 0) continue;
-        const permissions = [...caps].sort();
-        for (const p of permissions) permissionNames.add(p);
-        const key = permissions.join(',');
-        const group = groups.get(key) ?? { vault: [], permissions };
-        group.vault.push(vaultId);
-        groups.set(key, group);
-      }
-      if (groups.size === 0) continue;
-      identities.push({
-        identity: credential,
-        identity_type: 'vault_credential',
-        permission_assignments: [...groups.values()].map((g) => ({ vault: g.vault.sort(), permissions: g.permissions })),
-      });
-    }
+/**
+ * Live: the credential of each vault configuration, with what it may do on each vault (the
+ * capabilities it has on every checked secret there). Adds each capability to `permissionNames`.
+ */
+function credentialIdentities(inventory: Inventory, slots: VaultSlots, slotOfSecret: Map<InventorySecret, VaultSlot>, permissionNames: Set<string>): VezaIdentityToPermissions[] {
+  const byCredential = new Map<string, Map<string, string[] | undefined>>();
+  for (const secret of inventory.secrets) {
+    const caps = grantedCapabilities(secret);
+    if (!caps) continue;
+    const credential = slots.scoped(secret.folder, `credential:${secret.vault}`);
+    const perVault = byCredential.get(credential) ?? new Map<string, string[] | undefined>();
+    const vaultId = slotOfSecret.get(secret)!.vault.id;
+    const before = perVault.get(vaultId);
+    perVault.set(vaultId, before === undefined ? caps : before.filter((c) => caps.includes(c)));
+    byCredential.set(credential, perVault);
   }
+  const identities: VezaIdentityToPermissions[] = [];
+  for (const [credential, perVault] of [...byCredential.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    // One assignment per distinct set of capabilities.
+    const groups = new Map<string, { vault: string[]; permissions: string[] }>();
+    for (const [vaultId, caps] of perVault) {
+      if (!caps || caps.length === 0) continue;
+      const permissions = [...caps].sort();
+      for (const p of permissions) permissionNames.add(p);
+      const key = permissions.join(',');
+      const group = groups.get(key) ?? { vault: [], permissions };
+      group.vault.push(vaultId);
+      groups.set(key, group);
+    }
+    if (groups.size === 0) continue;
+    identities.push({
+      identity: credential,
+      identity_type: 'vault_credential',
+      permission_assignments: [...groups.values()].map((g) => ({ vault: g.vault.sort(), permissions: g.permissions })),
+    });
+  }
+  return identities;
+}
+
+export function toVezaPayload(inventory: Inventory, options: { name?: string } = {}): VezaSecretStorePayload {
+  const slots = new VaultSlots(inventory);
+  declareVaults(inventory, slots);
+  const slotOfSecret = addEntries(inventory, slots);
+  const identities = connectionIdentities(inventory, slots, slotOfSecret);
+  const permissionNames = new Set<string>([readPermission]);
+  if (inventory.live) identities.push(...credentialIdentities(inventory, slots, slotOfSecret, permissionNames));
 
   const storeProperties: VezaProperties = {};
   put(storeProperties, 'providers', [...new Set(inventory.vaults.map((v) => v.provider).filter((p): p is NonNullable<typeof p> => p !== null))].sort());
@@ -290,7 +329,7 @@ export function toVezaPayload(inventory: Inventory, options: { name?: string } =
       description: 'Vault configurations and the secrets that connections read from them, as found by secretrefs inventory.',
       custom_properties: storeProperties,
       permissions: [...permissionNames].sort().map((p) => ({ name: p, id: p, allow_identity_assume: assumingPermissions.has(p) })),
-      secret_store_vaults: [...slots.values()].map((s) => s.vault).sort((a, b) => a.id.localeCompare(b.id)),
+      secret_store_vaults: [...slots.byId.values()].map((s) => s.vault).sort((a, b) => a.id.localeCompare(b.id)),
       identity_to_permissions: identities,
     },
   };

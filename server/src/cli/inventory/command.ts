@@ -1,12 +1,12 @@
 import * as path from 'node:path';
-import type { Settings } from '../../../shared/src/settings';
-import { collectInventory as defaultCollect, type CollectInventoryOptions, type InventoryResult } from '../workspace/inventory';
-import { toVezaPayload } from '../workspace/inventoryVeza';
-import type { InventoryOptions } from './args';
-import { exitCodes, fileLimitMessage, readablePaths, type Io } from './check';
-import { oneLine } from '../../../shared/src/text/controls';
-import { displayPath, terminalJson, terminalPath } from './format';
-import { trustedAddressesEnvProblem } from './trust';
+import type { Settings } from '../../../../shared/src/settings';
+import { collectInventory as defaultCollect, type CollectInventoryOptions, type InventoryResult } from './collect';
+import { toVezaPayload } from './veza';
+import type { InventoryOptions } from '../args';
+import { exitCodes, fileLimitMessage, readablePaths, type Io } from '../check';
+import { oneLine } from '../../../../shared/src/text/controls';
+import { displayPath, terminalJson, terminalPath } from '../format';
+import { trustedAddressesEnvProblem } from '../trust';
 
 /** collectInventory's contract, replaceable in tests. */
 export type CollectInventory = (paths: string[], settings: Settings, cwd: string, options: CollectInventoryOptions) => Promise<InventoryResult>;

@@ -1,9 +1,10 @@
 import { isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
-import { pairsOf } from '../yaml/parseYaml';
-import { scalarContentSpan, scanReferences, type ScanResult } from '../references/scanReferences';
-import { checkFields, spanOf, stringValue, type FieldCheckContext } from './checkFields';
-import { attachmentFields, connectionFields } from './fieldSpecs';
-import type { Attachment, ConnectionModel, Located, Problem, Span } from './types';
+import { checkFields, spanOf, stringValue, type FieldCheckContext } from '../../model/checkFields';
+import type { Located, Problem, Span } from '../../model/types';
+import { pairsOf } from '../../yaml/parseYaml';
+import { attachmentFields, connectionFields } from './fields';
+import { scalarContentSpan, scanReferences, type ScanResult } from './scanReferences';
+import type { Attachment, ConnectionModel } from './types';
 
 const documentStart: Span = { start: 0, end: 1 };
 

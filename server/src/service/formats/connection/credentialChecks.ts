@@ -1,7 +1,8 @@
-import type { Settings } from '../../../../shared/src/settings';
-import type { SecretScanFinding } from '../facts/facts';
-import { authFields } from '../model/fieldSpecs';
-import type { ConnectionModel, Problem, Span } from '../model/types';
+import type { Settings } from '../../../../../shared/src/settings';
+import type { SecretScanFinding } from '../../facts/facts';
+import type { Problem, Span } from '../../model/types';
+import { authFields } from './fields';
+import type { ConnectionModel } from './types';
 
 const day = 24 * 60 * 60 * 1000;
 

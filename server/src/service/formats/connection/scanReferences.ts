@@ -1,6 +1,7 @@
 import { Scalar } from 'yaml';
-import { truncate } from '../yaml/parseYaml';
-import type { Problem, Reference, Span } from '../model/types';
+import type { Problem, Span } from '../../model/types';
+import { truncate } from '../../yaml/parseYaml';
+import type { Reference } from './types';
 
 /** `vault.` where it starts a word, then an optional function name. */
 const callStart = /(?<![A-Za-z0-9_$.])vault\.([A-Za-z_][A-Za-z0-9_]*)?/g;

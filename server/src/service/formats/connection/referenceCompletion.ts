@@ -1,9 +1,10 @@
-import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Range } from 'vscode-languageserver-types';
-import type { VaultSet, WorkspaceFacts } from '../facts/facts';
-import type { Attachment, ConnectionModel } from '../model/types';
-import { lookupVault, targetOfAttachment, targetOfInline, type SecretTarget } from '../references/resolve';
-import { secretLocator } from '../diagnostics/liveChecks';
-import { vaultItems } from './vaultItems';
+import { CompletionItemKind, type CompletionItem, type Range } from 'vscode-languageserver-types';
+import { dataPrefixItem, keyItems, liveKeys } from '../../completion/secretItems';
+import { vaultItems } from '../../completion/vaultItems';
+import type { VaultSet, WorkspaceFacts } from '../../facts/facts';
+import { lookupVault, targetOf } from '../../references/resolve';
+import { attachmentUse, inlineUse } from './facts';
+import type { ConnectionModel } from './types';
 
 export interface ReferenceCompletionInput {
   uri: string;
@@ -17,29 +18,6 @@ export interface ReferenceCompletionInput {
   rangeFrom: (start: number) => Range;
 }
 
-/** The key names the secret manager reports for the version an attachment reads (never values), when known. */
-export function liveKeys(target: SecretTarget | undefined, attachment: Attachment | undefined, facts: WorkspaceFacts): readonly string[] {
-  const live = facts.live;
-  if (!target?.vault || !live) return [];
-  const locator = secretLocator(target, attachment);
-  const fact = locator ? live.secret(target.vault, locator) : undefined;
-  return fact?.state === 'ok' ? (fact.value.keys ?? []) : [];
-}
-
-function keyItems(keys: readonly string[], secret: string, range: Range, fromServer: readonly string[] = []): CompletionItem[] {
-  const all = [...new Set([...fromServer, ...keys])].sort();
-  const items: CompletionItem[] = all.map((key) => ({
-    label: key,
-    kind: CompletionItemKind.Property,
-    detail: `key of ${secret}`,
-    documentation: fromServer.includes(key) ? 'A key of this secret in the secret manager.' : 'Used for this secret elsewhere in the workspace.',
-    textEdit: { range, newText: key },
-    sortText: `0${key}`,
-  }));
-  items.push({ label: '*', kind: CompletionItemKind.Constant, detail: 'the whole secret', documentation: 'Reads the whole secret, e.g. a plain-text (non-JSON) value.', textEdit: { range, newText: '*' }, sortText: '1*' });
-  return items;
-}
-
 /** Completion inside `vault.secret(`: aliases, keys used elsewhere, and the inline form's parts. */
 export function referenceItems(input: ReferenceCompletionInput): CompletionItem[] {
   const { argument, argumentStart, connection, vaults, facts, uri } = input;
@@ -49,15 +27,17 @@ export function referenceItems(input: ReferenceCompletionInput): CompletionItem[
   const dot = argument.indexOf('.');
   if (dot !== -1) {
     const attachment = attachments.find((a) => a.alias?.value === argument.slice(0, dot));
-    const target = attachment && targetOfAttachment(attachment, vaults, facts.live);
+    const use = attachment && attachmentUse(attachment);
+    const target = use && targetOf(use, vaults, facts.live);
     if (!target) return [];
-    return keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', input.rangeFrom(argumentStart + dot + 1), liveKeys(target, attachment, facts));
+    return keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', input.rangeFrom(argumentStart + dot + 1), liveKeys(target, use, facts));
   }
   const range = input.rangeFrom(argumentStart);
   const items: CompletionItem[] = [];
   if (attachments.length === 1) {
-    const target = targetOfAttachment(attachments[0]!, vaults, facts.live);
-    if (target) items.push(...keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', range, liveKeys(target, attachments[0], facts)));
+    const use = attachmentUse(attachments[0]!);
+    const target = targetOf(use, vaults, facts.live);
+    if (target) items.push(...keyItems(facts.keysUsed(uri, target.id), target.secretPath?.value ?? target.secretName?.value ?? 'the secret', range, liveKeys(target, use, facts)));
   } else {
     for (const attachment of attachments) {
       if (!attachment.alias) continue;
@@ -86,8 +66,9 @@ function inlineItems(input: ReferenceCompletionInput, colon: number): Completion
   if (dot !== -1) {
     const id = `${argument.slice(0, colon)}|${path.slice(0, dot).replace(/^\/+/, '')}`;
     const pathValue = { value: path.slice(0, dot), span: { start: pathStart, end: pathStart + dot } };
-    const target = targetOfInline({ vault: { value: argument.slice(0, colon), span: { start: argumentStart, end: argumentStart + colon } }, path: pathValue, key: { value: '', span: { start: 0, end: 0 } } }, vaults, facts.live);
-    return keyItems(facts.keysUsed(uri, id), path.slice(0, dot), input.rangeFrom(pathStart + dot + 1), liveKeys(target, undefined, facts));
+    const vaultName = { value: argument.slice(0, colon), span: { start: argumentStart, end: argumentStart + colon } };
+    const use = inlineUse({ start: argumentStart, end: pathStart + dot }, vaultName, pathValue);
+    return keyItems(facts.keysUsed(uri, id), path.slice(0, dot), input.rangeFrom(pathStart + dot + 1), liveKeys(targetOf(use, vaults, facts.live), undefined, facts));
   }
   if (vault?.provider !== 'hashicorp' || !vault.engines) return [];
   const engine = [...vault.engines].sort((a, b) => b.path.length - a.path.length).find((e) => path.startsWith(`${e.path}/`));
@@ -104,15 +85,4 @@ function inlineItems(input: ReferenceCompletionInput, colon: number): Completion
     return [dataPrefixItem(input.rangeFrom(pathStart + engine.path.length + 1))];
   }
   return [];
-}
-
-export function dataPrefixItem(range: Range): CompletionItem {
-  return {
-    label: 'data/',
-    kind: CompletionItemKind.Folder,
-    detail: 'KV v2: secrets are read under data/',
-    sortText: '0',
-    textEdit: { range, newText: 'data/' },
-    insertTextFormat: InsertTextFormat.PlainText,
-  };
 }
